@@ -1,0 +1,12 @@
+export { DEFAULT_LIMITS, resolveLimits, type EngineLimits, type SdkSpanLimits } from './limits.js';
+export { ProblemCounter, type ProblemReason } from './problems.js';
+export type { AttributeEntry, EventReport, LinkReport, ScopeReport, SpanReport } from './span-report.js';
+export type { SpanPipeline } from './span-pipeline.js';
+export {
+  InstanceSpanState,
+  CLOSE_REASON_ATTRIBUTE,
+  UNENDED_SPAN_NAME,
+  HOST_SCOPE_NAME,
+  type CloseReason,
+  type StartDetails,
+} from './instance-span-state.js';

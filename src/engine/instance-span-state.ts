@@ -1,0 +1,210 @@
+import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, type HrTime, type SpanContext } from '@opentelemetry/api';
+import { hrTime } from '@opentelemetry/core';
+import type { EngineLimits } from './limits.js';
+import type { ProblemCounter } from './problems.js';
+import { toReadableSpan } from './readable-span.js';
+import { exportSpan, type SpanPipeline } from './span-pipeline.js';
+import type { AttributeEntry, SpanReport } from './span-report.js';
+import { TraceSampling } from './trace-sampling.js';
+
+/** Why the engine closed spans the guest left open. Exported as `wasm_otel.span.close_reason`. */
+export type CloseReason = 'trap' | 'exit' | 'dispose';
+
+export const CLOSE_REASON_ATTRIBUTE = 'wasm_otel.span.close_reason';
+export const UNENDED_SPAN_NAME = 'unended guest span';
+export const HOST_SCOPE_NAME = 'wasm-otel';
+
+/** What the host knows of a span between its start and its end. */
+interface OpenSpan {
+  context: SpanContext;
+  /** Host clock when the span started. */
+  startedAt: HrTime;
+  /** The parent: given by the guest, or the span that was current when it started. */
+  parentSpanId: string | undefined;
+  /** Known only for shapes that send it at start (or spans the engine itself manages). */
+  name: string | undefined;
+  kind: SpanKind;
+  attributes: AttributeEntry[];
+}
+
+/** Optional details some guest ABIs give at span start. */
+export interface StartDetails {
+  parentSpanId?: string;
+  name?: string;
+  kind?: SpanKind;
+  startTime?: HrTime;
+  attributes?: AttributeEntry[];
+}
+
+/**
+ * The span state of ONE guest instance: which spans are open, which span is current, the host
+ * span around the current call into the guest, and cleanup of what the guest left open.
+ * Front-ends (wasi:otel, wasi:observe, the core-module Observe API) call this; none keeps a stack.
+ */
+export class InstanceSpanState {
+  /** Open spans in the order they were entered; the last one is the current span. */
+  private readonly open: OpenSpan[] = [];
+  /** Host spans of the calls into this guest in progress (innermost last). */
+  private readonly hostFrames: SpanContext[] = [];
+  /** Span ids ended recently, oldest first, to detect a span ended twice. */
+  private readonly ended = new Set<string>();
+  /** Trace ids of host spans this instance was called under (recent ones). */
+  private readonly hostTraces = new Set<string>();
+  private readonly sampling: TraceSampling;
+
+  constructor(
+    private readonly pipeline: SpanPipeline,
+    private readonly limits: EngineLimits,
+    private readonly problems: ProblemCounter,
+  ) {
+    this.sampling = new TraceSampling(pipeline.sampler);
+  }
+
+  // ---- calls into the guest -------------------------------------------------------------------
+
+  /** The host is about to call into the guest; `host` is the span around that call. */
+  enterCall(host: SpanContext): void {
+    this.hostFrames.push(host);
+    this.hostTraces.delete(host.traceId);
+    this.hostTraces.add(host.traceId);
+    if (this.hostTraces.size > 1024) {
+      const oldest = this.hostTraces.values().next().value;
+      if (oldest !== undefined) this.hostTraces.delete(oldest);
+    }
+  }
+
+  /** The call that `enterCall` announced has returned or trapped. */
+  leaveCall(): void {
+    this.hostFrames.pop();
+  }
+
+  // ---- queries --------------------------------------------------------------------------------
+
+  /** The host's span around the current call, or an invalid context outside any call. */
+  outerSpanContext(): SpanContext {
+    return this.hostFrames[this.hostFrames.length - 1] ?? INVALID_SPAN_CONTEXT;
+  }
+
+  /** The most recently entered span that is still open, else the host's span. */
+  currentSpanContext(): SpanContext {
+    const last = this.open[this.open.length - 1];
+    return last ? last.context : this.outerSpanContext();
+  }
+
+  get openSpanCount(): number {
+    return this.open.length;
+  }
+
+  // ---- spans the guest identifies (wasi:otel) ---------------------------------------------------
+
+  /** A guest announced a span it started, with ids it chose. */
+  guestSpanStarted(context: SpanContext, details: StartDetails = {}): void {
+    if (this.indexOf(context.spanId) >= 0) {
+      this.problems.report('span_start_duplicate', `span ${context.spanId} started while already open; ignored`);
+      return;
+    }
+    if (this.open.length >= this.limits.maxOpenSpans) {
+      this.problems.report('too_many_open_spans', `instance already has ${this.open.length} open spans; span ${context.spanId} is not tracked`);
+      return;
+    }
+    if (!this.hostKnowsTrace(context.traceId)) this.sampling.noteNewTrace(context);
+    const current = this.currentSpanContext();
+    const inferredParent = current.traceId === context.traceId && current.spanId !== context.spanId ? current.spanId : undefined;
+    this.ended.delete(context.spanId);
+    this.open.push({
+      context,
+      startedAt: details.startTime ?? hrTime(),
+      parentSpanId: details.parentSpanId ?? inferredParent,
+      name: details.name,
+      kind: details.kind ?? SpanKind.INTERNAL,
+      attributes: details.attributes ?? [],
+    });
+  }
+
+  /** A guest finished a span and sent its complete data. */
+  guestSpanEnded(report: SpanReport): void {
+    const spanId = report.spanContext.spanId;
+    const index = this.indexOf(spanId);
+    if (index >= 0) {
+      this.open.splice(index, 1);
+    } else if (this.ended.has(spanId)) {
+      this.problems.report('span_ended_twice', `span ${spanId} (${JSON.stringify(report.name)}) was already ended; the second end is dropped`);
+      return;
+    } else {
+      this.problems.report('span_end_without_start', `span ${spanId} (${JSON.stringify(report.name)}) ended but was never started; exported anyway`);
+    }
+    this.rememberEnded(spanId);
+    this.export(report);
+  }
+
+  // ---- cleanup ----------------------------------------------------------------------------------
+
+  /**
+   * Closes every span still open (innermost first) with status error and an attribute naming
+   * why, and exports them. Returns how many were closed.
+   */
+  closeOpenSpans(reason: CloseReason, detail: string): number {
+    const now = hrTime();
+    let closed = 0;
+    while (this.open.length > 0) {
+      const span = this.open.pop()!;
+      this.rememberEnded(span.context.spanId);
+      this.export({
+        spanContext: span.context,
+        parentSpanId: span.parentSpanId,
+        name: span.name ?? UNENDED_SPAN_NAME,
+        kind: span.kind,
+        startTime: span.startedAt,
+        endTime: now,
+        attributes: [...span.attributes, [CLOSE_REASON_ATTRIBUTE, reason]],
+        events: [],
+        links: [],
+        status: { code: SpanStatusCode.ERROR, message: detail },
+        scope: { name: HOST_SCOPE_NAME, attributes: [] },
+        droppedAttributesCount: 0,
+        droppedEventsCount: 0,
+        droppedLinksCount: 0,
+      });
+      closed++;
+    }
+    return closed;
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private export(report: SpanReport): void {
+    if (!this.pipeline.enabled) return;
+    const hostKnows = this.hostKnowsTrace(report.spanContext.traceId);
+    const sampled = this.sampling.isSampled(
+      report.spanContext,
+      report.parentSpanId,
+      hostKnows,
+      report.name,
+      report.kind,
+      {},
+      report.links.map((link) => ({ context: link.context })),
+    );
+    if (!sampled) return;
+    const span = toReadableSpan(report, sampled, this.pipeline.resource, this.limits, this.problems);
+    exportSpan(this.pipeline, span, (error) =>
+      this.problems.report('host_error', `span processor failed on span ${report.spanContext.spanId}: ${String(error)}`),
+    );
+  }
+
+  private hostKnowsTrace(traceId: string): boolean {
+    return this.hostTraces.has(traceId);
+  }
+
+  private indexOf(spanId: string): number {
+    for (let i = this.open.length - 1; i >= 0; i--) if (this.open[i]!.context.spanId === spanId) return i;
+    return -1;
+  }
+
+  private rememberEnded(spanId: string): void {
+    this.ended.add(spanId);
+    if (this.ended.size > this.limits.endedSpanMemory) {
+      const oldest = this.ended.values().next().value;
+      if (oldest !== undefined) this.ended.delete(oldest);
+    }
+  }
+}

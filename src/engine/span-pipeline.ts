@@ -1,0 +1,26 @@
+import type { Resource } from '@opentelemetry/resources';
+import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SdkSpanLimits } from './limits.js';
+
+/**
+ * Where finished guest spans go: the span processors, sampler and resource of the host's
+ * tracer provider. Guest spans skip the SDK's Tracer (it would replace their ids) and are handed
+ * to the processors directly, like a span the SDK itself ended.
+ */
+export interface SpanPipeline {
+  readonly spanProcessor: SpanProcessor;
+  readonly sampler: Sampler;
+  readonly resource: Resource;
+  readonly spanLimits?: SdkSpanLimits;
+  /** False when telemetry is off (OTEL_SDK_DISABLED or a no-op provider): spans are dropped quietly. */
+  readonly enabled: boolean;
+}
+
+/** Hands one span to the processors; a failing processor is reported, never thrown. */
+export function exportSpan(pipeline: SpanPipeline, span: ReadableSpan, onError: (error: unknown) => void): void {
+  try {
+    pipeline.spanProcessor.onEnd(span);
+  } catch (error) {
+    onError(error);
+  }
+}

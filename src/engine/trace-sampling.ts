@@ -1,0 +1,72 @@
+import { ROOT_CONTEXT, SpanKind, TraceFlags, type Attributes, type Link, type SpanContext } from '@opentelemetry/api';
+import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
+
+/**
+ * Decides whether a guest span is exported.
+ *
+ * - A span in a trace the host knows (the host span's trace) follows its own sampled flag.
+ * - A trace the guest started itself (a guest root span) is decided once by the host's sampler,
+ *   when the host first sees that trace: at `on-start` of its first span (only the trace id is
+ *   known then, which is all the built-in samplers look at), or at `on-end` of a root span never
+ *   announced by `on-start` (then with its name, kind, attributes and links). Every span of that
+ *   trace follows the same decision, so a trace is never exported half.
+ * - If the first span seen of a new trace turns out to have a parent (a remote parent the guest
+ *   propagated), the trace is not a guest root: its spans follow their own flags.
+ */
+export class TraceSampling {
+  private readonly decisions = new Map<string, { sampled: boolean; firstSpanId: string }>();
+
+  constructor(
+    private readonly sampler: Sampler,
+    private readonly maxTraces = 1024,
+  ) {}
+
+  /** Called at on-start of a span whose trace the host did not know. */
+  noteNewTrace(context: SpanContext): void {
+    if (this.decisions.has(context.traceId)) return;
+    this.remember(context.traceId, {
+      sampled: this.ask(context.traceId, '', SpanKind.INTERNAL, {}, []),
+      firstSpanId: context.spanId,
+    });
+  }
+
+  /** Whether a finished span is exported. */
+  isSampled(
+    context: SpanContext,
+    parentSpanId: string | undefined,
+    hostKnowsTrace: boolean,
+    name: string,
+    kind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): boolean {
+    const ownFlag = (context.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+    if (hostKnowsTrace) return ownFlag;
+    const decided = this.decisions.get(context.traceId);
+    if (decided) {
+      if (decided.firstSpanId === context.spanId && parentSpanId !== undefined) {
+        // Not a root after all: the guest continued a remote trace.
+        this.decisions.delete(context.traceId);
+        return ownFlag;
+      }
+      return decided.sampled;
+    }
+    if (parentSpanId !== undefined) return ownFlag;
+    const sampled = this.ask(context.traceId, name, kind, attributes, links);
+    this.remember(context.traceId, { sampled, firstSpanId: context.spanId });
+    return sampled;
+  }
+
+  private ask(traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): boolean {
+    const result = this.sampler.shouldSample(ROOT_CONTEXT, traceId, name, kind, attributes, links);
+    return result.decision === SamplingDecision.RECORD_AND_SAMPLED;
+  }
+
+  private remember(traceId: string, decision: { sampled: boolean; firstSpanId: string }): void {
+    if (this.decisions.size >= this.maxTraces) {
+      const oldest = this.decisions.keys().next().value;
+      if (oldest !== undefined) this.decisions.delete(oldest);
+    }
+    this.decisions.set(traceId, decision);
+  }
+}

@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { trace, type TracerProvider } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import { BasicTracerProvider, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ProblemCounter, resolveLimits, type EngineLimits } from '../engine/index.js';
+import { defaultCacheDir } from '../runtime/cache-dir.js';
+import { transpileComponent } from '../runtime/transpile.js';
+import { wasmKind } from '../runtime/wasm-kind.js';
+import { hostTracingFor } from '../telemetry/sdk-pipeline.js';
+import { WasmOtelError, oneLine } from './errors.js';
+import { LoadedComponent, type HostContext } from './loaded-component.js';
+
+export interface HostOptions {
+  /**
+   * The app's tracer provider (an OTel JS SDK provider). Default: the global one
+   * (`trace.getTracerProvider()`). Guest spans go to its span processors with their own ids.
+   */
+  tracerProvider?: TracerProvider;
+  /** Instead of a provider: span processors (and optionally resource and sampler) to use. */
+  spanProcessors?: SpanProcessor[];
+  resource?: Resource;
+  sampler?: Sampler;
+  /** Overrides for the engine's limits (see DEFAULT_LIMITS). */
+  limits?: Partial<EngineLimits>;
+  /** Where transpiled components are cached; false for no cache. Default: see defaultCacheDir(). */
+  cacheDir?: string | false;
+  /** Count bad input in this counter (e.g. one shared with configuration checks). */
+  problemCounter?: ProblemCounter;
+}
+
+export interface LoadOptions {
+  /** Name of the component (host span name); default: the file's base name. */
+  name?: string;
+}
+
+/** A wasm-otel host: loads components and instantiates them with telemetry wired in. */
+export interface WasmOtelHost {
+  load(source: string | Uint8Array, options?: LoadOptions): Promise<LoadedComponent>;
+  /** Bad guest input seen so far, by reason (see ProblemReason). */
+  problems(): Record<string, number>;
+  /** The counter itself (shared with the CLI's configuration checks). */
+  readonly problemCounter: ProblemCounter;
+}
+
+export function createHost(options: HostOptions = {}): WasmOtelHost {
+  const provider =
+    options.tracerProvider ??
+    (options.spanProcessors
+      ? new BasicTracerProvider({
+          spanProcessors: options.spanProcessors,
+          ...(options.resource ? { resource: options.resource } : {}),
+          ...(options.sampler ? { sampler: options.sampler } : {}),
+        })
+      : trace.getTracerProvider());
+  const { tracer, pipeline } = hostTracingFor(provider);
+  const problems = options.problemCounter ?? new ProblemCounter();
+  const context: HostContext = { tracer, pipeline, limits: resolveLimits(pipeline.spanLimits, options.limits), problems };
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+
+  return {
+    problemCounter: problems,
+    problems: () => problems.snapshot(),
+    async load(source, loadOptions = {}) {
+      const { bytes, name } = await readSource(source, loadOptions.name);
+      const kind = wasmKind(bytes);
+      if (kind === 'not-wasm') throw new WasmOtelError('not_wasm', `${name} is not a WebAssembly binary`);
+      if (kind === 'core-module') {
+        throw new WasmOtelError('core_module', `${name} is a core WebAssembly module, not a component; this version runs components only`);
+      }
+      let transpiled;
+      try {
+        transpiled = await transpileComponent(bytes, cacheDir);
+      } catch (error) {
+        throw new WasmOtelError('transpile_failed', `cannot transpile ${name}: ${oneLine(error)}`, { cause: error });
+      }
+      return LoadedComponent.create(name, transpiled, context);
+    },
+  };
+}
+
+async function readSource(source: string | Uint8Array, name: string | undefined): Promise<{ bytes: Uint8Array; name: string }> {
+  if (typeof source !== 'string') return { bytes: source, name: name ?? 'component.wasm' };
+  try {
+    return { bytes: await readFile(source), name: name ?? basename(source) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : oneLine(error);
+    throw new WasmOtelError('file_not_found', `cannot read ${source}: ${reason}`, { cause: error });
+  }
+}

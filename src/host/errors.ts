@@ -1,0 +1,29 @@
+/** Stable codes for what can go wrong loading or running a guest; the CLI prints the message. */
+export type WasmOtelErrorCode =
+  | 'file_not_found'
+  | 'not_wasm'
+  | 'core_module'
+  | 'transpile_failed'
+  | 'missing_import'
+  | 'unknown_export'
+  | 'guest_trap'
+  | 'guest_error'
+  | 'guest_exit';
+
+/** An error from wasm-otel with a one-line, human-readable message and a stable code. */
+export class WasmOtelError extends Error {
+  constructor(
+    readonly code: WasmOtelErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'WasmOtelError';
+  }
+}
+
+/** First line of an error's message, for one-line reports. */
+export function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message || error.name : String(error);
+  return text.split('\n')[0]!.trim();
+}

@@ -1,0 +1,15 @@
+/** jco exposes a root export `nested-spans` as `nestedSpans`. */
+export function jsExportName(witName: string): string {
+  return witName.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** The exported `wasi:cli/run` instance name (any version), if the component has one. */
+export function cliRunExport(exports: readonly [string, 'function' | 'instance'][]): string | undefined {
+  return exports.find(([name, kind]) => kind === 'instance' && /^wasi:cli\/run(@|$)/.test(name))?.[0];
+}
+
+/** Unversioned interface name: `wasi:otel/tracing@0.2.0-rc.2` -> `wasi:otel/tracing`. */
+export function unversioned(name: string): string {
+  const at = name.indexOf('@');
+  return at < 0 ? name : name.slice(0, at);
+}

@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import type { Tracer } from '@opentelemetry/api';
+import { InstanceSpanState, type EngineLimits, type ProblemCounter, type SpanPipeline } from '../engine/index.js';
+import { createOtelImports } from '../otel/imports.js';
+import type { TranspiledComponent } from '../runtime/transpile.js';
+import { createWasiImports, type WasiOptions } from '../runtime/wasi-imports.js';
+import { WasmOtelError, oneLine } from './errors.js';
+import { unversioned } from './export-names.js';
+import { GuestInstance } from './guest-instance.js';
+
+type Instantiate = (
+  getCoreModule: (name: string) => WebAssembly.Module,
+  imports: Record<string, unknown>,
+) => Promise<Record<string, unknown>>;
+
+/** What the host shares with every component it loads. */
+export interface HostContext {
+  tracer: Tracer;
+  pipeline: SpanPipeline;
+  limits: EngineLimits;
+  problems: ProblemCounter;
+}
+
+export interface InstantiateOptions extends WasiOptions {
+  /** More imports, by interface name (unversioned, e.g. `my:pkg/iface`); they win over ours. */
+  imports?: Record<string, unknown>;
+}
+
+/** A component ready to instantiate: transpiled, glue imported, core modules compiled. */
+export class LoadedComponent {
+  private constructor(
+    readonly name: string,
+    readonly transpiled: TranspiledComponent,
+    private readonly instantiateFn: Instantiate,
+    private readonly modules: Map<string, WebAssembly.Module>,
+    private readonly host: HostContext,
+  ) {}
+
+  static async create(name: string, transpiled: TranspiledComponent, host: HostContext): Promise<LoadedComponent> {
+    try {
+      const glue = (await import(pathToFileURL(transpiled.entry).href)) as { instantiate: Instantiate };
+      const modules = new Map<string, WebAssembly.Module>();
+      for (const file of transpiled.coreModules) {
+        modules.set(file, await WebAssembly.compile(await readFile(`${transpiled.dir}/${file}`)));
+      }
+      return new LoadedComponent(name, transpiled, glue.instantiate, modules, host);
+    } catch (error) {
+      throw new WasmOtelError('transpile_failed', `cannot prepare ${name}: ${oneLine(error)}`, { cause: error });
+    }
+  }
+
+  /** sha256 of the component. */
+  get hash(): string {
+    return this.transpiled.hash;
+  }
+
+  /** True when the transpiled output came from the cache. */
+  get fromCache(): boolean {
+    return this.transpiled.fromCache;
+  }
+
+  /** Instantiates the component with wasi:otel, preview2-shim's WASI and `options.imports`. */
+  async instantiate(options: InstantiateOptions = {}): Promise<GuestInstance> {
+    const state = new InstanceSpanState(this.host.pipeline, this.host.limits, this.host.problems);
+    const imports: Record<string, unknown> = {
+      ...createWasiImports({ args: [this.name], ...options }),
+      ...createOtelImports(state, this.host.limits, this.host.problems),
+      ...(options.imports ?? {}),
+    };
+    const missing = [...new Set(this.transpiled.imports.map(unversioned))].filter((name) => !(name in imports));
+    if (missing.length > 0) {
+      throw new WasmOtelError('missing_import', `${this.name} imports ${missing.join(', ')}, which this host does not provide`);
+    }
+    try {
+      const exports = await this.instantiateFn((file) => this.modules.get(file)!, imports);
+      return new GuestInstance(this.name, exports, this.transpiled.exports, state, this.host.tracer);
+    } catch (error) {
+      throw new WasmOtelError('guest_trap', `${this.name} failed to instantiate: ${oneLine(error)}`, { cause: error });
+    }
+  }
+}

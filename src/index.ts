@@ -1,0 +1,18 @@
+/**
+ * wasm-otel's library API: host WebAssembly components in Node with OpenTelemetry.
+ *
+ * ```ts
+ * const host = createHost({ tracerProvider });
+ * const component = await host.load('app.wasm');
+ * const instance = await component.instantiate();
+ * await instance.call('handle');
+ * ```
+ */
+export { createHost, type HostOptions, type LoadOptions, type WasmOtelHost } from './host/create-host.js';
+export { LoadedComponent, type InstantiateOptions } from './host/loaded-component.js';
+export { GuestInstance, type CallOptions } from './host/guest-instance.js';
+export { WasmOtelError, type WasmOtelErrorCode } from './host/errors.js';
+export { DEFAULT_LIMITS, CLOSE_REASON_ATTRIBUTE, UNENDED_SPAN_NAME, type EngineLimits, type ProblemReason } from './engine/index.js';
+export { ConsoleTreeExporter, formatTraceTree } from './telemetry/console-tree-exporter.js';
+export { telemetryFromEnv, type EnvTelemetry } from './telemetry/telemetry-from-env.js';
+export { VERSION } from './version.js';

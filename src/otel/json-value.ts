@@ -1,0 +1,95 @@
+import type { AttributeValue } from '@opentelemetry/api';
+
+/** How wasi:otel (draft-2025-12 and later) encodes byte arrays inside a JSON value. */
+export const BYTES_PREFIX = 'data:application/octet-stream;base64,';
+
+export type DecodedValue = { ok: true; value: AttributeValue } | { ok: false; reason: string };
+
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Decodes one `value` of the JSON-valued wasi:otel shapes (an OTel AnyValue as JSON text) into an
+ * attribute value the OTel JS SDK and its OTLP exporters understand:
+ * string, boolean, number, byte strings (`data:application/octet-stream;base64,...` → Uint8Array),
+ * arrays, and maps (nested objects). `null` and text that is not JSON are rejected.
+ */
+export function decodeJsonValue(text: string, maxLength: number): DecodedValue {
+  if (text.length > maxLength) return { ok: false, reason: `JSON value of ${text.length} characters exceeds ${maxLength}` };
+  // Fast paths for the common scalars; everything else goes through JSON.parse.
+  const first = text.charCodeAt(0);
+  if (first === 34 /* " */ && text.length >= 2 && text.charCodeAt(text.length - 1) === 34 && text.indexOf('\\') < 0) {
+    const inner = text.slice(1, -1);
+    if (inner.indexOf('"') < 0 && !hasControlCharacter(inner)) return { ok: true, value: fromString(inner) };
+  } else if (text === 'true') {
+    return { ok: true, value: true };
+  } else if (text === 'false') {
+    return { ok: true, value: false };
+  } else if (NUMBER.test(text)) {
+    const value = Number(text);
+    if (Number.isFinite(value)) return { ok: true, value };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: `not JSON: ${preview(text)}` };
+  }
+  const value = fromJson(parsed);
+  return value === undefined ? { ok: false, reason: `not an attribute value: ${preview(text)}` } : { ok: true, value };
+}
+
+function fromJson(value: unknown): AttributeValue | undefined {
+  switch (typeof value) {
+    case 'string':
+      return fromString(value);
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : undefined;
+    case 'object': {
+      if (value === null) return undefined;
+      if (Array.isArray(value)) {
+        // Elements may be null (an empty AnyValue) but not anything else undecodable.
+        const out: unknown[] = [];
+        for (const item of value) {
+          if (item === null) {
+            out.push(null);
+            continue;
+          }
+          const decoded = fromJson(item);
+          if (decoded === undefined) return undefined;
+          out.push(decoded);
+        }
+        return out as AttributeValue;
+      }
+      const map: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) {
+        const decoded = item === null ? null : fromJson(item);
+        if (decoded === undefined) return undefined;
+        map[key] = decoded;
+      }
+      // A nested map (OTLP kvlist): outside the API's static type, exported by the OTLP encoders.
+      return map as unknown as AttributeValue;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function fromString(value: string): AttributeValue {
+  if (value.startsWith(BYTES_PREFIX)) {
+    const bytes = Buffer.from(value.slice(BYTES_PREFIX.length), 'base64');
+    // Exported as OTLP bytesValue; a plain Uint8Array, not a Buffer, so it prints plainly.
+    return new Uint8Array(bytes) as unknown as AttributeValue;
+  }
+  return value;
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20) return true;
+  return false;
+}
+
+function preview(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
+}

@@ -1,0 +1,149 @@
+import { SpanKind, SpanStatusCode, type HrTime, type SpanStatus } from '@opentelemetry/api';
+import { hrTime } from '@opentelemetry/core';
+import type { AttributeEntry, EngineLimits, EventReport, LinkReport, ProblemCounter, SpanReport } from '../engine/index.js';
+import { decodeJsonValue } from './json-value.js';
+import { spanContextFromGuest, spanIdFrom } from './span-context.js';
+import type { WitDatetime, WitKeyValue, WitSpanData, WitSpanKind, WitStatus } from './wit-types.js';
+
+/** Decoding context: where to report problems and which limits apply. */
+export interface DecodeContext {
+  limits: EngineLimits;
+  problems: ProblemCounter;
+}
+
+const KINDS: Record<WitSpanKind, SpanKind> = {
+  client: SpanKind.CLIENT,
+  server: SpanKind.SERVER,
+  producer: SpanKind.PRODUCER,
+  consumer: SpanKind.CONSUMER,
+  internal: SpanKind.INTERNAL,
+};
+
+/**
+ * Decodes a wasi:otel `span-data` (JSON-valued shapes) into a SpanReport for the engine.
+ * Returns undefined (reported) only when the span's own ids are invalid; any other bad part is
+ * reported and dropped or repaired, and the rest of the span kept.
+ */
+export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport | undefined {
+  const spanContext = spanContextFromGuest(data.spanContext, `on-end span ${JSON.stringify(String(data.name))}`, cx.limits, cx.problems);
+  if (!spanContext) return undefined;
+  const what = `span ${spanContext.spanId}`;
+
+  let parentSpanId: string | undefined;
+  if (data.parentSpanId !== '') {
+    parentSpanId = spanIdFrom(data.parentSpanId);
+    if (!parentSpanId) cx.problems.report('invalid_parent_span_id', `${what}: parent span id ${JSON.stringify(String(data.parentSpanId))} is invalid; exported as a root span`);
+  }
+
+  let kind = KINDS[data.spanKind];
+  if (kind === undefined) {
+    cx.problems.report('invalid_span_kind', `${what}: unknown span kind ${JSON.stringify(String(data.spanKind))}; using internal`);
+    kind = SpanKind.INTERNAL;
+  }
+
+  const startTime = timeFrom(data.startTime, `${what} start time`, cx);
+  let endTime = timeFrom(data.endTime, `${what} end time`, cx);
+  if (endTime[0] < startTime[0] || (endTime[0] === startTime[0] && endTime[1] < startTime[1])) {
+    cx.problems.report('end_before_start', `${what}: end time is before start time; end set to start`);
+    endTime = startTime;
+  }
+
+  const attributes = decodeAttributes(data.attributes, what, cx);
+  const events: EventReport[] = [];
+  for (const event of data.events ?? []) {
+    const eventAttributes = decodeAttributes(event.attributes, `${what} event`, cx);
+    events.push({
+      name: String(event.name),
+      time: timeFrom(event.time, `${what} event time`, cx),
+      attributes: eventAttributes.entries,
+      droppedAttributesCount: eventAttributes.dropped,
+    });
+  }
+  const links: LinkReport[] = [];
+  let badLinks = 0;
+  for (const link of data.links ?? []) {
+    const context = spanContextFromGuest(link.spanContext, `${what} link`, cx.limits, cx.problems);
+    if (!context) {
+      badLinks++;
+      continue;
+    }
+    const linkAttributes = decodeAttributes(link.attributes, `${what} link`, cx);
+    links.push({ context, attributes: linkAttributes.entries, droppedAttributesCount: linkAttributes.dropped });
+  }
+  const scope = data.instrumentationScope;
+  const scopeAttributes = decodeAttributes(scope?.attributes, `${what} scope`, cx);
+
+  return {
+    spanContext,
+    parentSpanId,
+    name: String(data.name),
+    kind,
+    startTime,
+    endTime,
+    attributes: attributes.entries,
+    events,
+    links,
+    status: statusFrom(data.status, what, cx),
+    scope: {
+      name: String(scope?.name ?? ''),
+      ...(scope?.version !== undefined ? { version: scope.version } : {}),
+      ...(scope?.schemaUrl !== undefined ? { schemaUrl: scope.schemaUrl } : {}),
+      attributes: scopeAttributes.entries,
+    },
+    droppedAttributesCount: count(data.droppedAttributes) + attributes.dropped,
+    droppedEventsCount: count(data.droppedEvents),
+    droppedLinksCount: count(data.droppedLinks) + badLinks,
+  };
+}
+
+/** JSON-valued key-values into ordered entries; undecodable values are reported and counted. */
+export function decodeAttributes(
+  list: readonly WitKeyValue[] | undefined,
+  what: string,
+  cx: DecodeContext,
+): { entries: AttributeEntry[]; dropped: number } {
+  const entries: AttributeEntry[] = [];
+  let dropped = 0;
+  if (!list) return { entries, dropped };
+  for (const { key, value } of list) {
+    const decoded = typeof value === 'string' ? decodeJsonValue(value, cx.limits.maxValueJsonLength) : { ok: false as const, reason: 'not a JSON string' };
+    if (decoded.ok) {
+      entries.push([key, decoded.value]);
+    } else {
+      dropped++;
+      cx.problems.report('invalid_attribute_value', `${what}: attribute ${JSON.stringify(key)} dropped: ${decoded.reason}`);
+    }
+  }
+  return { entries, dropped };
+}
+
+const MAX_SECONDS = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A wall-clock datetime as HrTime; an invalid one is reported and replaced by the host's now. */
+export function timeFrom(value: WitDatetime, what: string, cx: DecodeContext): HrTime {
+  const seconds = value?.seconds;
+  const nanos = value?.nanoseconds;
+  if (typeof seconds === 'bigint' && seconds >= 0n && seconds <= MAX_SECONDS && Number.isInteger(nanos) && nanos >= 0 && nanos < 1e9) {
+    return [Number(seconds), nanos];
+  }
+  cx.problems.report('invalid_time', `${what} ${String(seconds)}s ${String(nanos)}ns is not a valid time; using the host's clock`);
+  return hrTime();
+}
+
+function statusFrom(status: WitStatus, what: string, cx: DecodeContext): SpanStatus {
+  switch (status?.tag) {
+    case 'unset':
+      return { code: SpanStatusCode.UNSET };
+    case 'ok':
+      return { code: SpanStatusCode.OK };
+    case 'error':
+      return { code: SpanStatusCode.ERROR, message: String(status.val ?? '') };
+    default:
+      cx.problems.report('invalid_status', `${what}: unknown status; using unset`);
+      return { code: SpanStatusCode.UNSET };
+  }
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 0;
+}

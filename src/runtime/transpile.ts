@@ -1,0 +1,133 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { transpileBytes } from '@bytecodealliance/jco-transpile';
+import { GLUE_TRANSFORM_VERSION, transformGlue } from './glue-transform.js';
+
+/** A component transpiled to JS glue plus core wasm files, on disk so Node can import it. */
+export interface TranspiledComponent {
+  /** sha256 of the component bytes. */
+  hash: string;
+  /** Directory holding the generated files. */
+  dir: string;
+  /** Absolute path of the generated ES module (exports `instantiate`). */
+  entry: string;
+  /** Names of the core wasm files the glue asks for. */
+  coreModules: string[];
+  /** Interfaces the component imports, as jco names them (versioned). */
+  imports: string[];
+  /** Root exports: functions and exported interface instances. */
+  exports: [string, 'function' | 'instance'][];
+  /** True when this came from the cache without transpiling. */
+  fromCache: boolean;
+  /** The glue rewrites that were applied (see glue-transform.ts). */
+  glueRewrites: string[];
+}
+
+type TranspilationOptions = NonNullable<Parameters<typeof transpileBytes>[1]>;
+
+const ENTRY = 'component.js';
+const MANIFEST = 'manifest.json';
+
+/** Transpile options: instantiation mode (we pass the imports), no WASI mapping (we provide it). */
+const TRANSPILE_OPTIONS: TranspilationOptions = {
+  name: 'component',
+  instantiation: 'async',
+  noComponentErrorWrapping: false,
+  emitTypescriptDeclarations: false,
+};
+
+interface Manifest {
+  coreModules: string[];
+  imports: string[];
+  exports: [string, 'function' | 'instance'][];
+  glueRewrites: string[];
+}
+
+/**
+ * Transpiles a component with jco, caching the output under `cacheDir` keyed by the component's
+ * hash and everything that shapes the output (jco version, options, glue transform). A cached
+ * entry is reused as is; a broken one is replaced. `cacheDir: false` uses a fresh temp dir.
+ */
+export async function transpileComponent(bytes: Uint8Array, cacheDir: string | false): Promise<TranspiledComponent> {
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  const key = `${hash}-${outputKey()}`;
+  if (cacheDir !== false) {
+    const dir = join(cacheDir, key);
+    const cached = await readCached(dir);
+    if (cached) return { hash, dir, entry: join(dir, ENTRY), fromCache: true, ...cached };
+  }
+  const result = await transpileBytes(bytes, TRANSPILE_OPTIONS);
+  const files = new Map<string, Uint8Array>();
+  let manifestRewrites: string[] = [];
+  for (const [name, content] of Object.entries(result.files)) {
+    if (name.endsWith('.d.ts')) continue;
+    if (name === `${TRANSPILE_OPTIONS.name}.js`) {
+      const glue = transformGlue(Buffer.from(content).toString('utf8'));
+      manifestRewrites = glue.applied;
+      files.set(ENTRY, Buffer.from(glue.source, 'utf8'));
+    } else {
+      files.set(name, content);
+    }
+  }
+  const manifest: Manifest = {
+    coreModules: [...files.keys()].filter((name) => name.endsWith('.wasm')),
+    imports: result.imports,
+    exports: result.exports,
+    glueRewrites: manifestRewrites,
+  };
+  files.set(MANIFEST, Buffer.from(JSON.stringify(manifest, null, 2)));
+
+  const dir = cacheDir === false ? await mkdtemp(join(tmpdir(), 'wasm-otel-')) : join(cacheDir, key);
+  if (cacheDir === false) {
+    await writeAll(dir, files);
+  } else {
+    // Write beside the final place, then rename: a concurrent run never sees half an entry.
+    await mkdir(cacheDir, { recursive: true });
+    const staging = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    await writeAll(staging, files);
+    await rm(dir, { recursive: true, force: true });
+    try {
+      await rename(staging, dir);
+    } catch {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+  return { hash, dir, entry: join(dir, ENTRY), fromCache: false, ...manifest };
+}
+
+async function writeAll(dir: string, files: Map<string, Uint8Array>): Promise<void> {
+  for (const [name, content] of files) {
+    const path = join(dir, name);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, content);
+  }
+}
+
+async function readCached(dir: string): Promise<Manifest | undefined> {
+  try {
+    const manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest;
+    const complete = [ENTRY, ...manifest.coreModules].every((name) => existsSync(join(dir, name)));
+    return complete ? manifest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let cachedOutputKey: string | undefined;
+
+/** Changes whenever the generated output could change for the same component. */
+function outputKey(): string {
+  if (!cachedOutputKey) {
+    const pkgPath = join(dirname(fileURLToPath(import.meta.resolve('@bytecodealliance/jco-transpile'))), '..', 'package.json');
+    const jcoVersion = (JSON.parse(readFileSync(pkgPath, 'utf8')) as { version: string }).version;
+    cachedOutputKey = createHash('sha256')
+      .update(JSON.stringify({ jcoVersion, TRANSPILE_OPTIONS, GLUE_TRANSFORM_VERSION }))
+      .digest('hex')
+      .slice(0, 16);
+  }
+  return cachedOutputKey;
+}

@@ -1,0 +1,59 @@
+import { ProxyTracerProvider, diag, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { emptyResource } from '@opentelemetry/resources';
+import { AlwaysOffSampler, NoopSpanProcessor, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Resource } from '@opentelemetry/resources';
+import { HOST_SCOPE_NAME, type SdkSpanLimits, type SpanPipeline } from '../engine/index.js';
+import { VERSION } from '../version.js';
+
+/** The pieces of an OTel JS SDK Tracer that guest spans need (fields of sdk-trace's Tracer). */
+interface SdkTracerInternals {
+  _spanProcessor?: SpanProcessor;
+  _sampler?: Sampler;
+  _resource?: Resource;
+  _spanLimits?: SdkSpanLimits;
+}
+
+/** The host's tracer (for host spans) and the pipeline guest spans are handed to. */
+export interface HostTracing {
+  tracer: Tracer;
+  pipeline: SpanPipeline;
+}
+
+const DISABLED: SpanPipeline = {
+  spanProcessor: new NoopSpanProcessor(),
+  sampler: new AlwaysOffSampler(),
+  resource: emptyResource(),
+  enabled: false,
+};
+
+/**
+ * Finds the span processors, sampler, resource and limits behind a tracer provider from the
+ * OTel JS SDK (sdk-trace-base / sdk-trace-node, also behind the global ProxyTracerProvider), so
+ * guest spans reach the same exporters as the app's own spans with their own ids intact.
+ * A provider that is not the SDK's (e.g. the API's no-op default) gives a disabled pipeline.
+ */
+export function hostTracingFor(provider: TracerProvider): HostTracing {
+  const real = provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider;
+  const tracer = real.getTracer(HOST_SCOPE_NAME, VERSION);
+  const internals = tracer as unknown as SdkTracerInternals;
+  const processor = internals._spanProcessor;
+  if (processor && typeof processor.onEnd === 'function' && internals._sampler && internals._resource) {
+    return {
+      tracer,
+      pipeline: {
+        spanProcessor: processor,
+        sampler: internals._sampler,
+        resource: internals._resource,
+        ...(internals._spanLimits ? { spanLimits: internals._spanLimits } : {}),
+        enabled: true,
+      },
+    };
+  }
+  if (real.constructor?.name !== 'NoopTracerProvider') {
+    diag.warn(
+      'wasm-otel: the tracer provider is not an OpenTelemetry JS SDK provider; guest spans will not be exported. ' +
+        'Pass spanProcessors to createHost instead.',
+    );
+  }
+  return { tracer, pipeline: DISABLED };
+}
