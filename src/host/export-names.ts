@@ -3,6 +3,11 @@ export function jsExportName(witName: string): string {
   return witName.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
+/** jco lists root exports by their JS name; show them as WIT names: `nestedSpans` -> `nested-spans`. */
+export function witExportName(jsName: string): string {
+  return jsName.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
 /** The exported `wasi:cli/run` instance name (any version), if the component has one. */
 export function cliRunExport(exports: readonly [string, 'function' | 'instance'][]): string | undefined {
   return exports.find(([name, kind]) => kind === 'instance' && /^wasi:cli\/run(@|$)/.test(name))?.[0];

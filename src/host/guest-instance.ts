@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode, context as otelContext, trace, type Context, 
 import type { CloseReason, InstanceSpanState } from '../engine/index.js';
 import { GuestExit } from '../runtime/wasi-imports.js';
 import { WasmOtelError, oneLine } from './errors.js';
-import { cliRunExport, jsExportName } from './export-names.js';
+import { cliRunExport, jsExportName, witExportName } from './export-names.js';
 
 /** Options for one call into the guest. */
 export interface CallOptions {
@@ -46,13 +46,14 @@ export class GuestInstance {
 
   /** Names of the root function exports (WIT names). */
   functionExports(): string[] {
-    return this.exportList.filter(([, kind]) => kind === 'function').map(([name]) => name);
+    return this.exportList.filter(([, kind]) => kind === 'function').map(([name]) => witExportName(name));
   }
 
   /** Calls a root export `name: func(...)` by its WIT name, inside a host span. */
   async call(name: string, args: unknown[] = [], options: CallOptions = {}): Promise<unknown> {
-    const fn = this.exportsObject[jsExportName(name)];
-    const isFunction = this.exportList.some(([n, kind]) => n === name && kind === 'function');
+    const jsName = jsExportName(name);
+    const fn = this.exportsObject[jsName];
+    const isFunction = this.exportList.some(([n, kind]) => n === jsName && kind === 'function');
     if (!isFunction || typeof fn !== 'function') {
       const available = this.functionExports();
       throw new WasmOtelError(

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
-import { GLUE_TRANSFORM_VERSION, transformGlue } from './glue-transform.js';
+import { transformGlue } from './glue-transform.js';
 
 /** A component transpiled to JS glue plus core wasm files, on disk so Node can import it. */
 export interface TranspiledComponent {
@@ -125,7 +125,7 @@ function outputKey(): string {
     const pkgPath = join(dirname(fileURLToPath(import.meta.resolve('@bytecodealliance/jco-transpile'))), '..', 'package.json');
     const jcoVersion = (JSON.parse(readFileSync(pkgPath, 'utf8')) as { version: string }).version;
     cachedOutputKey = createHash('sha256')
-      .update(JSON.stringify({ jcoVersion, TRANSPILE_OPTIONS, GLUE_TRANSFORM_VERSION }))
+      .update(JSON.stringify({ jcoVersion, TRANSPILE_OPTIONS, transform: transformGlue.toString() }))
       .digest('hex')
       .slice(0, 16);
   }

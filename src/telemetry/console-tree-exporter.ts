@@ -93,11 +93,15 @@ function detailLines(span: ReadableSpan): string[] {
   const out: string[] = [];
   const attributes = formatAttributes(span.attributes);
   if (attributes) out.push(attributes);
+  const traceState = span.spanContext().traceState?.serialize();
+  if (traceState) out.push(`tracestate ${traceState}`);
   const start = hrTimeToMilliseconds(span.startTime);
   for (const event of span.events) {
-    const at = hrTimeToMilliseconds(event.time) - start;
+    const eventMs = hrTimeToMilliseconds(event.time);
+    const at = eventMs - start;
+    const when = at >= 0 ? `+${formatMs(at)}` : new Date(eventMs).toISOString();
     const attrs = formatAttributes(event.attributes ?? {});
-    out.push(`event ${JSON.stringify(event.name)} at +${formatMs(at)}${attrs ? `  ${attrs}` : ''}`);
+    out.push(`event ${JSON.stringify(event.name)} at ${when}${attrs ? `  ${attrs}` : ''}`);
   }
   for (const link of span.links) {
     const attrs = formatAttributes(link.attributes ?? {});
@@ -112,9 +116,17 @@ function formatAttributes(attributes: Attributes): string {
     .join(' ');
 }
 
+const MAX_SHOWN = 120;
+
+/** One attribute value as shown in the tree: JSON, bytes as a data: URI, long values cut. */
 function formatValue(value: unknown): string {
+  const text = formatFull(value);
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}...(${text.length} chars)` : text;
+}
+
+function formatFull(value: unknown): string {
   if (value instanceof Uint8Array) return `data:application/octet-stream;base64,${Buffer.from(value).toString('base64')}`;
-  return JSON.stringify(value, (_key, item) => (item instanceof Uint8Array ? formatValue(item) : item));
+  return JSON.stringify(value, (_key, item: unknown) => (item instanceof Uint8Array ? formatFull(item) : item));
 }
 
 function formatMs(ms: number): string {

@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
+import { VERSION } from '../src/version.js';
+import { readFileSync } from 'node:fs';
+import { ROOT } from './support/paths.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'wasm-otel-cli-'));
+
+describe('CLI contract: usage and load failures', () => {
+  it('--help prints the usage on stdout and exits 0', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('wasm-otel run <file.wasm> [--invoke <export>] [-- <guest args>]');
+    expect(result.stderr).toBe('');
+  });
+
+  it('--version prints the package version', async () => {
+    const result = await runCli(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${VERSION}\n`);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(VERSION).toBe(pkg.version);
+  });
+
+  it('an unknown option is a usage error (exit 2, one line reason)', async () => {
+    const result = await runCli(['run', 'x.wasm', '--bogus']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toMatch(/^wasm-otel: Unknown option '--bogus'/);
+  });
+
+  it('an unknown command is a usage error', async () => {
+    const result = await runCli(['serve', 'x.wasm']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe('wasm-otel: unknown command "serve" (expected "run")');
+  });
+
+  it('a missing file exits 1 with one line', async () => {
+    const missing = join(scratch, 'nope.wasm');
+    const result = await runCli(['run', missing], { OTEL_TRACES_EXPORTER: 'none' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`wasm-otel: cannot read ${missing}: no such file\n`);
+  });
+
+  it('a file that is not wasm exits 1 with one line', async () => {
+    const file = join(scratch, 'text.wasm');
+    writeFileSync(file, 'hello, not wasm');
+    const result = await runCli(['run', file], { OTEL_TRACES_EXPORTER: 'none' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('wasm-otel: text.wasm is not a WebAssembly binary\n');
+  });
+
+  it('a core module is not a component: exit 1 with one line', async () => {
+    const file = join(scratch, 'core.wasm');
+    writeFileSync(file, Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+    const result = await runCli(['run', file], { OTEL_TRACES_EXPORTER: 'none' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('wasm-otel: core.wasm is a core WebAssembly module, not a component; this version runs components only\n');
+  });
+});
