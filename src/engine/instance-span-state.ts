@@ -1,5 +1,5 @@
 import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, type HrTime, type SpanContext } from '@opentelemetry/api';
-import { hrTime } from '@opentelemetry/core';
+import { AnchoredClock } from './anchored-clock.js';
 import type { EngineLimits } from './limits.js';
 import type { ProblemCounter } from './problems.js';
 import { toReadableSpan } from './readable-span.js';
@@ -51,6 +51,7 @@ export class InstanceSpanState {
   /** Trace ids of host spans this instance was called under (recent ones). */
   private readonly hostTraces = new Set<string>();
   private readonly sampling: TraceSampling;
+  private readonly clock = new AnchoredClock();
 
   constructor(
     private readonly pipeline: SpanPipeline,
@@ -62,9 +63,13 @@ export class InstanceSpanState {
 
   // ---- calls into the guest -------------------------------------------------------------------
 
-  /** The host is about to call into the guest; `host` is the span around that call. */
-  enterCall(host: SpanContext): void {
+  /**
+   * The host is about to call into the guest; `host` is the span around that call and
+   * `hostStart` its start time (times the engine makes up are kept on that span's time line).
+   */
+  enterCall(host: SpanContext, hostStart?: HrTime): void {
     this.hostFrames.push(host);
+    if (hostStart) this.clock.anchor(hostStart);
     this.hostTraces.delete(host.traceId);
     this.hostTraces.add(host.traceId);
     if (this.hostTraces.size > 1024) {
@@ -113,7 +118,7 @@ export class InstanceSpanState {
     this.ended.delete(context.spanId);
     this.open.push({
       context,
-      startedAt: details.startTime ?? hrTime(),
+      startedAt: details.startTime ?? this.clock.now(),
       parentSpanId: details.parentSpanId ?? inferredParent,
       name: details.name,
       kind: details.kind ?? SpanKind.INTERNAL,
@@ -144,7 +149,7 @@ export class InstanceSpanState {
    * why, and exports them. Returns how many were closed.
    */
   closeOpenSpans(reason: CloseReason, detail: string): number {
-    const now = hrTime();
+    const now = this.clock.now();
     let closed = 0;
     while (this.open.length > 0) {
       const span = this.open.pop()!;

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context as otelContext, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context as otelContext, trace, type Context, type HrTime, type Tracer } from '@opentelemetry/api';
 import type { CloseReason, InstanceSpanState } from '../engine/index.js';
 import { GuestExit } from '../runtime/wasi-imports.js';
 import { WasmOtelError, oneLine } from './errors.js';
@@ -99,8 +99,8 @@ export class GuestInstance {
   private async inHostSpan(options: CallOptions, body: () => unknown): Promise<unknown> {
     const parent = options.parentContext ?? otelContext.active();
     const span = this.tracer.startSpan(options.spanName ?? this.name, { kind: SpanKind.INTERNAL }, parent);
-    const spanContext = span.spanContext();
-    this.state.enterCall(spanContext);
+    // The SDK's spans carry their start time; other providers' spans leave the engine's own clock.
+    this.state.enterCall(span.spanContext(), (span as { startTime?: HrTime }).startTime);
     try {
       const result = otelContext.with(trace.setSpan(parent, span), body);
       if (options.finalCall) this.closeOpen('exit', 'span still open when the guest exited');

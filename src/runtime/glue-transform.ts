@@ -1,4 +1,338 @@
-// INTERIM placeholder written by the lead so the host runs; helper-3 replaces this file.
-export function transformGlue(source: string): { source: string; applied: string[]; skipped: string[] } {
-  return { source, applied: [], skipped: [] };
+/**
+ * Targeted rewrites of the JS glue that jco generates for a component (js-component-bindgen as
+ * shipped in @bytecodealliance/jco-transpile 0.15 / jco 1.35, `instantiation: 'async'`).
+ *
+ * That glue spends most of a host-import call on machinery the call does not need. For one
+ * guest span (on-start + on-end, 5 attributes, 1 event) with no-op host imports it costs ~18 us
+ * on Node 20; after these rewrites ~1.5 us (see notes/glue-transform.md). The three costs:
+ *
+ *  1. `debug-flag` — `_debugLog` reads `process.env.JCO_DEBUG` (a slow, getenv-backed property)
+ *     on every call, ~46 times per span.
+ *  2. `memory-views` — every field read calls `dataView(memory0)`, which reads the
+ *     `WebAssembly.Memory#buffer` getter (a slow API call) and `DataView#buffer`; every string
+ *     read does `new Uint8Array(memory0.buffer, ...)`. ~75 `memory.buffer` reads per span.
+ *  3. `sync-import-fast-path` — every host import runs through `_lowerImportBackwardsCompat`
+ *     plus a host task in the trampoline: a subtask, a waitable and two tasks are created,
+ *     registered in handle tables and torn down again, for a plain synchronous call.
+ *
+ * Every rewrite matches an exact pattern of the generated code. When the pattern is absent
+ * (another jco version), the rewrite is skipped and reported, and the glue keeps working as
+ * generated. None of them changes what a call does: arguments, results, strings, traps and
+ * errors stay the same (test/glue-transform.test.ts runs raw and transformed glue side by side).
+ */
+
+/** Bump when the output of `transformGlue` changes (the transpile cache keys on it). */
+export const GLUE_TRANSFORM_VERSION = 1;
+
+export interface GlueTransformResult {
+  /** The rewritten glue (the input unchanged when nothing applied). */
+  source: string;
+  /** Names of the rewrites that were applied. */
+  applied: string[];
+  /** Rewrites (or single imports) left alone, each with the reason. */
+  skipped: string[];
+}
+
+export const REWRITES = ['debug-flag', 'memory-views', 'sync-import-fast-path'] as const;
+
+/** Applies every rewrite to the generated glue (the main `.js` file of the transpile output). */
+export function transformGlue(source: string): GlueTransformResult {
+  const applied: string[] = [];
+  const skipped: string[] = [];
+  for (const rewrite of [debugFlag, memoryViews, syncImportFastPath]) {
+    const result = rewrite(source);
+    source = result.source;
+    if (result.applied) applied.push(result.name);
+    skipped.push(...result.skipped);
+  }
+  return { source, applied, skipped };
+}
+
+interface RewriteResult {
+  name: (typeof REWRITES)[number];
+  source: string;
+  applied: boolean;
+  skipped: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. debug-flag
+//
+// jco's debug helper checks the environment on every call:
+//
+//     const _debugLog = (...args) => {
+//       if (!globalThis?.process?.env?.JCO_DEBUG) { return; }
+//       console.debug(...args);
+//     };
+//
+// `process.env` is backed by getenv(), so each check costs ~0.1 us. The rewrite reads the variable
+// once, when `instantiate()` runs, so JCO_DEBUG is honoured as set at instantiation time (setting
+// it later, in the middle of a component's life, no longer switches logging on). The helper is
+// defined inside `instantiate()`, so each instance reads it once.
+
+const DEBUG_LOG = /const _debugLog = \(\.\.\.args\) => \{\s*if \(!globalThis\?\.process\?\.env\?\.JCO_DEBUG\) \{ return; \}\s*console\.debug\(\.\.\.args\);\s*\};/;
+
+function debugFlag(source: string): RewriteResult {
+  const name = 'debug-flag';
+  const matches = source.match(new RegExp(DEBUG_LOG.source, 'g')) ?? [];
+  if (matches.length !== 1) {
+    return { name, source, applied: false, skipped: [`${name}: expected one _debugLog helper reading process.env.JCO_DEBUG, found ${matches.length}`] };
+  }
+  const replacement =
+    'const _jcoDebug = !!globalThis?.process?.env?.JCO_DEBUG; // glue-transform: read once per instantiation\n' +
+    '  const _debugLog = (...args) => {\n' +
+    '    if (!_jcoDebug) { return; }\n' +
+    '    console.debug(...args);\n' +
+    '  };';
+  return { name, source: source.replace(DEBUG_LOG, () => replacement), applied: true, skipped: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. memory-views
+//
+// Generated:
+//
+//     let dv = new DataView(new ArrayBuffer());
+//     const dataView = mem => dv.buffer === mem.buffer ? dv : dv = new DataView(mem.buffer);
+//
+// plus `new Uint8Array(memory0.buffer, ptr, len)` for every string. Both read the
+// `WebAssembly.Memory#buffer` getter on every access. The rewrite keeps the last memory and its
+// buffer and reuses them while that buffer is still attached: a non-shared, non-resizable
+// memory keeps returning the same ArrayBuffer until it grows, and growing detaches that buffer
+// (its byteLength drops to 0), after which the next access fetches the new one. So
+// `_jcoMemoryBuffer(m)` always returns exactly the object `m.buffer` would. Shared or resizable
+// buffers (and empty memories) are never cached: those read `m.buffer` every time, as before.
+
+const DATA_VIEW = /let dv = new DataView\(new ArrayBuffer\(\)\);\s*const dataView = mem => dv\.buffer === mem\.buffer \? dv : dv = new DataView\(mem\.buffer\);/;
+
+// `memoryN.buffer` (component memories) and `memory.buffer` (the parameter of the string
+// encoding helpers), but not `ctx.memory.buffer` or other properties.
+const MEMORY_BUFFER = /(?<![\w$.])(memory\d*)\.buffer\b/g;
+
+function memoryViews(source: string): RewriteResult {
+  const name = 'memory-views';
+  if (!DATA_VIEW.test(source)) {
+    return { name, source, applied: false, skipped: [`${name}: dataView helper not found`] };
+  }
+  if (/\b_jcoMemoryBuffer\b/.test(source)) {
+    return { name, source, applied: false, skipped: [`${name}: already applied`] };
+  }
+  const helpers = `let dv = new DataView(new ArrayBuffer());
+  // glue-transform (memory-views): reuse the last memory's buffer while it is attached.
+  let _jcoViewMemory = null;
+  let _jcoViewBuffer = dv.buffer;
+  const _jcoRefreshView = mem => {
+    const buffer = mem.buffer;
+    if (buffer !== _jcoViewBuffer) { dv = new DataView(buffer); _jcoViewBuffer = buffer; }
+    _jcoViewMemory = buffer instanceof ArrayBuffer && !buffer.resizable && buffer.byteLength !== 0 ? mem : null;
+  };
+  const dataView = mem => {
+    if (mem !== _jcoViewMemory || _jcoViewBuffer.byteLength === 0) { _jcoRefreshView(mem); }
+    return dv;
+  };
+  const _jcoMemoryBuffer = mem => {
+    if (mem !== _jcoViewMemory || _jcoViewBuffer.byteLength === 0) { _jcoRefreshView(mem); }
+    return _jcoViewBuffer;
+  };`;
+  source = source.replace(DATA_VIEW, () => helpers);
+  // The helpers themselves read `mem.buffer`, which the pattern does not touch.
+  source = source.replace(MEMORY_BUFFER, (_all, memory: string) => `_jcoMemoryBuffer(${memory})`);
+  return { name, source, applied: true, skipped: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. sync-import-fast-path
+//
+// For each host import, jco generates a trampoline `_trampolineN` (lift params, call the host,
+// lower the result) and wires it up as
+//
+//     let trampolineN = _trampolineN.manuallyAsync
+//       ? new WebAssembly.Suspending(_suspendingImport(0, _lowerImportBackwardsCompat.bind(null, {...})))
+//       : _lowerImportBackwardsCompat.bind(null, {...});
+//
+// `_lowerImportBackwardsCompat` checks may-leave, creates a subtask (with a waitable in the
+// component's handle table) under the current export task and, for a sync call, returns the
+// subtask's result. Inside the trampoline, a host task is created as that subtask's child, made
+// current around the host call, resolved (which returns and removes the subtask) and exited.
+// For a synchronous host import called synchronously, all of this is created and torn down
+// within the call and nothing else can observe it, provided the component uses no async ABI at
+// all (no waitables, streams, futures, subtasks or async lowering that could see handle numbers
+// or task state). The rewrite then calls the trampoline directly and keeps what matters:
+//
+//   - the may-leave check (`_checkMayLeave`), first, as before;
+//   - `_trackHostOperation` around the host call (a promise returned by the host is tracked);
+//   - on a thrown error: `getOrCreateAsyncState(i).markTrapped(err)` and rethrow;
+//   - the value returned to wasm, which was the value the host task resolved with.
+//
+// Conditions, all checked on the generated code (otherwise the import keeps the slow path):
+//   component: every core-wasm trampoline is either such a lowered import or a resource
+//              destructor (`function trampolineN(handle)`); anything else (async builtins,
+//              `_lowerImport` async lowering, ...) disables the rewrite for the component;
+//   wiring:    `isAsync: false`, `funcTypeIsAsync: false`, `importFn: _trampolineN`, and
+//              `_trampolineN.manuallyAsync` is never assigned (no JSPI import);
+//   body:      the bookkeeping matches the exact generated shape; the rest of the body (the
+//              lifting and lowering) uses no resources, streams, futures, tasks or awaits.
+//
+// One difference: a scalar result is converted once instead of twice (`return toUint32(ret)`
+// rather than `task.resolve([toUint32(ret)]); ... return toUint32(ret);`). The value wasm sees
+// is the same; only a host result object with a side-effecting valueOf() could tell.
+
+const LOWERED_IMPORT_DEF = /let (trampoline(\d+)) = _trampoline\2\.manuallyAsync \? new WebAssembly\.Suspending\(_suspendingImport\((\d+), _lowerImportBackwardsCompat\.bind\(/g;
+
+// Creating, entering and registering the host task (removed as a whole).
+const HOST_TASK = new RegExp(
+  [
+    String.raw`const hostProvided = true;\s*let parentTask;\s*let task;\s*let subtask;\s*`,
+    String.raw`const createTask = \(\) => \{\s*const results = createNewCurrentTask\(\{\s*componentIdx: -1,\s*isAsync: false,\s*entryFnName: [^\n]*\n\s*getCallbackFn: \(\) => null,\s*callbackFnName: null,\s*errHandling: '[\w-]+',\s*callingWasmExport: false,\s*\}\);\s*task = results\[0\];\s*\};\s*`,
+    String.raw`taskCreation: \{\s*parentTask = getCurrentTask\(\s*\d+,\s*_getGlobalCurrentTaskMeta\(\d+\)\?\.taskID,\s*\)\?\.task;\s*if \(!parentTask\) \{\s*createTask\(\);\s*break taskCreation;\s*\}\s*createTask\(\);\s*if \(hostProvided\) \{\s*subtask = parentTask\.getLatestSubtask\(\);\s*if \(!subtask\) \{\s*throw new Error\(\x60Missing subtask[^\n]*\n\s*\}\s*task\.setParentSubtask\(subtask\);\s*\}\s*\}\s*`,
+    String.raw`const started = task\.enterSync\(\);\s*`,
+  ].join(''),
+);
+
+// Making the host task current around the host call: `_withGlobalCurrentTaskMeta({ ..., fn: () => CALL, })`,
+// where CALL is `_trackHostOperation(() => host(...))` (kept).
+const WITH_TASK = /_withGlobalCurrentTaskMeta\(\{\s*componentIdx: task\.componentIdx\(\),\s*taskID: task\.id\(\),\s*fn: \(\) => (?=_trackHostOperation\(\(\) => )/g;
+const WITH_TASK_END = /^,\s*\}\)\s*;/;
+
+// Shape of the catch for imports without a `result` type: besides marking the instance trapped
+// (kept), it rejects and exits the host task (dropped).
+const CATCH_REJECT = /\} catch \(err\) \{\s*_debugLog\('\[Instruction::CallInterface\] error during sync call', \{\s*taskID: task\.id\(\),\s*subtaskID: task\.getParentSubtask\(\)\?\.id\(\),\s*err,\s*\}\);\s*getOrCreateAsyncState\((\d+)\)\.markTrapped\(err\);\s*task\.setErrored\(err\);\s*task\.reject\(err\);\s*task\.exit\(\);\s*throw err;\s*\}/g;
+
+// Resolving and exiting the host task at the end; wasm received the resolved value.
+const TAIL = /task\.resolve\(\[([^\n]*)\]\);\s*task\.exit\(\);\s*(?:return ([^\n]*);\s*)?$/;
+
+// Code (outside string literals) showing that the import handles more than plain data, or that
+// task state is still used after the rewrite.
+const NOT_PLAIN = /\b(?:task|subtask|parentTask|curResourceBorrows|handleTable\d*|captureTable\d*|rscTable\w*|symbolRsc\w*|symbolDispose|\w*Resource\w*|\w*[Ff]uture\w*|\w*[Ss]tream\w*|\w*[Ww]aitable\w*|\w*[Ss]ubtask\w*|\w*ErrorContext\w*|await|Promise|yield)\b|\basync\s*(?:\(|function\b|\w+\s*=>)/;
+
+function syncImportFastPath(source: string): RewriteResult {
+  const name = 'sync-import-fast-path';
+  const skip = (reason: string): RewriteResult => ({ name, source, applied: false, skipped: [`${name}: ${reason}`] });
+
+  if (!/function _checkMayLeave\(componentIdx\)/.test(source) || !/function _trackHostOperation\(operation\)/.test(source)) {
+    return skip('_checkMayLeave/_trackHostOperation helpers not found');
+  }
+
+  // Component gate: know every trampoline.
+  const lowered = new Set<string>();
+  for (const m of source.matchAll(LOWERED_IMPORT_DEF)) lowered.add(m[1]!);
+  if (lowered.size === 0) return skip('no lowered imports of the known shape');
+  for (const m of source.matchAll(/\b(?:let|const|var|function)\s+(trampoline\d+)\b/g)) {
+    const id = m[1]!;
+    if (lowered.has(id)) continue;
+    if (new RegExp(String.raw`function ${id}\(handle\) \{\s*const handleEntry = rscTableRemove\(`).test(source)) continue;
+    return skip(`${id} is not a plain lowered import or resource destructor (async ABI?)`);
+  }
+
+  const skipped: string[] = [];
+  let count = 0;
+  for (const id of lowered) {
+    const n = id.slice('trampoline'.length);
+    const result = rewriteImport(source, n);
+    if ('reason' in result) {
+      skipped.push(`${name}: ${importLabel(source, n)}: ${result.reason}`);
+    } else {
+      source = result.source;
+      count++;
+    }
+  }
+  return { name, source, applied: count > 0, skipped };
+}
+
+function importLabel(source: string, n: string): string {
+  const m = new RegExp(String.raw`_trampoline${n}\.fnName = '([^']*)';`).exec(source);
+  return m ? m[1]! : `_trampoline${n}`;
+}
+
+/** Puts import N on the fast path, or says why not. */
+function rewriteImport(source: string, n: string): { source: string } | { reason: string } {
+  const no = (reason: string) => ({ reason });
+  // The wiring statement: `let trampolineN = _trampolineN.manuallyAsync ? ASYNC : SYNC;`
+  const wiringStart = source.indexOf(`let trampoline${n} = _trampoline${n}.manuallyAsync ? `);
+  const asyncEnd = scanCall(source, source.indexOf('new WebAssembly.Suspending(', wiringStart));
+  if (asyncEnd < 0 || !source.startsWith(' : _lowerImportBackwardsCompat.bind(', asyncEnd)) return no('unexpected wiring');
+  const syncStart = asyncEnd + ' : '.length;
+  const syncEnd = scanCall(source, syncStart);
+  if (syncEnd < 0 || source[syncEnd] !== ';') return no('unexpected wiring');
+  const meta = source.slice(syncStart, syncEnd);
+  const componentIdx = /\bcomponentIdx: (\d+),/.exec(meta)?.[1];
+  if (componentIdx === undefined) return no('no component index');
+  if (!/\bisAsync: false,/.test(meta) || !/\bfuncTypeIsAsync: false,/.test(meta)) return no('async function or lowering');
+  if (!new RegExp(String.raw`\bimportFn: _trampoline${n},`).test(meta)) return no('wiring does not call its trampoline');
+  if (new RegExp(String.raw`_trampoline${n}\.manuallyAsync\s*=`).test(source)) return no('JSPI (manually async) import');
+
+  // The trampoline: `const _trampolineN = function(args) { BODY\n  }\n  _trampolineN.fnName = ...`
+  const head = new RegExp(String.raw`const _trampoline${n} = function\([^)]*\) \{`).exec(source);
+  if (!head) return no('trampoline not found');
+  const bodyStart = head.index + head[0].length;
+  const end = new RegExp(String.raw`\n[ \t]*\}\n[ \t]*_trampoline${n}\.fnName = `).exec(source.slice(bodyStart));
+  if (!end) return no('trampoline not found');
+  const bodyEnd = bodyStart + end.index;
+  if (wiringStart < bodyEnd) return no('wiring precedes its trampoline');
+  let body = source.slice(bodyStart, bodyEnd);
+
+  const hostTask = HOST_TASK.exec(body);
+  if (!hostTask) return no('host task setup not of the known shape');
+  body = body.slice(0, hostTask.index) + body.slice(hostTask.index + hostTask[0].length);
+
+  const withTask = [...body.matchAll(WITH_TASK)];
+  if (withTask.length !== 1) return no('host call not of the known shape');
+  const callStart = withTask[0]!.index! + withTask[0]![0].length;
+  const callEnd = scanCall(body, callStart);
+  const closing = callEnd < 0 ? null : WITH_TASK_END.exec(body.slice(callEnd));
+  if (!closing) return no('host call not of the known shape');
+  body = body.slice(0, withTask[0]!.index!) + body.slice(callStart, callEnd) + ';' + body.slice(callEnd + closing[0].length);
+
+  body = body.replace(CATCH_REJECT, (_all, idx: string) => `} catch (err) {\n      getOrCreateAsyncState(${idx}).markTrapped(err);\n      throw err;\n    }`);
+
+  const tail = TAIL.exec(body);
+  if (!tail) return no('result handling not of the known shape');
+  const [, resolved, returned] = tail;
+  if (returned !== undefined && returned !== resolved) return no('returns something other than its result');
+  body = body.slice(0, tail.index) + `return ${resolved};`;
+
+  if (NOT_PLAIN.test(stripStrings(body))) return no('not plain data (resources, streams, futures or task state)');
+
+  const check = `\n    _checkMayLeave(${componentIdx}); // glue-transform: sync-import-fast-path`;
+  const wiring = `let trampoline${n} = _trampoline${n}; // glue-transform: sync-import-fast-path`;
+  return { source: source.slice(0, bodyStart) + check + body + source.slice(bodyEnd, wiringStart) + wiring + source.slice(syncEnd + 1) };
+}
+
+/**
+ * Given the index of a call expression `callee(...)`, returns the index just after its closing
+ * parenthesis, skipping string literals, or -1.
+ */
+function scanCall(source: string, from: number): number {
+  if (from < 0) return -1;
+  let i = source.indexOf('(', from);
+  if (i < 0) return -1;
+  let depth = 0;
+  for (; i < source.length; i++) {
+    const c = source[i];
+    if (c === "'" || c === '"' || c === '`') {
+      i = skipString(source, i);
+      if (i < 0) return -1;
+    } else if (c === '(' || c === '[' || c === '{') {
+      depth++;
+    } else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      if (depth === 0) return c === ')' ? i + 1 : -1;
+    }
+  }
+  return -1;
+}
+
+/** Index of the closing quote of the string literal opening at `i` (template `${}` not nested). */
+function skipString(source: string, i: number): number {
+  const quote = source[i];
+  for (i++; i < source.length; i++) {
+    if (source[i] === '\\') i++;
+    else if (source[i] === quote) return i;
+  }
+  return -1;
+}
+
+/** The code with the contents of string literals removed (for token checks). */
+function stripStrings(code: string): string {
+  return code.replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''");
 }

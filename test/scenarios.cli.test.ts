@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
+import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
+import { component } from './support/paths.js';
+import { ALL_SCENARIOS, SPAN_COUNT, expectScenario } from './support/scenarios.js';
+
+let receiver: OtlpReceiver;
+
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+});
+afterAll(async () => receiver.close());
+beforeEach(() => receiver.reset());
+
+const otlp = (): Record<string, string> => ({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SERVICE_NAME: 'cli-test' });
+
+describe('scenarios through the CLI (child process), OTLP/HTTP protobuf', () => {
+  for (const name of ALL_SCENARIOS) {
+    it(`--invoke ${name}`, async () => {
+      const result = await runCli(['run', component('scenarios.wasm'), '--invoke', name], otlp());
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const spans = await receiver.waitForSpans(SPAN_COUNT[name]!);
+      expectScenario(name, spans);
+      expect(spans.every((s) => s.resource['service.name'] === 'cli-test')).toBe(true);
+      expect(receiver.requests.every((r) => r.encoding === 'protobuf')).toBe(true);
+    });
+  }
+
+  it('without --invoke it calls wasi:cli/run (the nested-spans demo)', async () => {
+    const result = await runCli(['run', component('scenarios.wasm')], otlp());
+    expect(result.code).toBe(0);
+    expectScenario('nested-spans', await receiver.waitForSpans(4));
+  });
+
+  it('a trap exits 1 with a one-line reason, and the spans it left open are exported', async () => {
+    const result = await runCli(['run', component('scenarios.wasm'), '--invoke', 'trap'], otlp());
+    expect(result.code).toBe(1);
+    const ours = result.stderr.split('\n').filter((line) => line.startsWith('wasm-otel:'));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).toMatch(/^wasm-otel: scenarios\.wasm trapped: .*unreachable/);
+    expectScenario('trap', await receiver.waitForSpans(3));
+  });
+
+  it('an unknown export exits 1 naming the exports', async () => {
+    const result = await runCli(['run', component('scenarios.wasm'), '--invoke', 'nope'], otlp());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'wasm-otel: scenarios.wasm has no root function export "nope" (it exports: attributes, events, links, nested-spans, never-ended, new-root, outlives-parent, span-kinds, statuses, trace-state, trap)\n',
+    );
+  });
+
+  it('a component without wasi:cli/run and no --invoke exits 1 with a hint', async () => {
+    const result = await runCli(['run', component('trap.wasm')], otlp());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('wasm-otel: trap.wasm does not export wasi:cli/run; use --invoke with one of: run\n');
+  });
+});
