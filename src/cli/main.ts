@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { DiagConsoleLogger, DiagLogLevel, diag, trace } from '@opentelemetry/api';
+import { DiagLogLevel, diag, trace } from '@opentelemetry/api';
 import { getStringFromEnv } from '@opentelemetry/core';
 import { ProblemCounter } from '../engine/index.js';
 import { createHost } from '../host/create-host.js';
@@ -9,6 +9,7 @@ import { telemetryFromEnv } from '../telemetry/telemetry-from-env.js';
 import { VERSION } from '../version.js';
 import { parseCommandLine } from './args.js';
 import { USAGE } from './help.js';
+import { StderrDiagLogger } from './stderr-diag-logger.js';
 
 /** The CLI: returns the process exit code; writes only to stdout (help) and stderr. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -29,7 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function run(file: string, invoke: string | undefined, guestArgs: string[]): Promise<number> {
-  diag.setLogger(new DiagConsoleLogger(), { logLevel: logLevelFromEnv(), suppressOverrideMessage: true });
+  diag.setLogger(new StderrDiagLogger(), { logLevel: logLevelFromEnv(), suppressOverrideMessage: true });
   const problems = new ProblemCounter();
   const telemetry = telemetryFromEnv(problems);
   const host = createHost({ tracerProvider: telemetry.tracerProvider ?? trace.getTracerProvider(), problemCounter: problems });

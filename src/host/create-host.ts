@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { trace, type TracerProvider } from '@opentelemetry/api';
+import { diag, trace, type TracerProvider } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ProblemCounter, resolveLimits, type EngineLimits } from '../engine/index.js';
@@ -74,6 +74,11 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
       } catch (error) {
         throw new WasmOtelError('transpile_failed', `cannot transpile ${name}: ${oneLine(error)}`, { cause: error });
       }
+      diag.debug(
+        transpiled.fromCache
+          ? `wasm-otel: using cached transpile of ${name} (${transpiled.dir})`
+          : `wasm-otel: transpiled ${name} into ${transpiled.dir} (glue rewrites: ${transpiled.glueRewrites.join(', ') || 'none'})`,
+      );
       return LoadedComponent.create(name, transpiled, context);
     },
   };

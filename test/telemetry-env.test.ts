@@ -1,0 +1,176 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
+import { OtlpSpanKind, startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
+import { component } from './support/paths.js';
+import { expectScenario } from './support/scenarios.js';
+
+let receiver: OtlpReceiver;
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+});
+afterAll(async () => receiver.close());
+beforeEach(() => receiver.reset());
+
+const scenarios = component('scenarios.wasm');
+const invoke = (name: string) => ['run', scenarios, '--invoke', name];
+
+describe('default console tree (no endpoint)', () => {
+  it('prints the trace as an indented tree on stderr', async () => {
+    const result = await runCli(['run', scenarios]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^trace [0-9a-f]{32}$/);
+    expect(lines[1]).toMatch(/^└─ scenarios\.wasm {2}internal {2}[\d.]+(ms|us) {2}OK$/);
+    expect(lines[2]).toMatch(/^ {3}└─ outer {2}internal {2}[\d.]+(ms|us) {2}OK$/);
+    expect(lines[3]).toBe('      │ level=1 demo="nested-spans"');
+    expect(lines[4]).toMatch(/^ {6}└─ middle {2}internal {2}[\d.]+(ms|us)$/);
+    expect(lines[5]).toBe('         │ level=2');
+    expect(lines[6]).toMatch(/^ {9}└─ inner {2}internal {2}[\d.]+(ms|us)$/);
+    expect(lines[7]).toBe('              level=3 work.items=3');
+    expect(lines[8]).toMatch(/^ {14}event "work-done" at \+[\d.]+(ms|us) {2}result="success"$/);
+    expect(lines).toHaveLength(9);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('shows kinds, statuses, events, links, trace state and bytes', async () => {
+    const kinds = await runCli(invoke('span-kinds'));
+    for (const kind of ['client', 'server', 'producer', 'consumer', 'internal']) {
+      expect(kinds.stderr).toMatch(new RegExp(`[├└]─ ${kind} {2}${kind} {2}`));
+    }
+    const statuses = await runCli(invoke('statuses'));
+    expect(statuses.stderr).toMatch(/├─ ok-span {2}internal {2}[\d.]+(ms|us) {2}OK\n/);
+    expect(statuses.stderr).toMatch(/├─ error-span {2}internal {2}[\d.]+(ms|us) {2}ERROR "boom"\n/);
+    const events = await runCli(invoke('events'));
+    expect(events.stderr).toContain('event "second" at 2023-11-14T22:13:20.123Z  index=2 explicit=true');
+    const links = await runCli(invoke('links'));
+    expect(links.stderr).toContain('link 0af7651916cd43dd8448eb211c80319c/b7ad6b7169203331  link.reason="retry"');
+    const state = await runCli(invoke('trace-state'));
+    expect(state.stderr).toContain('tracestate vendor=value1,other=v2');
+    const attrs = await runCli(invoke('attributes'));
+    expect(attrs.stderr).toContain('attr.bytes=data:application/octet-stream;base64,AQID/w==');
+  });
+
+  it('OTEL_TRACES_EXPORTER=console prints the tree even with an endpoint set', async () => {
+    const result = await runCli(invoke('statuses'), { OTEL_TRACES_EXPORTER: 'console', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint });
+    expect(result.stderr).toContain('ERROR "boom"');
+    expect(receiver.requests).toHaveLength(0);
+  });
+});
+
+describe('OTLP and the standard variables', () => {
+  it('OTEL_EXPORTER_OTLP_PROTOCOL=http/json sends OTLP/JSON', async () => {
+    const result = await runCli(invoke('attributes'), { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
+    expect(result.code).toBe(0);
+    expectScenario('attributes', await receiver.waitForSpans(2));
+    expect(receiver.requests.map((r) => [r.path, r.encoding])).toEqual([['/v1/traces', 'json']]);
+  });
+
+  it('the per-signal protocol and endpoint win over the general ones', async () => {
+    const result = await runCli(invoke('links'), {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9/nothing-here',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.endpoint}/v1/traces`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+    });
+    expect(result.code).toBe(0);
+    expectScenario('links', await receiver.waitForSpans(2));
+    expect(receiver.requests.map((r) => r.encoding)).toEqual(['json']);
+  });
+
+  it('OTEL_TRACES_EXPORTER=otlp with only a traces endpoint', async () => {
+    const result = await runCli(invoke('statuses'), { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.endpoint}/v1/traces` });
+    expect(result.code).toBe(0);
+    expectScenario('statuses', await receiver.waitForSpans(4));
+  });
+
+  it('OTEL_TRACES_EXPORTER=none exports and prints nothing', async () => {
+    const result = await runCli(invoke('statuses'), { OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('OTEL_SDK_DISABLED=true runs the guest with no telemetry', async () => {
+    const result = await runCli(invoke('nested-spans'), { OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES set the resource of host and guest spans', async () => {
+    await runCli(invoke('nested-spans'), {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_SERVICE_NAME: 'checkout',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=staging,team=wasm',
+    });
+    const spans = await receiver.waitForSpans(4);
+    for (const span of spans) {
+      expect(span.resource['service.name']).toBe('checkout');
+      expect(span.resource['deployment.environment.name']).toBe('staging');
+      expect(span.resource.team).toBe('wasm');
+      expect(span.resource['telemetry.sdk.language']).toBe('nodejs');
+    }
+  });
+
+  it('OTEL_TRACES_SAMPLER=always_off: host span not sampled, so neither are guest children; nothing exported', async () => {
+    const result = await runCli(invoke('nested-spans'), { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_TRACES_SAMPLER: 'always_off' });
+    expect(result.code).toBe(0);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('a guest root span (new trace) is decided by the host sampler: traceidratio 0 drops it, 1 keeps it', async () => {
+    await runCli(invoke('new-root'), { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' });
+    expect(receiver.spans()).toHaveLength(0);
+    await runCli(invoke('new-root'), { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1' });
+    const spans = await receiver.waitForSpans(2);
+    expect(spans.map((s) => s.name).sort()).toEqual(['new-root', 'scenarios.wasm']);
+  });
+
+  it('OTEL_BSP_MAX_EXPORT_BATCH_SIZE=1 sends one span per request', async () => {
+    await runCli(invoke('span-kinds'), { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1' });
+    await receiver.waitForSpans(6);
+    expect(receiver.requests).toHaveLength(6);
+    const kinds = receiver.spans().map((s) => s.kind).sort();
+    expect(kinds).toEqual([OtlpSpanKind.INTERNAL, OtlpSpanKind.INTERNAL, OtlpSpanKind.SERVER, OtlpSpanKind.CLIENT, OtlpSpanKind.PRODUCER, OtlpSpanKind.CONSUMER].sort());
+  });
+
+  it('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT applies to guest spans', async () => {
+    await runCli(invoke('attributes'), { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '3' });
+    const span = (await receiver.waitForSpans(2)).find((s) => s.name === 'attributes')!;
+    expect(span.attributes).toEqual({ k: 'second', 'attr.string': 'hello', 'attr.bool': true });
+    expect(span.droppedAttributesCount).toBe(7);
+  });
+
+  it('invalid variable values get a clear message and are ignored', async () => {
+    const result = await runCli(invoke('statuses'), {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_TRACES_EXPORTER: 'zipkin,otlp',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('wasm-otel: invalid_config: OTEL_TRACES_EXPORTER value "zipkin" is not supported (use otlp, console or none); ignored');
+    expect(result.stderr).toContain('wasm-otel: invalid_config: OTLP protocol "grpc" is not supported (use http/protobuf or http/json); using http/protobuf');
+    expectScenario('statuses', await receiver.waitForSpans(4));
+    expect(receiver.requests.map((r) => r.encoding)).toEqual(['protobuf']);
+  });
+});
+
+describe('transpile cache', () => {
+  it('a second run uses the cached transpiled component', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'wasm-otel-cache-'));
+    const env = { WASM_OTEL_CACHE_DIR: cache, OTEL_TRACES_EXPORTER: 'none', OTEL_LOG_LEVEL: 'debug' };
+    const first = await runCli(['run', component('trap.wasm'), '--invoke', 'run'], env);
+    expect(first.stderr).toContain('wasm-otel: transpiled trap.wasm');
+    const entries = readdirSync(cache);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatch(/^[0-9a-f]{64}-[0-9a-f]{16}$/);
+    const second = await runCli(['run', component('trap.wasm'), '--invoke', 'run'], env);
+    expect(second.stderr).toContain('wasm-otel: using cached transpile of trap.wasm');
+    expect(second.stderr).not.toContain('wasm-otel: transpiled trap.wasm');
+    expect(readdirSync(cache)).toEqual(entries);
+  });
+});
