@@ -4,7 +4,9 @@ import type { EngineLimits } from './limits.js';
 import type { ProblemCounter } from './problems.js';
 import { toReadableSpan } from './readable-span.js';
 import { exportSpan, type SpanPipeline } from './span-pipeline.js';
-import type { AttributeEntry, SpanReport } from './span-report.js';
+import { spanAttributes } from './attribute-builder.js';
+import type { AttributeValue } from '@opentelemetry/api';
+import type { SpanReport } from './span-report.js';
 import { TraceSampling } from './trace-sampling.js';
 
 /** Why the engine closed spans the guest left open. Exported as `wasm_otel.span.close_reason`. */
@@ -24,7 +26,7 @@ interface OpenSpan {
   /** Known only for shapes that send it at start (or spans the engine itself manages). */
   name: string | undefined;
   kind: SpanKind;
-  attributes: AttributeEntry[];
+  attributes: [string, AttributeValue][];
 }
 
 /** Optional details some guest ABIs give at span start. */
@@ -33,7 +35,7 @@ export interface StartDetails {
   name?: string;
   kind?: SpanKind;
   startTime?: HrTime;
-  attributes?: AttributeEntry[];
+  attributes?: [string, AttributeValue][];
 }
 
 /**
@@ -154,6 +156,9 @@ export class InstanceSpanState {
     while (this.open.length > 0) {
       const span = this.open.pop()!;
       this.rememberEnded(span.context.spanId);
+      const attributes = spanAttributes(this.limits);
+      for (const [key, value] of span.attributes) attributes.add(key, value);
+      attributes.add(CLOSE_REASON_ATTRIBUTE, reason);
       this.export({
         spanContext: span.context,
         parentSpanId: span.parentSpanId,
@@ -161,12 +166,11 @@ export class InstanceSpanState {
         kind: span.kind,
         startTime: span.startedAt,
         endTime: now,
-        attributes: [...span.attributes, [CLOSE_REASON_ATTRIBUTE, reason]],
+        attributes,
         events: [],
         links: [],
         status: { code: SpanStatusCode.ERROR, message: detail },
-        scope: { name: HOST_SCOPE_NAME, attributes: [] },
-        droppedAttributesCount: 0,
+        scope: { name: HOST_SCOPE_NAME, attributes: spanAttributes(this.limits) },
         droppedEventsCount: 0,
         droppedLinksCount: 0,
       });
@@ -184,10 +188,12 @@ export class InstanceSpanState {
       report.spanContext,
       report.parentSpanId,
       hostKnows,
-      report.name,
-      report.kind,
-      {},
-      report.links.map((link) => ({ context: link.context })),
+      () => ({
+        name: report.name,
+        kind: report.kind,
+        attributes: report.attributes.values,
+        links: report.links.map((link) => ({ context: link.context, attributes: link.attributes.values })),
+      }),
     );
     if (!sampled) return;
     const span = toReadableSpan(report, sampled, this.pipeline.resource, this.limits, this.problems);

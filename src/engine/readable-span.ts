@@ -1,15 +1,48 @@
-import { TraceFlags, type Link, type SpanContext } from '@opentelemetry/api';
-import { hrTimeDuration } from '@opentelemetry/core';
+import { TraceFlags, type Attributes, type HrTime, type Link, type SpanContext, type SpanKind, type SpanStatus } from '@opentelemetry/api';
+import { hrTimeDuration, type InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { limitAttributes, limitName } from './apply-limits.js';
+import { limitName } from './apply-limits.js';
+import type { AttributeBuilder } from './attribute-builder.js';
 import type { EngineLimits } from './limits.js';
 import type { ProblemCounter } from './problems.js';
 import type { SpanReport } from './span-report.js';
 
+/** A finished guest span as span processors and exporters see it. */
+class GuestReadableSpan implements ReadableSpan {
+  readonly ended = true;
+
+  constructor(
+    private readonly context: SpanContext,
+    readonly parentSpanContext: SpanContext | undefined,
+    readonly name: string,
+    readonly kind: SpanKind,
+    readonly startTime: HrTime,
+    readonly endTime: HrTime,
+    readonly status: SpanStatus,
+    readonly attributes: Attributes,
+    readonly links: Link[],
+    readonly events: TimedEvent[],
+    readonly resource: Resource,
+    readonly instrumentationScope: InstrumentationScope,
+    readonly droppedAttributesCount: number,
+    readonly droppedEventsCount: number,
+    readonly droppedLinksCount: number,
+  ) {}
+
+  get duration(): HrTime {
+    return hrTimeDuration(this.startTime, this.endTime);
+  }
+
+  spanContext(): SpanContext {
+    return this.context;
+  }
+}
+
 /**
  * Turns a decoded guest span into the `ReadableSpan` span processors expect, applying the
- * engine's limits. Keeps the guest's ids, parent, times, kind and scope as they are.
+ * remaining limits (name length, event and link counts). Keeps the guest's ids, parent, times,
+ * kind and scope as they are; marks the span sampled when the engine decided to export it.
  */
 export function toReadableSpan(
   report: SpanReport,
@@ -18,79 +51,93 @@ export function toReadableSpan(
   limits: EngineLimits,
   problems: ProblemCounter,
 ): ReadableSpan {
-  const spanName = limitName(report.name, limits.maxNameLength);
-  if (spanName.cut) problems.report('name_truncated', `span name of ${report.name.length} characters cut to ${limits.maxNameLength}`);
+  const spanId = report.spanContext.spanId;
+  let name = report.name;
+  if (name.length > limits.maxNameLength) {
+    problems.report('name_truncated', `span ${spanId}: name of ${name.length} characters cut to ${limits.maxNameLength}`);
+    name = name.slice(0, limits.maxNameLength);
+  }
+  noteLimits(problems, `span ${spanId}`, report.attributes);
 
-  const attrs = limitAttributes(report.attributes, limits.attributeCountLimit, limits.attributeValueLengthLimit);
-  noteLimits(problems, 'span', report.spanContext.spanId, attrs.dropped, attrs.truncated);
-
-  const events: TimedEvent[] = [];
-  for (const event of report.events.slice(0, limits.eventCountLimit)) {
-    const eventAttrs = limitAttributes(event.attributes, limits.attributePerEventCountLimit, limits.attributeValueLengthLimit);
-    noteLimits(problems, 'event', event.name, eventAttrs.dropped, eventAttrs.truncated);
-    const dropped = eventAttrs.dropped + event.droppedAttributesCount;
-    events.push({
+  const eventCount = Math.min(report.events.length, limits.eventCountLimit);
+  const events: TimedEvent[] = eventCount === 0 ? NO_EVENTS : new Array(eventCount);
+  for (let i = 0; i < eventCount; i++) {
+    const event = report.events[i]!;
+    noteLimits(problems, `span ${spanId} event`, event.attributes);
+    events[i] = {
       name: limitName(event.name, limits.maxNameLength).name,
       time: event.time,
-      attributes: eventAttrs.attributes,
-      ...(dropped > 0 ? { droppedAttributesCount: dropped } : {}),
-    });
+      attributes: event.attributes.values,
+      droppedAttributesCount: event.attributes.dropped,
+    };
   }
-  const eventsDropped = Math.max(0, report.events.length - limits.eventCountLimit);
-  if (eventsDropped > 0) problems.report('events_dropped', `span ${report.spanContext.spanId} had ${report.events.length} events, kept ${limits.eventCountLimit}`, eventsDropped);
+  const eventsDropped = report.events.length - eventCount;
+  if (eventsDropped > 0) problems.report('events_dropped', `span ${spanId} had ${report.events.length} events, kept ${eventCount}`, eventsDropped);
 
-  const links: Link[] = [];
-  for (const link of report.links.slice(0, limits.linkCountLimit)) {
-    const linkAttrs = limitAttributes(link.attributes, limits.attributePerLinkCountLimit, limits.attributeValueLengthLimit);
-    noteLimits(problems, 'link', report.spanContext.spanId, linkAttrs.dropped, linkAttrs.truncated);
-    const dropped = linkAttrs.dropped + link.droppedAttributesCount;
-    links.push({
-      context: link.context,
-      attributes: linkAttrs.attributes,
-      ...(dropped > 0 ? { droppedAttributesCount: dropped } : {}),
-    });
+  const linkCount = Math.min(report.links.length, limits.linkCountLimit);
+  const links: Link[] = linkCount === 0 ? NO_LINKS : new Array(linkCount);
+  for (let i = 0; i < linkCount; i++) {
+    const link = report.links[i]!;
+    noteLimits(problems, `span ${spanId} link`, link.attributes);
+    links[i] = { context: link.context, attributes: link.attributes.values, droppedAttributesCount: link.attributes.dropped };
   }
-  const linksDropped = Math.max(0, report.links.length - limits.linkCountLimit);
-  if (linksDropped > 0) problems.report('links_dropped', `span ${report.spanContext.spanId} had ${report.links.length} links, kept ${limits.linkCountLimit}`, linksDropped);
+  const linksDropped = report.links.length - linkCount;
+  if (linksDropped > 0) problems.report('links_dropped', `span ${spanId} had ${report.links.length} links, kept ${linkCount}`, linksDropped);
 
-  const scopeAttrs = limitAttributes(report.scope.attributes, limits.attributeCountLimit, limits.attributeValueLengthLimit);
-  const spanContext: SpanContext = {
-    ...report.spanContext,
-    traceFlags: sampled ? report.spanContext.traceFlags | TraceFlags.SAMPLED : report.spanContext.traceFlags,
-  };
+  const ownContext = report.spanContext;
+  const spanContext: SpanContext =
+    sampled && (ownContext.traceFlags & TraceFlags.SAMPLED) === 0 ? { ...ownContext, traceFlags: ownContext.traceFlags | TraceFlags.SAMPLED } : ownContext;
   const parentSpanContext: SpanContext | undefined =
-    report.parentSpanId === undefined
-      ? undefined
-      : { traceId: spanContext.traceId, spanId: report.parentSpanId, traceFlags: spanContext.traceFlags };
+    report.parentSpanId === undefined ? undefined : { traceId: spanContext.traceId, spanId: report.parentSpanId, traceFlags: spanContext.traceFlags };
 
-  return {
-    name: spanName.name,
-    kind: report.kind,
-    spanContext: () => spanContext,
+  const instrumentationScope = scopeOf(report.scope);
+
+  return new GuestReadableSpan(
+    spanContext,
     parentSpanContext,
-    startTime: report.startTime,
-    endTime: report.endTime,
-    status: report.status,
-    attributes: attrs.attributes,
+    name,
+    report.kind,
+    report.startTime,
+    report.endTime,
+    report.status,
+    report.attributes.values,
     links,
     events,
-    duration: hrTimeDuration(report.startTime, report.endTime),
-    ended: true,
     resource,
-    instrumentationScope: {
-      name: report.scope.name,
-      ...(report.scope.version !== undefined ? { version: report.scope.version } : {}),
-      ...(report.scope.schemaUrl !== undefined ? { schemaUrl: report.scope.schemaUrl } : {}),
-      // The OTLP transformer exports scope attributes when present.
-      ...(Object.keys(scopeAttrs.attributes).length > 0 ? { attributes: scopeAttrs.attributes } : {}),
-    },
-    droppedAttributesCount: report.droppedAttributesCount + attrs.dropped,
-    droppedEventsCount: report.droppedEventsCount + eventsDropped,
-    droppedLinksCount: report.droppedLinksCount + linksDropped,
-  };
+    instrumentationScope,
+    report.attributes.dropped,
+    report.droppedEventsCount + eventsDropped,
+    report.droppedLinksCount + linksDropped,
+  );
 }
 
-function noteLimits(problems: ProblemCounter, what: string, id: string, dropped: number, truncated: number): void {
-  if (dropped > 0) problems.report('attributes_dropped', `${what} ${id}: ${dropped} attributes over the count limit dropped`, dropped);
-  if (truncated > 0) problems.report('attribute_value_truncated', `${what} ${id}: ${truncated} attribute values cut to the length limit`, truncated);
+// Shared, never mutated: most guest spans have no links, many no events.
+const NO_EVENTS: TimedEvent[] = [];
+const NO_LINKS: Link[] = [];
+
+type Scope = { name: string; version?: string; schemaUrl?: string; attributes?: Attributes };
+const scopes = new Map<string, Scope>();
+
+/** One object per distinct scope without attributes (most spans share a few scopes). */
+function scopeOf(report: SpanReport['scope']): Scope {
+  let hasAttributes = false;
+  for (const _key in report.attributes.values) {
+    hasAttributes = true;
+    break;
+  }
+  const key = hasAttributes ? undefined : `${report.name}\u0000${report.version ?? ''}\u0000${report.schemaUrl ?? ''}`;
+  const cached = key === undefined ? undefined : scopes.get(key);
+  if (cached) return cached;
+  const scope: Scope = { name: report.name };
+  if (report.version !== undefined) scope.version = report.version;
+  if (report.schemaUrl !== undefined) scope.schemaUrl = report.schemaUrl;
+  // The OTLP transformer exports scope attributes when present.
+  if (hasAttributes) scope.attributes = report.attributes.values;
+  if (key !== undefined && scopes.size < 1024) scopes.set(key, scope);
+  return scope;
+}
+
+function noteLimits(problems: ProblemCounter, what: string, attributes: AttributeBuilder): void {
+  if (attributes.overLimit > 0) problems.report('attributes_dropped', `${what}: ${attributes.overLimit} attributes over the count limit dropped`, attributes.overLimit);
+  if (attributes.truncated > 0) problems.report('attribute_value_truncated', `${what}: ${attributes.truncated} attribute values cut to the length limit`, attributes.truncated);
 }

@@ -1,32 +1,28 @@
-import type { AttributeValue, HrTime, SpanContext, SpanKind, SpanStatus } from '@opentelemetry/api';
-
-/** One attribute as the guest reported it, in order; the same key may appear twice. */
-export type AttributeEntry = readonly [key: string, value: AttributeValue];
+import type { HrTime, SpanContext, SpanKind, SpanStatus } from '@opentelemetry/api';
+import type { AttributeBuilder } from './attribute-builder.js';
 
 export interface EventReport {
   name: string;
   time: HrTime;
-  attributes: AttributeEntry[];
-  /** Attributes the front-end could not decode. */
-  droppedAttributesCount: number;
+  attributes: AttributeBuilder;
 }
 
 export interface LinkReport {
   context: SpanContext;
-  attributes: AttributeEntry[];
-  droppedAttributesCount: number;
+  attributes: AttributeBuilder;
 }
 
 export interface ScopeReport {
   name: string;
   version?: string;
   schemaUrl?: string;
-  attributes: AttributeEntry[];
+  attributes: AttributeBuilder;
 }
 
 /**
- * A finished span as a front-end decoded it from the guest, before limits are applied.
- * Front-ends produce this; only the engine turns it into an OTel `ReadableSpan`.
+ * A finished span as a front-end decoded it from the guest. Attributes were collected through
+ * the engine's AttributeBuilder (limits applied); counts of events and links and name lengths are
+ * limited when the engine turns this into an OTel `ReadableSpan`.
  */
 export interface SpanReport {
   spanContext: SpanContext;
@@ -36,13 +32,12 @@ export interface SpanReport {
   kind: SpanKind;
   startTime: HrTime;
   endTime: HrTime;
-  attributes: AttributeEntry[];
+  attributes: AttributeBuilder;
   events: EventReport[];
   links: LinkReport[];
   status: SpanStatus;
   scope: ScopeReport;
-  /** Counts the guest reported itself plus what the front-end could not decode. */
-  droppedAttributesCount: number;
+  /** Counts the guest reported itself (links the front-end could not decode included). */
   droppedEventsCount: number;
   droppedLinksCount: number;
 }

@@ -14,7 +14,8 @@ import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
  *   propagated), the trace is not a guest root: its spans follow their own flags.
  */
 export class TraceSampling {
-  private readonly decisions = new Map<string, { sampled: boolean; firstSpanId: string }>();
+  /** Per trace the host does not own: the sampler's decision, or 'flags' (spans follow their own flag). */
+  private readonly decisions = new Map<string, { sampled: boolean | 'flags'; firstSpanId: string }>();
 
   constructor(
     private readonly sampler: Sampler,
@@ -35,23 +36,26 @@ export class TraceSampling {
     context: SpanContext,
     parentSpanId: string | undefined,
     hostKnowsTrace: boolean,
-    name: string,
-    kind: SpanKind,
-    attributes: Attributes,
-    links: Link[],
+    /** Only called when the sampler has to be asked: the span's name, kind, attributes, links. */
+    describe: () => { name: string; kind: SpanKind; attributes: Attributes; links: Link[] },
   ): boolean {
     const ownFlag = (context.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
     if (hostKnowsTrace) return ownFlag;
     const decided = this.decisions.get(context.traceId);
     if (decided) {
+      if (decided.sampled === 'flags') return ownFlag;
       if (decided.firstSpanId === context.spanId && parentSpanId !== undefined) {
         // Not a root after all: the guest continued a remote trace.
-        this.decisions.delete(context.traceId);
+        decided.sampled = 'flags';
         return ownFlag;
       }
       return decided.sampled;
     }
-    if (parentSpanId !== undefined) return ownFlag;
+    if (parentSpanId !== undefined) {
+      this.remember(context.traceId, { sampled: 'flags', firstSpanId: context.spanId });
+      return ownFlag;
+    }
+    const { name, kind, attributes, links } = describe();
     const sampled = this.ask(context.traceId, name, kind, attributes, links);
     this.remember(context.traceId, { sampled, firstSpanId: context.spanId });
     return sampled;
@@ -62,7 +66,7 @@ export class TraceSampling {
     return result.decision === SamplingDecision.RECORD_AND_SAMPLED;
   }
 
-  private remember(traceId: string, decision: { sampled: boolean; firstSpanId: string }): void {
+  private remember(traceId: string, decision: { sampled: boolean | 'flags'; firstSpanId: string }): void {
     if (this.decisions.size >= this.maxTraces) {
       const oldest = this.decisions.keys().next().value;
       if (oldest !== undefined) this.decisions.delete(oldest);

@@ -3,11 +3,19 @@ import { TraceState } from '@opentelemetry/core';
 import type { EngineLimits, ProblemCounter } from '../engine/index.js';
 import type { WitSpanContext, WitTraceState } from './wit-types.js';
 
+// Spans of one trace repeat the same trace id: remember the last valid one.
+let lastTraceIdIn = '';
+let lastTraceIdOut = '';
+
 /** Lower-cases and checks a hex trace id; undefined when invalid (wrong length, not hex, all zero). */
 export function traceIdFrom(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  if (value === lastTraceIdIn) return lastTraceIdOut;
   const id = value.toLowerCase();
-  return isValidTraceId(id) ? id : undefined;
+  if (!isValidTraceId(id)) return undefined;
+  lastTraceIdIn = value;
+  lastTraceIdOut = id;
+  return id;
 }
 
 export function spanIdFrom(value: unknown): string | undefined {

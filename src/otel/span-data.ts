@@ -1,6 +1,16 @@
 import { SpanKind, SpanStatusCode, type HrTime, type SpanStatus } from '@opentelemetry/api';
 import { hrTime } from '@opentelemetry/core';
-import type { AttributeEntry, EngineLimits, EventReport, LinkReport, ProblemCounter, SpanReport } from '../engine/index.js';
+import {
+  AttributeBuilder,
+  eventAttributes,
+  linkAttributes,
+  spanAttributes,
+  type EngineLimits,
+  type EventReport,
+  type LinkReport,
+  type ProblemCounter,
+  type SpanReport,
+} from '../engine/index.js';
 import { decodeJsonValue } from './json-value.js';
 import { spanContextFromGuest, spanIdFrom } from './span-context.js';
 import type { WitDatetime, WitKeyValue, WitSpanData, WitSpanKind, WitStatus } from './wit-types.js';
@@ -48,15 +58,14 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
     endTime = startTime;
   }
 
-  const attributes = decodeAttributes(data.attributes, what, cx);
+  const attributes = decodeAttributes(data.attributes, spanAttributes(cx.limits), what, cx);
+  attributes.reject(count(data.droppedAttributes));
   const events: EventReport[] = [];
   for (const event of data.events ?? []) {
-    const eventAttributes = decodeAttributes(event.attributes, `${what} event`, cx);
     events.push({
       name: String(event.name),
       time: timeFrom(event.time, `${what} event time`, cx),
-      attributes: eventAttributes.entries,
-      droppedAttributesCount: eventAttributes.dropped,
+      attributes: decodeAttributes(event.attributes, eventAttributes(cx.limits), `${what} event`, cx),
     });
   }
   const links: LinkReport[] = [];
@@ -67,11 +76,9 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
       badLinks++;
       continue;
     }
-    const linkAttributes = decodeAttributes(link.attributes, `${what} link`, cx);
-    links.push({ context, attributes: linkAttributes.entries, droppedAttributesCount: linkAttributes.dropped });
+    links.push({ context, attributes: decodeAttributes(link.attributes, linkAttributes(cx.limits), `${what} link`, cx) });
   }
   const scope = data.instrumentationScope;
-  const scopeAttributes = decodeAttributes(scope?.attributes, `${what} scope`, cx);
 
   return {
     spanContext,
@@ -80,7 +87,7 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
     kind,
     startTime,
     endTime,
-    attributes: attributes.entries,
+    attributes,
     events,
     links,
     status: statusFrom(data.status, what, cx),
@@ -88,34 +95,31 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
       name: String(scope?.name ?? ''),
       ...(scope?.version !== undefined ? { version: scope.version } : {}),
       ...(scope?.schemaUrl !== undefined ? { schemaUrl: scope.schemaUrl } : {}),
-      attributes: scopeAttributes.entries,
+      attributes: decodeAttributes(scope?.attributes, spanAttributes(cx.limits), `${what} scope`, cx),
     },
-    droppedAttributesCount: count(data.droppedAttributes) + attributes.dropped,
     droppedEventsCount: count(data.droppedEvents),
     droppedLinksCount: count(data.droppedLinks) + badLinks,
   };
 }
 
-/** JSON-valued key-values into ordered entries; undecodable values are reported and counted. */
-export function decodeAttributes(
-  list: readonly WitKeyValue[] | undefined,
-  what: string,
-  cx: DecodeContext,
-): { entries: AttributeEntry[]; dropped: number } {
-  const entries: AttributeEntry[] = [];
-  let dropped = 0;
-  if (!list) return { entries, dropped };
-  for (const { key, value } of list) {
-    const decoded = typeof value === 'string' ? decodeJsonValue(value, cx.limits.maxValueJsonLength) : { ok: false as const, reason: 'not a JSON string' };
+/** JSON-valued key-values into `builder`, in order; undecodable values are reported and counted. */
+export function decodeAttributes(list: readonly WitKeyValue[] | undefined, builder: AttributeBuilder, what: string, cx: DecodeContext): AttributeBuilder {
+  if (!list) return builder;
+  const maxLength = cx.limits.maxValueJsonLength;
+  for (let i = 0; i < list.length; i++) {
+    const { key, value } = list[i]!;
+    const decoded = typeof value === 'string' ? decodeJsonValue(value, maxLength) : NOT_A_STRING;
     if (decoded.ok) {
-      entries.push([key, decoded.value]);
+      builder.add(key, decoded.value);
     } else {
-      dropped++;
+      builder.reject();
       cx.problems.report('invalid_attribute_value', `${what}: attribute ${JSON.stringify(key)} dropped: ${decoded.reason}`);
     }
   }
-  return { entries, dropped };
+  return builder;
 }
+
+const NOT_A_STRING = { ok: false as const, reason: 'not a JSON string' };
 
 const MAX_SECONDS = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -130,17 +134,20 @@ export function timeFrom(value: WitDatetime, what: string, cx: DecodeContext): H
   return hrTime();
 }
 
+const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+const OK: SpanStatus = Object.freeze({ code: SpanStatusCode.OK });
+
 function statusFrom(status: WitStatus, what: string, cx: DecodeContext): SpanStatus {
   switch (status?.tag) {
     case 'unset':
-      return { code: SpanStatusCode.UNSET };
+      return UNSET;
     case 'ok':
-      return { code: SpanStatusCode.OK };
+      return OK;
     case 'error':
       return { code: SpanStatusCode.ERROR, message: String(status.val ?? '') };
     default:
       cx.problems.report('invalid_status', `${what}: unknown status; using unset`);
-      return { code: SpanStatusCode.UNSET };
+      return UNSET;
   }
 }
 

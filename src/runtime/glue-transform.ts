@@ -1,24 +1,30 @@
 /**
  * Targeted rewrites of the JS glue that jco generates for a component (js-component-bindgen as
- * shipped in @bytecodealliance/jco-transpile 0.15 / jco 1.35, `instantiation: 'async'`).
+ * shipped in @bytecodealliance/jco-transpile 0.15 / jco 1.35, `instantiation: 'async'` or
+ * `'sync'`), to cut the cost of each host-import call.
  *
- * That glue spends most of a host-import call on machinery the call does not need. For one
- * guest span (on-start + on-end, 5 attributes, 1 event) with no-op host imports it costs ~18 us
- * on Node 20; after these rewrites ~1.5 us (see notes/glue-transform.md). The three costs:
+ * One guest span (on-start + on-end with 5 attributes and 1 event, no-op host imports, Node 20)
+ * costs ~18 us in the generated glue and ~2 us after these rewrites:
  *
- *  1. `debug-flag` — `_debugLog` reads `process.env.JCO_DEBUG` (a slow, getenv-backed property)
- *     on every call, ~46 times per span.
- *  2. `memory-views` — every field read calls `dataView(memory0)`, which reads the
- *     `WebAssembly.Memory#buffer` getter (a slow API call) and `DataView#buffer`; every string
- *     read does `new Uint8Array(memory0.buffer, ...)`. ~75 `memory.buffer` reads per span.
- *  3. `sync-import-fast-path` — every host import runs through `_lowerImportBackwardsCompat`
- *     plus a host task in the trampoline: a subtask, a waitable and two tasks are created,
- *     registered in handle tables and torn down again, for a plain synchronous call.
+ *  1. `debug-flag`: `_debugLog` reads `process.env.JCO_DEBUG` (getenv-backed, slow) on every
+ *     call, ~46 times per span. Read it once per instantiation.
+ *  2. `memory-views`: every field read calls `dataView(memory0)`, which reads the
+ *     `WebAssembly.Memory#buffer` getter, and every string read does
+ *     `new Uint8Array(memory0.buffer, ...)`: ~75 slow getter calls per span. Cache the buffer
+ *     while it stays attached.
+ *  3. `ascii-strings`: each string goes through `TextDecoder#decode` (~100 ns even for 5 bytes).
+ *     Build short ASCII strings in JS.
+ *  4. `sync-import-fast-path`: each host import runs through `_lowerImportBackwardsCompat` and a
+ *     host task (~2.6 us: subtask, waitable, two tasks, handle-table entries, all torn down
+ *     again). Call synchronous, plain-data imports directly.
  *
- * Every rewrite matches an exact pattern of the generated code. When the pattern is absent
- * (another jco version), the rewrite is skipped and reported, and the glue keeps working as
+ * Each rewrite matches an exact pattern of the generated code; when the pattern is absent
+ * (another jco version, another mode) it is skipped and reported, and the glue keeps working as
  * generated. None of them changes what a call does: arguments, results, strings, traps and
- * errors stay the same (test/glue-transform.test.ts runs raw and transformed glue side by side).
+ * errors stay the same (test/glue-transform.test.ts runs raw and rewritten glue side by side).
+ * When upgrading jco, run that test: it asserts which rewrites apply.
+ *
+ * Apply it to the main `.js` file of the transpile output (not to `.d.ts` or `.core*.wasm`).
  */
 
 /** Bump when the output of `transformGlue` changes (the transpile cache keys on it). */
@@ -33,23 +39,36 @@ export interface GlueTransformResult {
   skipped: string[];
 }
 
-export const REWRITES = ['debug-flag', 'memory-views', 'sync-import-fast-path'] as const;
+export const REWRITES = ['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path'] as const;
+export type RewriteName = (typeof REWRITES)[number];
 
-/** Applies every rewrite to the generated glue (the main `.js` file of the transpile output). */
-export function transformGlue(source: string): GlueTransformResult {
+/**
+ * Applies the rewrites to the generated glue: the main `.js` file of the transpile output (not
+ * the `.d.ts` files or core wasm). `options.rewrites` limits them to a subset (for measurements
+ * and tests; the default, all of them, is what the host uses).
+ */
+export function transformGlue(source: string, options: { rewrites?: readonly RewriteName[] } = {}): GlueTransformResult {
+  const wanted = new Set<RewriteName>(options.rewrites ?? REWRITES);
   const applied: string[] = [];
   const skipped: string[] = [];
-  for (const rewrite of [debugFlag, memoryViews, syncImportFastPath]) {
+  const steps: [RewriteName, (source: string) => RewriteResult][] = [
+    ['debug-flag', debugFlag],
+    ['memory-views', memoryViews],
+    ['ascii-strings', asciiStrings],
+    ['sync-import-fast-path', syncImportFastPath],
+  ];
+  for (const [name, rewrite] of steps) {
+    if (!wanted.has(name)) continue;
     const result = rewrite(source);
     source = result.source;
-    if (result.applied) applied.push(result.name);
+    if (result.applied) applied.push(name);
     skipped.push(...result.skipped);
   }
   return { source, applied, skipped };
 }
 
 interface RewriteResult {
-  name: (typeof REWRITES)[number];
+  name: RewriteName;
   source: string;
   applied: boolean;
   skipped: string[];
@@ -103,27 +122,32 @@ function debugFlag(source: string): RewriteResult {
 // `_jcoMemoryBuffer(m)` always returns exactly the object `m.buffer` would. Shared or resizable
 // buffers (and empty memories) are never cached: those read `m.buffer` every time, as before.
 
-const DATA_VIEW = /let dv = new DataView\(new ArrayBuffer\(\)\);\s*const dataView = mem => dv\.buffer === mem\.buffer \? dv : dv = new DataView\(mem\.buffer\);/;
+// The helper is the first statement of instantiate(), so what replaces it is visible to all the
+// code of instantiate(); only that code (up to its final return) is rewritten.
+const DATA_VIEW = /(export function instantiate\([^\n]*\) \{\s*)let dv = new DataView\(new ArrayBuffer\(\)\);\s*const dataView = mem => dv\.buffer === mem\.buffer \? dv : dv = new DataView\(mem\.buffer\);/;
+const INSTANTIATE_END = '\nreturn promise || maybeSyncReturn;\n};';
 
 // `memoryN.buffer` (component memories) and `memory.buffer` (the parameter of the string
 // encoding helpers), but not `ctx.memory.buffer` or other properties.
 const MEMORY_BUFFER = /(?<![\w$.])(memory\d*)\.buffer\b/g;
 
+const MEMORY_VIEWS_END = '// glue-transform (memory-views) end';
+
 function memoryViews(source: string): RewriteResult {
   const name = 'memory-views';
-  if (!DATA_VIEW.test(source)) {
-    return { name, source, applied: false, skipped: [`${name}: dataView helper not found`] };
+  const helper = DATA_VIEW.exec(source);
+  const end = source.indexOf(INSTANTIATE_END);
+  if (!helper || end < helper.index || source.indexOf(INSTANTIATE_END, end + 1) >= 0) {
+    return { name, source, applied: false, skipped: [`${name}: dataView helper at the top of instantiate() not found`] };
   }
-  if (/\b_jcoMemoryBuffer\b/.test(source)) {
-    return { name, source, applied: false, skipped: [`${name}: already applied`] };
-  }
-  const helpers = `let dv = new DataView(new ArrayBuffer());
+  const helpers = `${helper[1]}let dv = new DataView(new ArrayBuffer());
   // glue-transform (memory-views): reuse the last memory's buffer while it is attached.
   let _jcoViewMemory = null;
   let _jcoViewBuffer = dv.buffer;
+  let _jcoViewBytes = new Uint8Array(_jcoViewBuffer);
   const _jcoRefreshView = mem => {
     const buffer = mem.buffer;
-    if (buffer !== _jcoViewBuffer) { dv = new DataView(buffer); _jcoViewBuffer = buffer; }
+    if (buffer !== _jcoViewBuffer) { dv = new DataView(buffer); _jcoViewBuffer = buffer; _jcoViewBytes = new Uint8Array(buffer); }
     _jcoViewMemory = buffer instanceof ArrayBuffer && !buffer.resizable && buffer.byteLength !== 0 ? mem : null;
   };
   const dataView = mem => {
@@ -133,15 +157,80 @@ function memoryViews(source: string): RewriteResult {
   const _jcoMemoryBuffer = mem => {
     if (mem !== _jcoViewMemory || _jcoViewBuffer.byteLength === 0) { _jcoRefreshView(mem); }
     return _jcoViewBuffer;
+  };
+  ${MEMORY_VIEWS_END}`;
+  const before = source.slice(0, helper.index);
+  const body = source.slice(helper.index + helper[0].length, end);
+  // (The new helpers read `mem.buffer`, which MEMORY_BUFFER does not match.)
+  const rewritten = body.replace(MEMORY_BUFFER, (_all, memory: string) => `_jcoMemoryBuffer(${memory})`);
+  return { name, source: before + helpers + rewritten + source.slice(end), applied: true, skipped: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. ascii-strings
+//
+// Every string lifted from guest memory is decoded with
+//
+//     TEXT_DECODER_UTF8.decode(new Uint8Array(memory0.buffer, ptr, len))
+//
+// which costs ~100 ns on Node 20 even for a 5-byte string (a typed array, then the decoder's
+// argument checks and a call into C++); a span has ~25 such strings. Most are short ASCII
+// (names, keys, ids, small JSON values). The rewrite decodes those in JS: when the bytes are in
+// bounds of the cached memory view (see memory-views), at most 64 long and all below 0x80, the
+// string is built with String.fromCharCode, which for ASCII gives exactly what the UTF-8 decoder
+// gives (ASCII maps 1:1; the BOM and every invalid sequence involve bytes >= 0x80). Anything
+// else (non-ASCII, long, out of bounds, shared or empty memory) takes the original expression,
+// so errors (RangeError for a bad pointer) are unchanged. Requires memory-views.
+
+const DECODE_CALL = /(TEXT_DECODER_UTF8)\.decode\(new Uint8Array\(_jcoMemoryBuffer\((memory\d+)\), (\w+), (\w+)\)\)/g;
+
+function asciiStrings(source: string): RewriteResult {
+  const name = 'ascii-strings';
+  const skip = (reason: string): RewriteResult => ({ name, source, applied: false, skipped: [`${name}: ${reason}`] });
+  // The decoder must be jco's default one: UTF-8, replacement characters, BOM stripped.
+  if (!/\bconst TEXT_DECODER_UTF8 = new TextDecoder\(\);/.test(source)) return skip('TEXT_DECODER_UTF8 (a default TextDecoder) not found');
+  const at = source.indexOf(MEMORY_VIEWS_END);
+  if (at < 0) return skip('needs memory-views');
+  if (source.search(DECODE_CALL) < 0) return skip('no string lifting from memory found');
+  const cases = Array.from({ length: 16 }, (_, n) => {
+    const args = Array.from({ length: n + 1 }, (_, k) => (k === 0 ? 'b[p]' : `b[p + ${k}]`));
+    return `      case ${n + 1}: return fcc(${args.join(', ')});`;
+  });
+  // The call sites pass TEXT_DECODER_UTF8 in, so the helper makes no assumption about its scope.
+  const helpers = `
+  // glue-transform (ascii-strings): short ASCII strings are built in JS; anything else is decoded
+  // by the decoder exactly as before.
+  const _jcoShortAscii = (b, p, n) => {
+    const fcc = String.fromCharCode;
+    switch (n) {
+      case 0: return '';
+${cases.join('\n')}
+    }
+  };
+  const _jcoDecodeUtf8 = (decoder, mem, ptr, len) => {
+    const buffer = _jcoMemoryBuffer(mem);
+    if (mem === _jcoViewMemory && len <= 64 && ptr >= 0 && len >= 0 && ptr + len <= _jcoViewBytes.length) {
+      const b = _jcoViewBytes;
+      const end = ptr + len;
+      let bits = 0;
+      for (let i = ptr; i < end; i++) bits |= b[i];
+      if (bits < 0x80) {
+        if (len <= 16) return _jcoShortAscii(b, ptr, len);
+        let s = _jcoShortAscii(b, ptr, 16);
+        for (let i = ptr + 16; i < end; i += 16) s += _jcoShortAscii(b, i, Math.min(16, end - i));
+        return s;
+      }
+    }
+    return decoder.decode(new Uint8Array(buffer, ptr, len));
   };`;
-  source = source.replace(DATA_VIEW, () => helpers);
-  // The helpers themselves read `mem.buffer`, which the pattern does not touch.
-  source = source.replace(MEMORY_BUFFER, (_all, memory: string) => `_jcoMemoryBuffer(${memory})`);
+  const insertAt = at + MEMORY_VIEWS_END.length;
+  source = source.slice(0, insertAt) + helpers + source.slice(insertAt);
+  source = source.replace(DECODE_CALL, (_all, decoder: string, memory: string, ptr: string, len: string) => `_jcoDecodeUtf8(${decoder}, ${memory}, ${ptr}, ${len})`);
   return { name, source, applied: true, skipped: [] };
 }
 
 // ---------------------------------------------------------------------------------------------
-// 3. sync-import-fast-path
+// 4. sync-import-fast-path
 //
 // For each host import, jco generates a trampoline `_trampolineN` (lift params, call the host,
 // lower the result) and wires it up as
@@ -177,7 +266,7 @@ function memoryViews(source: string): RewriteResult {
 // rather than `task.resolve([toUint32(ret)]); ... return toUint32(ret);`). The value wasm sees
 // is the same; only a host result object with a side-effecting valueOf() could tell.
 
-const LOWERED_IMPORT_DEF = /let (trampoline(\d+)) = _trampoline\2\.manuallyAsync \? new WebAssembly\.Suspending\(_suspendingImport\((\d+), _lowerImportBackwardsCompat\.bind\(/g;
+const LOWERED_IMPORT_DEF = /let (trampoline(\d+)) = _trampoline\2\.manuallyAsync \? new WebAssembly\.Suspending\(_suspendingImport\(\d+, _lowerImportBackwardsCompat\.bind\(/g;
 
 // Creating, entering and registering the host task (removed as a whole).
 const HOST_TASK = new RegExp(
@@ -289,6 +378,8 @@ function rewriteImport(source: string, n: string): { source: string } | { reason
   if (!tail) return no('result handling not of the known shape');
   const [, resolved, returned] = tail;
   if (returned !== undefined && returned !== resolved) return no('returns something other than its result');
+  // Any other exit would have skipped resolving the host task (an error in the generated code).
+  if (/\breturn\b/.test(stripStrings(body.slice(0, tail.index)))) return no('returns early');
   body = body.slice(0, tail.index) + `return ${resolved};`;
 
   if (NOT_PLAIN.test(stripStrings(body))) return no('not plain data (resources, streams, futures or task state)');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
-import { transformGlue } from './glue-transform.js';
+import { GLUE_TRANSFORM_VERSION, transformGlue } from './glue-transform.js';
 
 /** A component transpiled to JS glue plus core wasm files, on disk so Node can import it. */
 export interface TranspiledComponent {
@@ -124,8 +124,15 @@ function outputKey(): string {
   if (!cachedOutputKey) {
     const pkgPath = join(dirname(fileURLToPath(import.meta.resolve('@bytecodealliance/jco-transpile'))), '..', 'package.json');
     const jcoVersion = (JSON.parse(readFileSync(pkgPath, 'utf8')) as { version: string }).version;
+    // The transform's own code is part of the key, so an edited rewrite never reuses stale glue.
+    // (glue-transform.js when built, glue-transform.ts when run from source by the tests)
+    const transformFile = ['./glue-transform.js', './glue-transform.ts']
+      .map((name) => fileURLToPath(new URL(name, import.meta.url)))
+      .find((path) => existsSync(path));
+    const transformSource = transformFile ? readFileSync(transformFile) : '';
     cachedOutputKey = createHash('sha256')
-      .update(JSON.stringify({ jcoVersion, TRANSPILE_OPTIONS, transform: transformGlue.toString() }))
+      .update(JSON.stringify({ jcoVersion, TRANSPILE_OPTIONS, GLUE_TRANSFORM_VERSION }))
+      .update(transformSource)
       .digest('hex')
       .slice(0, 16);
   }
