@@ -25,12 +25,10 @@ const tracer = provider.getTracer('bench');
 function nativeRound() {
   const start = performance.now();
   for (let i = 0; i < SPANS_PER_ROUND; i++) {
-    const span = tracer.startSpan('bench-span', { kind: SpanKind.SERVER });
-    span.setAttribute('http.request.method', 'GET');
-    span.setAttribute('http.route', '/bench');
-    span.setAttribute('http.response.status_code', 200);
-    span.setAttribute('bench.flag', true);
-    span.setAttribute('bench.ratio', 0.5);
+    const span = tracer.startSpan('bench-span', {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': 'GET', 'http.route': '/bench', 'http.response.status_code': 200, 'bench.flag': true, 'bench.ratio': 0.5 },
+    });
     span.addEvent('bench-event', { 'bench.step': 1 });
     span.setStatus({ code: SpanStatusCode.OK });
     span.end();

@@ -29,6 +29,8 @@ interface OpenSpan {
   attributes: [string, AttributeValue][];
 }
 
+const NO_ATTRIBUTES: [string, AttributeValue][] = [];
+
 /** Optional details some guest ABIs give at span start. */
 export interface StartDetails {
   parentSpanId?: string;
@@ -105,7 +107,7 @@ export class InstanceSpanState {
   // ---- spans the guest identifies (wasi:otel) ---------------------------------------------------
 
   /** A guest announced a span it started, with ids it chose. */
-  guestSpanStarted(context: SpanContext, details: StartDetails = {}): void {
+  guestSpanStarted(context: SpanContext, details?: StartDetails): void {
     if (this.indexOf(context.spanId) >= 0) {
       this.problems.report('span_start_duplicate', `span ${context.spanId} started while already open; ignored`);
       return;
@@ -120,11 +122,11 @@ export class InstanceSpanState {
     this.ended.delete(context.spanId);
     this.open.push({
       context,
-      startedAt: details.startTime ?? this.clock.now(),
-      parentSpanId: details.parentSpanId ?? inferredParent,
-      name: details.name,
-      kind: details.kind ?? SpanKind.INTERNAL,
-      attributes: details.attributes ?? [],
+      startedAt: details?.startTime ?? this.clock.now(),
+      parentSpanId: details?.parentSpanId ?? inferredParent,
+      name: details?.name,
+      kind: details?.kind ?? SpanKind.INTERNAL,
+      attributes: details?.attributes ?? NO_ATTRIBUTES,
     });
   }
 

@@ -5,7 +5,16 @@ export const BYTES_PREFIX = 'data:application/octet-stream;base64,';
 
 export type DecodedValue = { ok: true; value: AttributeValue } | { ok: false; reason: string };
 
-const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+/** True for text made only of characters a JSON number can have, starting like one. */
+function looksNumeric(text: string): boolean {
+  const first = text.charCodeAt(0);
+  if (!((first >= 48 && first <= 57) || first === 45)) return false;
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45)) return false;
+  }
+  return true;
+}
 
 /**
  * Decodes one `value` of the JSON-valued wasi:otel shapes (an OTel AnyValue as JSON text) into an
@@ -24,9 +33,12 @@ export function decodeJsonValue(text: string, maxLength: number): DecodedValue {
     return { ok: true, value: true };
   } else if (text === 'false') {
     return { ok: true, value: false };
-  } else if (NUMBER.test(text)) {
+  } else if (looksNumeric(text)) {
+    // JSON.parse below rejects what JSON does not allow (e.g. "01", "1.", "1e").
     const value = Number(text);
-    if (Number.isFinite(value)) return { ok: true, value };
+    if (Number.isFinite(value) && text.charCodeAt(text.length - 1) >= 48 && text.charCodeAt(text.length - 1) <= 57 && !/^-?0\d/.test(text)) {
+      return { ok: true, value };
+    }
   }
   let parsed: unknown;
   try {

@@ -1,27 +1,38 @@
-import { TraceFlags, isValidSpanId, isValidTraceId, type SpanContext } from '@opentelemetry/api';
+import { TraceFlags, type SpanContext } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
 import type { EngineLimits, ProblemCounter } from '../engine/index.js';
 import type { WitSpanContext, WitTraceState } from './wit-types.js';
 
-// Spans of one trace repeat the same trace id: remember the last valid one.
-let lastTraceIdIn = '';
-let lastTraceIdOut = '';
-
-/** Lower-cases and checks a hex trace id; undefined when invalid (wrong length, not hex, all zero). */
+/** A W3C trace id: 32 hex digits, not all zero; upper case is accepted and lower-cased. */
 export function traceIdFrom(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  if (value === lastTraceIdIn) return lastTraceIdOut;
-  const id = value.toLowerCase();
-  if (!isValidTraceId(id)) return undefined;
-  lastTraceIdIn = value;
-  lastTraceIdOut = id;
-  return id;
+  return hexId(value, 32);
 }
 
+/** A W3C span id: 16 hex digits, not all zero; upper case is accepted and lower-cased. */
 export function spanIdFrom(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const id = value.toLowerCase();
-  return isValidSpanId(id) ? id : undefined;
+  return hexId(value, 16);
+}
+
+/** Checks ids with a character loop (this runs several times per guest span). */
+function hexId(value: unknown, length: number): string | undefined {
+  if (typeof value !== 'string' || value.length !== length) return undefined;
+  let nonZero = false;
+  let upper = false;
+  for (let i = 0; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (c !== 48) nonZero = true;
+    } else if (c >= 97 && c <= 102) {
+      nonZero = true;
+    } else if (c >= 65 && c <= 70) {
+      nonZero = true;
+      upper = true;
+    } else {
+      return undefined;
+    }
+  }
+  if (!nonZero) return undefined;
+  return upper ? value.toLowerCase() : value;
 }
 
 /**
