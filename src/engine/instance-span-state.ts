@@ -1,5 +1,5 @@
 import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, type HrTime, type SpanContext } from '@opentelemetry/api';
-import { AnchoredClock } from './anchored-clock.js';
+import { AnchoredClock, type ClockMark } from './anchored-clock.js';
 import type { EngineLimits } from './limits.js';
 import type { ProblemCounter } from './problems.js';
 import { toReadableSpan } from './readable-span.js';
@@ -19,8 +19,8 @@ export const HOST_SCOPE_NAME = 'wasm-otel';
 /** What the host knows of a span between its start and its end. */
 interface OpenSpan {
   context: SpanContext;
-  /** Host clock when the span started. */
-  startedAt: HrTime;
+  /** When the span started: given by the guest, or the host's clock (read only if needed). */
+  startedAt: HrTime | ClockMark;
   /** The parent: given by the guest, or the span that was current when it started. */
   parentSpanId: string | undefined;
   /** Known only for shapes that send it at start (or spans the engine itself manages). */
@@ -122,7 +122,7 @@ export class InstanceSpanState {
     this.ended.delete(context.spanId);
     this.open.push({
       context,
-      startedAt: details?.startTime ?? this.clock.now(),
+      startedAt: details?.startTime ?? this.clock.mark(),
       parentSpanId: details?.parentSpanId ?? inferredParent,
       name: details?.name,
       kind: details?.kind ?? SpanKind.INTERNAL,
@@ -166,13 +166,13 @@ export class InstanceSpanState {
         parentSpanId: span.parentSpanId,
         name: span.name ?? UNENDED_SPAN_NAME,
         kind: span.kind,
-        startTime: span.startedAt,
+        startTime: Array.isArray(span.startedAt) ? span.startedAt : this.clock.timeOf(span.startedAt),
         endTime: now,
         attributes,
         events: [],
         links: [],
         status: { code: SpanStatusCode.ERROR, message: detail },
-        scope: { name: HOST_SCOPE_NAME, attributes: spanAttributes(this.limits) },
+        scope: { name: HOST_SCOPE_NAME, version: undefined, schemaUrl: undefined, attributes: spanAttributes(this.limits) },
         droppedEventsCount: 0,
         droppedLinksCount: 0,
       });

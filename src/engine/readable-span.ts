@@ -118,6 +118,8 @@ const NO_LINKS: Link[] = [];
 type Scope = { name: string; version?: string; schemaUrl?: string; attributes?: Attributes };
 const scopes = new Map<string, Scope>();
 
+let lastScope: Scope | undefined;
+
 /** One object per distinct scope without attributes (most spans share a few scopes). */
 function scopeOf(report: SpanReport['scope']): Scope {
   let hasAttributes = false;
@@ -125,15 +127,26 @@ function scopeOf(report: SpanReport['scope']): Scope {
     hasAttributes = true;
     break;
   }
-  const key = hasAttributes ? undefined : `${report.name}\u0000${report.version ?? ''}\u0000${report.schemaUrl ?? ''}`;
-  const cached = key === undefined ? undefined : scopes.get(key);
-  if (cached) return cached;
+  if (!hasAttributes) {
+    const last = lastScope;
+    if (last && last.name === report.name && last.version === report.version && last.schemaUrl === report.schemaUrl) return last;
+    const key = `${report.name}\u0000${report.version ?? ''}\u0000${report.schemaUrl ?? ''}`;
+    const cached = scopes.get(key);
+    if (cached) return (lastScope = cached);
+    const scope = newScope(report);
+    if (scopes.size < 1024) scopes.set(key, scope);
+    return (lastScope = scope);
+  }
+  const scope = newScope(report);
+  // The OTLP transformer exports scope attributes when present.
+  scope.attributes = report.attributes.values;
+  return scope;
+}
+
+function newScope(report: SpanReport['scope']): Scope {
   const scope: Scope = { name: report.name };
   if (report.version !== undefined) scope.version = report.version;
   if (report.schemaUrl !== undefined) scope.schemaUrl = report.schemaUrl;
-  // The OTLP transformer exports scope attributes when present.
-  if (hasAttributes) scope.attributes = report.attributes.values;
-  if (key !== undefined && scopes.size < 1024) scopes.set(key, scope);
   return scope;
 }
 

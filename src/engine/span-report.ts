@@ -14,8 +14,8 @@ export interface LinkReport {
 
 export interface ScopeReport {
   name: string;
-  version?: string;
-  schemaUrl?: string;
+  version: string | undefined;
+  schemaUrl: string | undefined;
   attributes: AttributeBuilder;
 }
 

@@ -15,6 +15,9 @@ import { decodeJsonValue } from './json-value.js';
 import { spanContextFromGuest, spanIdFrom } from './span-context.js';
 import type { WitDatetime, WitKeyValue, WitSpanData, WitSpanKind, WitStatus } from './wit-types.js';
 
+/** Says which span a message is about; called only when there is something to report. */
+export type Describe = () => string;
+
 /** Decoding context: where to report problems and which limits apply. */
 export interface DecodeContext {
   limits: EngineLimits;
@@ -35,48 +38,51 @@ const KINDS: Record<WitSpanKind, SpanKind> = {
  * reported and dropped or repaired, and the rest of the span kept.
  */
 export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport | undefined {
-  const spanContext = spanContextFromGuest(data.spanContext, `on-end span ${JSON.stringify(String(data.name))}`, cx.limits, cx.problems);
+  // Messages are only built when something is wrong: this runs for every guest span.
+  const spanContext = spanContextFromGuest(data.spanContext, () => `on-end span ${JSON.stringify(preview(String(data.name)))}`, cx.limits, cx.problems);
   if (!spanContext) return undefined;
-  const what = `span ${spanContext.spanId}`;
+  const what: Describe = () => `span ${spanContext.spanId}`;
 
   let parentSpanId: string | undefined;
   if (data.parentSpanId !== '') {
     parentSpanId = spanIdFrom(data.parentSpanId);
-    if (!parentSpanId) cx.problems.report('invalid_parent_span_id', `${what}: parent span id ${JSON.stringify(String(data.parentSpanId))} is invalid; exported as a root span`);
+    if (!parentSpanId) cx.problems.report('invalid_parent_span_id', `${what()}: parent span id ${JSON.stringify(String(data.parentSpanId))} is invalid; exported as a root span`);
   }
 
   let kind = KINDS[data.spanKind];
   if (kind === undefined) {
-    cx.problems.report('invalid_span_kind', `${what}: unknown span kind ${JSON.stringify(String(data.spanKind))}; using internal`);
+    cx.problems.report('invalid_span_kind', `${what()}: unknown span kind ${JSON.stringify(String(data.spanKind))}; using internal`);
     kind = SpanKind.INTERNAL;
   }
 
-  const startTime = timeFrom(data.startTime, `${what} start time`, cx);
-  let endTime = timeFrom(data.endTime, `${what} end time`, cx);
+  const startTime = timeFrom(data.startTime, what, 'start time', cx);
+  let endTime = timeFrom(data.endTime, what, 'end time', cx);
   if (endTime[0] < startTime[0] || (endTime[0] === startTime[0] && endTime[1] < startTime[1])) {
-    cx.problems.report('end_before_start', `${what}: end time is before start time; end set to start`);
+    cx.problems.report('end_before_start', `${what()}: end time is before start time; end set to start`);
     endTime = startTime;
   }
 
-  const attributes = decodeAttributes(data.attributes, spanAttributes(cx.limits), what, cx);
+  const attributes = decodeAttributes(data.attributes, spanAttributes(cx.limits), what, '', cx);
   attributes.reject(count(data.droppedAttributes));
   const events: EventReport[] = [];
-  for (const event of data.events ?? []) {
+  const guestEvents = data.events ?? [];
+  for (let i = 0; i < guestEvents.length; i++) {
+    const event = guestEvents[i]!;
     events.push({
       name: String(event.name),
-      time: timeFrom(event.time, `${what} event time`, cx),
-      attributes: decodeAttributes(event.attributes, eventAttributes(cx.limits), `${what} event`, cx),
+      time: timeFrom(event.time, what, 'event time', cx),
+      attributes: decodeAttributes(event.attributes, eventAttributes(cx.limits), what, ' event', cx),
     });
   }
   const links: LinkReport[] = [];
   let badLinks = 0;
   for (const link of data.links ?? []) {
-    const context = spanContextFromGuest(link.spanContext, `${what} link`, cx.limits, cx.problems);
+    const context = spanContextFromGuest(link.spanContext, () => `${what()} link`, cx.limits, cx.problems);
     if (!context) {
       badLinks++;
       continue;
     }
-    links.push({ context, attributes: decodeAttributes(link.attributes, linkAttributes(cx.limits), `${what} link`, cx) });
+    links.push({ context, attributes: decodeAttributes(link.attributes, linkAttributes(cx.limits), what, ' link', cx) });
   }
   const scope = data.instrumentationScope;
 
@@ -93,9 +99,9 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
     status: statusFrom(data.status, what, cx),
     scope: {
       name: String(scope?.name ?? ''),
-      ...(scope?.version !== undefined ? { version: scope.version } : {}),
-      ...(scope?.schemaUrl !== undefined ? { schemaUrl: scope.schemaUrl } : {}),
-      attributes: decodeAttributes(scope?.attributes, spanAttributes(cx.limits), `${what} scope`, cx),
+      version: scope?.version,
+      schemaUrl: scope?.schemaUrl,
+      attributes: decodeAttributes(scope?.attributes, spanAttributes(cx.limits), what, ' scope', cx),
     },
     droppedEventsCount: count(data.droppedEvents),
     droppedLinksCount: count(data.droppedLinks) + badLinks,
@@ -103,7 +109,13 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
 }
 
 /** JSON-valued key-values into `builder`, in order; undecodable values are reported and counted. */
-export function decodeAttributes(list: readonly WitKeyValue[] | undefined, builder: AttributeBuilder, what: string, cx: DecodeContext): AttributeBuilder {
+export function decodeAttributes(
+  list: readonly WitKeyValue[] | undefined,
+  builder: AttributeBuilder,
+  what: Describe,
+  part: string,
+  cx: DecodeContext,
+): AttributeBuilder {
   if (!list) return builder;
   const maxLength = cx.limits.maxValueJsonLength;
   for (let i = 0; i < list.length; i++) {
@@ -113,7 +125,7 @@ export function decodeAttributes(list: readonly WitKeyValue[] | undefined, build
       builder.add(key, decoded.value);
     } else {
       builder.reject();
-      cx.problems.report('invalid_attribute_value', `${what}: attribute ${JSON.stringify(key)} dropped: ${decoded.reason}`);
+      cx.problems.report('invalid_attribute_value', `${what()}${part}: attribute ${JSON.stringify(key)} dropped: ${decoded.reason}`);
     }
   }
   return builder;
@@ -124,20 +136,20 @@ const NOT_A_STRING = { ok: false as const, reason: 'not a JSON string' };
 const MAX_SECONDS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** A wall-clock datetime as HrTime; an invalid one is reported and replaced by the host's now. */
-export function timeFrom(value: WitDatetime, what: string, cx: DecodeContext): HrTime {
+export function timeFrom(value: WitDatetime, what: Describe, part: string, cx: DecodeContext): HrTime {
   const seconds = value?.seconds;
   const nanos = value?.nanoseconds;
   if (typeof seconds === 'bigint' && seconds >= 0n && seconds <= MAX_SECONDS && Number.isInteger(nanos) && nanos >= 0 && nanos < 1e9) {
     return [Number(seconds), nanos];
   }
-  cx.problems.report('invalid_time', `${what} ${String(seconds)}s ${String(nanos)}ns is not a valid time; using the host's clock`);
+  cx.problems.report('invalid_time', `${what()} ${part} ${String(seconds)}s ${String(nanos)}ns is not a valid time; using the host's clock`);
   return hrTime();
 }
 
 const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 const OK: SpanStatus = Object.freeze({ code: SpanStatusCode.OK });
 
-function statusFrom(status: WitStatus, what: string, cx: DecodeContext): SpanStatus {
+function statusFrom(status: WitStatus, what: Describe, cx: DecodeContext): SpanStatus {
   switch (status?.tag) {
     case 'unset':
       return UNSET;
@@ -146,11 +158,15 @@ function statusFrom(status: WitStatus, what: string, cx: DecodeContext): SpanSta
     case 'error':
       return { code: SpanStatusCode.ERROR, message: String(status.val ?? '') };
     default:
-      cx.problems.report('invalid_status', `${what}: unknown status; using unset`);
+      cx.problems.report('invalid_status', `${what()}: unknown status; using unset`);
       return UNSET;
   }
 }
 
 function count(value: unknown): number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 0;
+}
+
+function preview(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}...` : text;
 }

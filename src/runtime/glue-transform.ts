@@ -28,7 +28,7 @@
  */
 
 /** Bump when the output of `transformGlue` changes (the transpile cache keys on it). */
-export const GLUE_TRANSFORM_VERSION = 1;
+export const GLUE_TRANSFORM_VERSION = 2;
 
 export interface GlueTransformResult {
   /** The rewritten glue (the input unchanged when nothing applied). */
@@ -216,9 +216,9 @@ ${cases.join('\n')}
       for (let i = ptr; i < end; i++) bits |= b[i];
       if (bits < 0x80) {
         if (len <= 16) return _jcoShortAscii(b, ptr, len);
-        let s = _jcoShortAscii(b, ptr, 16);
-        for (let i = ptr + 16; i < end; i += 16) s += _jcoShortAscii(b, i, Math.min(16, end - i));
-        return s;
+        // One call, so the result is a flat string (concatenation would make a rope that every
+        // later use of the string, e.g. a trace id compared or hashed by the host, flattens).
+        return String.fromCharCode.apply(null, b.subarray(ptr, end));
       }
     }
     return decoder.decode(new Uint8Array(buffer, ptr, len));
