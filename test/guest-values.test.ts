@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProblemCounter, resolveLimits } from '../src/engine/index.js';
 import { decodeJsonValue } from '../src/otel/json-value.js';
+import { decodeSpanData, timeFrom } from '../src/otel/span-data.js';
 import { spanContextFromGuest, spanContextToGuest, spanIdFrom, traceIdFrom } from '../src/otel/span-context.js';
 
 // Unit checks of the decoders behind on-start / on-end; the end-to-end behaviour is covered by
@@ -72,5 +73,55 @@ describe('ids and span contexts', () => {
     const many = Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v'] as [string, string]);
     expect(spanContextFromGuest(guest(many), 'test', limits, problems)!.traceState).toBeUndefined();
     expect(problems.snapshot()).toEqual({ invalid_trace_state: 3 });
+  });
+});
+
+describe('guest times', () => {
+  it('valid datetimes become HrTime exactly; invalid ones are counted and replaced by the host clock', () => {
+    const problems = new ProblemCounter();
+    const cx = { limits: resolveLimits(undefined), problems };
+    const what = () => 'span x';
+    expect(timeFrom({ seconds: 1_700_000_000n, nanoseconds: 123_456_789 }, what, 'start time', cx)).toEqual([1_700_000_000, 123_456_789]);
+    expect(timeFrom({ seconds: 0n, nanoseconds: 0 }, what, 'start time', cx)).toEqual([0, 0]);
+    for (const bad of [
+      { seconds: -1n, nanoseconds: 0 },
+      { seconds: 2n ** 60n, nanoseconds: 0 },
+      { seconds: 1n, nanoseconds: 1_000_000_000 },
+      { seconds: 1n, nanoseconds: -1 },
+    ]) {
+      const [s, ns] = timeFrom(bad, what, 'end time', cx);
+      expect(Math.abs(s * 1000 + ns / 1e6 - Date.now())).toBeLessThan(60_000);
+    }
+    expect(problems.snapshot()).toEqual({ invalid_time: 4 });
+  });
+});
+
+describe('span data repairs', () => {
+  it('an end before the start is reported and set to the start; invalid parent ids make a root', () => {
+    const problems = new ProblemCounter();
+    const report = decodeSpanData(
+      {
+        spanContext: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: { sampled: true }, isRemote: false, traceState: [] },
+        parentSpanId: 'not-an-id',
+        spanKind: 'client',
+        name: 'backwards',
+        startTime: { seconds: 1_700_000_001n, nanoseconds: 0 },
+        endTime: { seconds: 1_700_000_000n, nanoseconds: 0 },
+        attributes: [],
+        events: [],
+        links: [],
+        status: { tag: 'error', val: 'x' },
+        instrumentationScope: { name: 's', version: undefined, schemaUrl: undefined, attributes: [] },
+        droppedAttributes: 2,
+        droppedEvents: 3,
+        droppedLinks: 4,
+      },
+      { limits: resolveLimits(undefined), problems },
+    )!;
+    expect(report.endTime).toEqual([1_700_000_001, 0]);
+    expect(report.parentSpanId).toBeUndefined();
+    expect(report.attributes.dropped).toBe(2);
+    expect([report.droppedEventsCount, report.droppedLinksCount]).toEqual([3, 4]);
+    expect(problems.snapshot()).toEqual({ end_before_start: 1, invalid_parent_span_id: 1 });
   });
 });

@@ -133,14 +133,16 @@ export function decodeAttributes(
 
 const NOT_A_STRING = { ok: false as const, reason: 'not a JSON string' };
 
-const MAX_SECONDS = BigInt(Number.MAX_SAFE_INTEGER);
+const MAX_SECONDS = Number.MAX_SAFE_INTEGER;
 
 /** A wall-clock datetime as HrTime; an invalid one is reported and replaced by the host's now. */
 export function timeFrom(value: WitDatetime, what: Describe, part: string, cx: DecodeContext): HrTime {
   const seconds = value?.seconds;
   const nanos = value?.nanoseconds;
-  if (typeof seconds === 'bigint' && seconds >= 0n && seconds <= MAX_SECONDS && Number.isInteger(nanos) && nanos >= 0 && nanos < 1e9) {
-    return [Number(seconds), nanos];
+  if (typeof seconds === 'bigint') {
+    // One BigInt conversion; below 2^53 the Number is exact (BigInt comparisons cost more).
+    const whole = Number(seconds);
+    if (whole >= 0 && whole < MAX_SECONDS && Number.isInteger(nanos) && nanos >= 0 && nanos < 1e9) return [whole, nanos];
   }
   cx.problems.report('invalid_time', `${what()} ${part} ${String(seconds)}s ${String(nanos)}ns is not a valid time; using the host's clock`);
   return hrTime();

@@ -28,7 +28,7 @@
  */
 
 /** Bump when the output of `transformGlue` changes (the transpile cache keys on it). */
-export const GLUE_TRANSFORM_VERSION = 2;
+export const GLUE_TRANSFORM_VERSION = 3;
 
 export interface GlueTransformResult {
   /** The rewritten glue (the input unchanged when nothing applied). */
@@ -207,6 +207,9 @@ function asciiStrings(source: string): RewriteResult {
 ${cases.join('\n')}
     }
   };
+  const _jcoNodeBuffer = typeof globalThis.Buffer === 'function' && typeof globalThis.Buffer.prototype.latin1Slice === 'function' ? globalThis.Buffer : null;
+  let _jcoNodeBufferFor = null;
+  let _jcoNodeBufferView = null;
   const _jcoDecodeUtf8 = (decoder, mem, ptr, len) => {
     const buffer = _jcoMemoryBuffer(mem);
     if (mem === _jcoViewMemory && len <= 64 && ptr >= 0 && len >= 0 && ptr + len <= _jcoViewBytes.length) {
@@ -216,8 +219,13 @@ ${cases.join('\n')}
       for (let i = ptr; i < end; i++) bits |= b[i];
       if (bits < 0x80) {
         if (len <= 16) return _jcoShortAscii(b, ptr, len);
-        // One call, so the result is a flat string (concatenation would make a rope that every
-        // later use of the string, e.g. a trace id compared or hashed by the host, flattens).
+        // Longer ones in one piece, so the result is a flat string (concatenating would make a
+        // rope that every later use, e.g. a trace id hashed by the host, has to flatten):
+        // Node's latin1Slice (ASCII is latin1) where there is one, else one fromCharCode call.
+        if (_jcoNodeBuffer !== null) {
+          if (_jcoNodeBufferFor !== _jcoViewBuffer) { _jcoNodeBufferFor = _jcoViewBuffer; _jcoNodeBufferView = _jcoNodeBuffer.from(_jcoViewBuffer); }
+          return _jcoNodeBufferView.latin1Slice(ptr, end);
+        }
         return String.fromCharCode.apply(null, b.subarray(ptr, end));
       }
     }
