@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
-import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
+import { OtlpStatusCode, startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
 import { component } from './support/paths.js';
-import { ALL_SCENARIOS, SPAN_COUNT, expectScenario } from './support/scenarios.js';
+import { ALL_SCENARIOS, SPAN_COUNT, expectScenario, guestId, hostSpanOf } from './support/scenarios.js';
+import { byName } from './support/span-tree.js';
 
 let receiver: OtlpReceiver;
 
@@ -42,11 +43,36 @@ describe('scenarios through the CLI (child process), OTLP/HTTP protobuf', () => 
     expectScenario('trap', await receiver.waitForSpans(3));
   });
 
+  it('guest arguments after -- reach the guest (the program name is the file name)', async () => {
+    const result = await runCli(['run', component('scenarios.wasm'), '--invoke', 'echo-args', '--', 'a', 'b c', '--invoke'], otlp());
+    expect(result.code).toBe(0);
+    const spans = await receiver.waitForSpans(2);
+    const host = hostSpanOf(spans, 'scenarios.wasm');
+    const span = byName(spans, 'echo-args');
+    expect(span.parentSpanId).toBe(host.spanId);
+    expect(span.attributes).toEqual({ 'guest.args': ['scenarios.wasm', 'a', 'b c', '--invoke'] });
+  });
+
+  it('a guest that calls exit(err) with a span open: exit code 1, span closed, everything flushed', async () => {
+    const result = await runCli(['run', component('scenarios.wasm'), '--invoke', 'exit-with-error'], otlp());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    const spans = await receiver.waitForSpans(2);
+    const host = hostSpanOf(spans, 'scenarios.wasm');
+    expect(host.status).toEqual({ code: OtlpStatusCode.ERROR, message: 'guest exited with code 1' });
+    expect(host.attributes).toEqual({ 'process.exit.code': 1n });
+    const open = byName(spans, 'unended guest span');
+    expect(open.spanId).toBe(guestId(1));
+    expect(open.parentSpanId).toBe(host.spanId);
+    expect(open.attributes).toEqual({ 'wasm_otel.span.close_reason': 'exit' });
+    expect(open.status).toEqual({ code: OtlpStatusCode.ERROR, message: 'span still open when the guest exited with code 1' });
+  });
+
   it('an unknown export exits 1 naming the exports', async () => {
     const result = await runCli(['run', component('scenarios.wasm'), '--invoke', 'nope'], otlp());
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      'wasm-otel: scenarios.wasm has no root function export "nope" (it exports: attributes, events, links, nested-spans, never-ended, new-root, outlives-parent, span-kinds, statuses, trace-state, trap)\n',
+      'wasm-otel: scenarios.wasm has no root function export "nope" (it exports: attributes, echo-args, events, exit-with-error, links, nested-spans, never-ended, new-root, outlives-parent, span-kinds, statuses, trace-state, trap)\n',
     );
   });
 

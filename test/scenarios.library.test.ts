@@ -85,12 +85,31 @@ describe('scenarios through the library, exported over OTLP/HTTP protobuf', () =
     a.dispose();
   });
 
+  it('args given to instantiate() reach the guest', async () => {
+    const instance = await scenarios.instantiate({ args: ['prog', 'x y', 'é"q'] });
+    await instance.call('echo-args');
+    await flush();
+    const spans = await receiver.waitForSpans(2);
+    expect(byName(spans, 'echo-args').attributes).toEqual({ 'guest.args': ['prog', 'x y', 'é"q'] });
+  });
+
+  it('exit(err) rejects with guest_exit carrying the code; the open span is closed with reason exit', async () => {
+    const instance = await scenarios.instantiate();
+    const error = (await instance.call('exit-with-error').catch((e: unknown) => e)) as WasmOtelError;
+    expect(error.code).toBe('guest_exit');
+    expect(error.message).toBe('scenarios.wasm exited with code 1');
+    await flush();
+    const spans = await receiver.waitForSpans(2);
+    expect(byName(spans, 'unended guest span').attributes).toEqual({ 'wasm_otel.span.close_reason': 'exit' });
+    expect(instance.openSpanCount).toBe(0);
+  });
+
   it('an unknown export is a clear error naming what exists', async () => {
     const instance = await scenarios.instantiate();
     const error = (await instance.call('nope').catch((e: unknown) => e)) as WasmOtelError;
     expect(error.code).toBe('unknown_export');
     expect(error.message).toBe(
-      'scenarios.wasm has no root function export "nope" (it exports: attributes, events, links, nested-spans, never-ended, new-root, outlives-parent, span-kinds, statuses, trace-state, trap)',
+      'scenarios.wasm has no root function export "nope" (it exports: attributes, echo-args, events, exit-with-error, links, nested-spans, never-ended, new-root, outlives-parent, span-kinds, statuses, trace-state, trap)',
     );
   });
 });

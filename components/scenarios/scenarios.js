@@ -4,6 +4,9 @@
 // It carries a tiny guest-side tracer (a stand-in for a guest OpenTelemetry
 // SDK) that reports spans to the host through `wasi:otel/tracing@0.2.0-rc.2`:
 // `onStart(spanContext)` when a span starts, `onEnd(spanData)` when it ends.
+// Two scenarios also use WASI imports declared in the world:
+// `wasi:cli/environment@0.2.10` (echo-args) and `wasi:cli/exit@0.2.10`
+// (exit-with-error).
 //
 // ===========================================================================
 // WHAT EACH EXPORT EMITS (the contract the tests rely on)
@@ -117,6 +120,20 @@
 //   doomed-inner #2  parent #1         onStart only
 //   then throws an Error('deliberate trap in scenario "trap"'); the export
 //   call traps and the instance is unusable afterwards.
+//
+// echo-args
+//   echo-args #1  parent H.spanId, one attribute:
+//     guest.args  the JSON array of the strings `wasi:cli/environment`
+//                 `get-arguments()` returns, e.g. '["scenarios.wasm","a","b"]'
+//                 (the host chooses the arguments; the first is usually the
+//                 program's name)
+//
+// exit-with-error
+//   exiting #1  parent H.spanId   onStart only
+//   then calls `wasi:cli/exit` `exit(err)`, which does not return: the export
+//   call ends with the guest's exit (status err, i.e. code 1), no onEnd is
+//   ever reported, and the instance must not be called again (the span stays
+//   open in the guest's context, like the spans of `trap`).
 // ===========================================================================
 
 import {
@@ -124,6 +141,8 @@ import {
   onEnd,
   outerSpanContext,
 } from 'wasi:otel/tracing@0.2.0-rc.2';
+import { getArguments } from 'wasi:cli/environment@0.2.10';
+import { exit } from 'wasi:cli/exit@0.2.10';
 
 // ---------------------------------------------------------------------------
 // Tiny guest-side tracer
@@ -388,4 +407,13 @@ export function trap() {
   startSpan('doomed-outer');
   startSpan('doomed-inner');
   throw new Error('deliberate trap in scenario "trap"');
+}
+
+export function echoArgs() {
+  startSpan('echo-args').setAttribute('guest.args', getArguments()).end();
+}
+
+export function exitWithError() {
+  startSpan('exiting');
+  exit({ tag: 'err', val: undefined });
 }
