@@ -68,6 +68,13 @@ export class AttributeBuilder {
   }
 }
 
+/**
+ * The attributes of something that has none: shared, its `values` frozen. Only for lists that
+ * are empty (nothing is ever added to it).
+ */
+export const NO_ATTRIBUTES: AttributeBuilder = new AttributeBuilder(0, 0);
+Object.freeze(NO_ATTRIBUTES.values);
+
 /** Builders with the right limits for each place attributes appear. */
 export const spanAttributes = (limits: EngineLimits): AttributeBuilder =>
   new AttributeBuilder(limits.attributeCountLimit, limits.attributeValueLengthLimit);

@@ -1,7 +1,7 @@
 export { DEFAULT_LIMITS, resolveLimits, type EngineLimits, type SdkSpanLimits } from './limits.js';
 export { ProblemCounter, type ProblemReason } from './problems.js';
 export type { EventReport, LinkReport, ScopeReport, SpanReport } from './span-report.js';
-export { AttributeBuilder, spanAttributes, eventAttributes, linkAttributes } from './attribute-builder.js';
+export { AttributeBuilder, NO_ATTRIBUTES, spanAttributes, eventAttributes, linkAttributes } from './attribute-builder.js';
 export type { SpanPipeline } from './span-pipeline.js';
 export {
   InstanceSpanState,

@@ -100,6 +100,12 @@ export class InstanceSpanState {
     return last ? last.context : this.outerSpanContext();
   }
 
+  /** The context of the open span with this id, if there is one. */
+  openSpanContext(spanId: string): SpanContext | undefined {
+    const index = this.indexOf(spanId);
+    return index >= 0 ? this.open[index]!.context : undefined;
+  }
+
   get openSpanCount(): number {
     return this.open.length;
   }
@@ -186,17 +192,7 @@ export class InstanceSpanState {
   private export(report: SpanReport): void {
     if (!this.pipeline.enabled) return;
     const hostKnows = this.hostKnowsTrace(report.spanContext.traceId);
-    const sampled = this.sampling.isSampled(
-      report.spanContext,
-      report.parentSpanId,
-      hostKnows,
-      () => ({
-        name: report.name,
-        kind: report.kind,
-        attributes: report.attributes.values,
-        links: report.links.map((link) => ({ context: link.context, attributes: link.attributes.values })),
-      }),
-    );
+    const sampled = this.sampling.isSampled(report, hostKnows);
     if (!sampled) return;
     const span = toReadableSpan(report, sampled, this.pipeline.resource, this.limits, this.problems);
     exportSpan(this.pipeline, span, (error) =>

@@ -1,5 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, TraceFlags, type Attributes, type Link, type SpanContext } from '@opentelemetry/api';
 import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
+import type { SpanReport } from './span-report.js';
 
 /**
  * Decides whether a guest span is exported.
@@ -32,13 +33,9 @@ export class TraceSampling {
   }
 
   /** Whether a finished span is exported. */
-  isSampled(
-    context: SpanContext,
-    parentSpanId: string | undefined,
-    hostKnowsTrace: boolean,
-    /** Only called when the sampler has to be asked: the span's name, kind, attributes, links. */
-    describe: () => { name: string; kind: SpanKind; attributes: Attributes; links: Link[] },
-  ): boolean {
+  isSampled(report: SpanReport, hostKnowsTrace: boolean): boolean {
+    const context = report.spanContext;
+    const parentSpanId = report.parentSpanId;
     const ownFlag = (context.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
     if (hostKnowsTrace) return ownFlag;
     const decided = this.decisions.get(context.traceId);
@@ -55,8 +52,8 @@ export class TraceSampling {
       this.remember(context.traceId, { sampled: 'flags', firstSpanId: context.spanId });
       return ownFlag;
     }
-    const { name, kind, attributes, links } = describe();
-    const sampled = this.ask(context.traceId, name, kind, attributes, links);
+    const links: Link[] = report.links.map((link) => ({ context: link.context, attributes: link.attributes.values }));
+    const sampled = this.ask(context.traceId, report.name, report.kind, report.attributes.values, links);
     this.remember(context.traceId, { sampled, firstSpanId: context.spanId });
     return sampled;
   }

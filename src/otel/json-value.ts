@@ -20,34 +20,46 @@ function looksNumeric(text: string): boolean {
  * Decodes one `value` of the JSON-valued wasi:otel shapes (an OTel AnyValue as JSON text) into an
  * attribute value the OTel JS SDK and its OTLP exporters understand:
  * string, boolean, number, byte strings (`data:application/octet-stream;base64,...` → Uint8Array),
- * arrays, and maps (nested objects). `null` and text that is not JSON are rejected.
+ * arrays, and maps (nested objects). `null` and text that is not JSON give undefined; ask
+ * `decodeJsonValue` for the reason. (This runs for every attribute, so it allocates nothing extra.)
  */
-export function decodeJsonValue(text: string, maxLength: number): DecodedValue {
-  if (text.length > maxLength) return { ok: false, reason: `JSON value of ${text.length} characters exceeds ${maxLength}` };
+export function jsonAttributeValue(text: string, maxLength: number): AttributeValue | undefined {
+  if (text.length > maxLength) return undefined;
   // Fast paths for the common scalars; everything else goes through JSON.parse.
   const first = text.charCodeAt(0);
   if (first === 34 /* " */ && text.length >= 2 && text.charCodeAt(text.length - 1) === 34 && text.indexOf('\\') < 0) {
     const inner = text.slice(1, -1);
-    if (inner.indexOf('"') < 0 && !hasControlCharacter(inner)) return { ok: true, value: fromString(inner) };
+    if (inner.indexOf('"') < 0 && !hasControlCharacter(inner)) return fromString(inner);
   } else if (text === 'true') {
-    return { ok: true, value: true };
+    return true;
   } else if (text === 'false') {
-    return { ok: true, value: false };
+    return false;
   } else if (looksNumeric(text)) {
     // JSON.parse below rejects what JSON does not allow (e.g. "01", "1.", "1e").
     const value = Number(text);
-    if (Number.isFinite(value) && text.charCodeAt(text.length - 1) >= 48 && text.charCodeAt(text.length - 1) <= 57 && !/^-?0\d/.test(text)) {
-      return { ok: true, value };
-    }
+    const last = text.charCodeAt(text.length - 1);
+    if (Number.isFinite(value) && last >= 48 && last <= 57 && !/^-?0\d/.test(text)) return value;
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
+    return undefined;
+  }
+  return fromJson(parsed);
+}
+
+/** Like jsonAttributeValue, with the reason when the text is rejected. */
+export function decodeJsonValue(text: string, maxLength: number): DecodedValue {
+  const value = jsonAttributeValue(text, maxLength);
+  if (value !== undefined) return { ok: true, value };
+  if (text.length > maxLength) return { ok: false, reason: `JSON value of ${text.length} characters exceeds ${maxLength}` };
+  try {
+    JSON.parse(text);
+  } catch {
     return { ok: false, reason: `not JSON: ${preview(text)}` };
   }
-  const value = fromJson(parsed);
-  return value === undefined ? { ok: false, reason: `not an attribute value: ${preview(text)}` } : { ok: true, value };
+  return { ok: false, reason: `not an attribute value: ${preview(text)}` };
 }
 
 function fromJson(value: unknown): AttributeValue | undefined {

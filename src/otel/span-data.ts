@@ -1,7 +1,8 @@
-import { SpanKind, SpanStatusCode, type HrTime, type SpanStatus } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, TraceFlags, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
 import { hrTime } from '@opentelemetry/core';
 import {
   AttributeBuilder,
+  NO_ATTRIBUTES,
   eventAttributes,
   linkAttributes,
   spanAttributes,
@@ -11,7 +12,7 @@ import {
   type ProblemCounter,
   type SpanReport,
 } from '../engine/index.js';
-import { decodeJsonValue } from './json-value.js';
+import { decodeJsonValue, jsonAttributeValue } from './json-value.js';
 import { spanContextFromGuest, spanIdFrom } from './span-context.js';
 import type { WitDatetime, WitKeyValue, WitSpanData, WitSpanKind, WitStatus } from './wit-types.js';
 
@@ -22,6 +23,8 @@ export type Describe = () => string;
 export interface DecodeContext {
   limits: EngineLimits;
   problems: ProblemCounter;
+  /** The validated context of a span still open under this id, if any (saves decoding it again). */
+  openContext?: (spanId: string) => SpanContext | undefined;
 }
 
 const KINDS: Record<WitSpanKind, SpanKind> = {
@@ -39,7 +42,9 @@ const KINDS: Record<WitSpanKind, SpanKind> = {
  */
 export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport | undefined {
   // Messages are only built when something is wrong: this runs for every guest span.
-  const spanContext = spanContextFromGuest(data.spanContext, () => `on-end span ${JSON.stringify(preview(String(data.name)))}`, cx.limits, cx.problems);
+  const spanContext =
+    sameAsOpen(data.spanContext, cx) ??
+    spanContextFromGuest(data.spanContext, () => `on-end span ${JSON.stringify(preview(String(data.name)))}`, cx.limits, cx.problems);
   if (!spanContext) return undefined;
   const what: Describe = () => `span ${spanContext.spanId}`;
 
@@ -71,7 +76,7 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
     events.push({
       name: String(event.name),
       time: timeFrom(event.time, what, 'event time', cx),
-      attributes: decodeAttributes(event.attributes, eventAttributes(cx.limits), what, ' event', cx),
+      attributes: event.attributes.length === 0 ? NO_ATTRIBUTES : decodeAttributes(event.attributes, eventAttributes(cx.limits), what, ' event', cx),
     });
   }
   const links: LinkReport[] = [];
@@ -101,7 +106,7 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
       name: String(scope?.name ?? ''),
       version: scope?.version,
       schemaUrl: scope?.schemaUrl,
-      attributes: decodeAttributes(scope?.attributes, spanAttributes(cx.limits), what, ' scope', cx),
+      attributes: !scope?.attributes?.length ? NO_ATTRIBUTES : decodeAttributes(scope.attributes, spanAttributes(cx.limits), what, ' scope', cx),
     },
     droppedEventsCount: count(data.droppedEvents),
     droppedLinksCount: count(data.droppedLinks) + badLinks,
@@ -120,18 +125,17 @@ export function decodeAttributes(
   const maxLength = cx.limits.maxValueJsonLength;
   for (let i = 0; i < list.length; i++) {
     const { key, value } = list[i]!;
-    const decoded = typeof value === 'string' ? decodeJsonValue(value, maxLength) : NOT_A_STRING;
-    if (decoded.ok) {
-      builder.add(key, decoded.value);
+    const decoded = typeof value === 'string' ? jsonAttributeValue(value, maxLength) : undefined;
+    if (decoded !== undefined) {
+      builder.add(key, decoded);
     } else {
       builder.reject();
-      cx.problems.report('invalid_attribute_value', `${what()}${part}: attribute ${JSON.stringify(key)} dropped: ${decoded.reason}`);
+      const reason = typeof value === 'string' ? (decodeJsonValue(value, maxLength) as { reason: string }).reason : 'not a JSON string';
+      cx.problems.report('invalid_attribute_value', `${what()}${part}: attribute ${JSON.stringify(key)} dropped: ${reason}`);
     }
   }
   return builder;
 }
-
-const NOT_A_STRING = { ok: false as const, reason: 'not a JSON string' };
 
 const MAX_SECONDS = Number.MAX_SAFE_INTEGER;
 
@@ -167,6 +171,22 @@ function statusFrom(status: WitStatus, what: Describe, cx: DecodeContext): SpanS
 
 function count(value: unknown): number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 0;
+}
+
+/** The context on-start recorded, when on-end repeats it exactly (the usual case). */
+function sameAsOpen(context: WitSpanData['spanContext'], cx: DecodeContext): SpanContext | undefined {
+  const open = cx.openContext?.(context.spanId);
+  if (
+    open !== undefined &&
+    open.traceId === context.traceId &&
+    open.traceState === undefined &&
+    context.traceState.length === 0 &&
+    open.isRemote === context.isRemote &&
+    (open.traceFlags & TraceFlags.SAMPLED) === (context.traceFlags.sampled ? TraceFlags.SAMPLED : 0)
+  ) {
+    return open;
+  }
+  return undefined;
 }
 
 function preview(text: string): string {

@@ -18,7 +18,7 @@ export interface TracingImports {
  * exception from an import is trapped for good.
  */
 export function createTracingImports(state: InstanceSpanState, limits: EngineLimits, problems: ProblemCounter): TracingImports {
-  const cx: DecodeContext = { limits, problems };
+  const cx: DecodeContext = { limits, problems, openContext: (spanId) => state.openSpanContext(spanId) };
   const guard = (what: string, error: unknown): void =>
     problems.report('host_error', `${what} failed inside the host: ${error instanceof Error ? error.message : String(error)}`);
   const cache = new GuestContextCache();
