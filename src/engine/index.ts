@@ -10,4 +10,5 @@ export {
   HOST_SCOPE_NAME,
   type CloseReason,
   type StartDetails,
+  type ManagedSpanOptions,
 } from './instance-span-state.js';

@@ -1,12 +1,12 @@
-import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, type HrTime, type SpanContext } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
 import { AnchoredClock, type ClockMark } from './anchored-clock.js';
 import type { EngineLimits } from './limits.js';
 import type { ProblemCounter } from './problems.js';
 import { toReadableSpan } from './readable-span.js';
 import { exportSpan, type SpanPipeline } from './span-pipeline.js';
-import { spanAttributes } from './attribute-builder.js';
+import { AttributeBuilder, eventAttributes, spanAttributes } from './attribute-builder.js';
 import type { AttributeValue } from '@opentelemetry/api';
-import type { SpanReport } from './span-report.js';
+import type { EventReport, LinkReport, SpanReport } from './span-report.js';
 import { TraceSampling } from './trace-sampling.js';
 
 /** Why the engine closed spans the guest left open. Exported as `wasm_otel.span.close_reason`. */
@@ -27,6 +27,34 @@ interface OpenSpan {
   name: string | undefined;
   kind: SpanKind;
   attributes: [string, AttributeValue][];
+  /** Present for spans the engine manages (wasi:observe, core-module Observe API). */
+  managed: ManagedSpanData | undefined;
+}
+
+/** What a managed span collects between its start and its end. */
+interface ManagedSpanData {
+  attributes: AttributeBuilder;
+  events: EventReport[];
+  links: LinkReport[];
+  status: SpanStatus;
+  scope: string;
+  /** Front-end's own mark (e.g. "manual", or a function index for automatic spans). */
+  tag: string | number | undefined;
+}
+
+/** Start options of a span the engine manages (it chooses the ids). */
+export interface ManagedSpanOptions {
+  name: string;
+  kind?: SpanKind;
+  /** Parent: the current span (default), or none for a new trace. */
+  root?: boolean;
+  startTime?: HrTime;
+  attributes?: [string, AttributeValue][];
+  links?: LinkReport[];
+  /** Instrumentation scope name of the span (default: wasm-otel). */
+  scope?: string;
+  /** The front-end's mark, to find the span again (see findOpen). */
+  tag?: string | number;
 }
 
 const NO_ATTRIBUTES: [string, AttributeValue][] = [];
@@ -133,6 +161,7 @@ export class InstanceSpanState {
       name: details?.name,
       kind: details?.kind ?? SpanKind.INTERNAL,
       attributes: details?.attributes ?? NO_ATTRIBUTES,
+      managed: undefined,
     });
   }
 
@@ -152,6 +181,100 @@ export class InstanceSpanState {
     this.export(report);
   }
 
+  // ---- spans the engine manages (wasi:observe tracer/span, core-module Observe API) -----------
+
+  /**
+   * Starts a span whose ids the engine chooses: a child of the current span (guest or host), or
+   * the root of a new trace that the host's sampler decides. Returns its context (invalid when
+   * the instance already has too many open spans).
+   */
+  startManagedSpan(options: ManagedSpanOptions): SpanContext {
+    if (this.open.length >= this.limits.maxOpenSpans) {
+      this.problems.report('too_many_open_spans', `instance already has ${this.open.length} open spans; span ${JSON.stringify(options.name)} is not started`);
+      return INVALID_SPAN_CONTEXT;
+    }
+    const parent = options.root ? INVALID_SPAN_CONTEXT : this.currentSpanContext();
+    const hasParent = parent.traceId !== INVALID_SPAN_CONTEXT.traceId;
+    const ids = this.pipeline.idGenerator;
+    const context: SpanContext = {
+      traceId: hasParent ? parent.traceId : ids.generateTraceId(),
+      spanId: ids.generateSpanId(),
+      traceFlags: hasParent ? parent.traceFlags : TraceFlags.NONE,
+      isRemote: false,
+      ...(hasParent && parent.traceState ? { traceState: parent.traceState } : {}),
+    };
+    if (!hasParent) {
+      this.sampling.noteNewTrace(context);
+      if (this.sampling.decidedSampled(context.traceId)) context.traceFlags = TraceFlags.SAMPLED;
+    }
+    const attributes = spanAttributes(this.limits);
+    for (const [key, value] of options.attributes ?? NO_ATTRIBUTES) attributes.add(key, value);
+    this.open.push({
+      context,
+      startedAt: options.startTime ?? this.clock.mark(),
+      parentSpanId: hasParent ? parent.spanId : undefined,
+      name: options.name,
+      kind: options.kind ?? SpanKind.INTERNAL,
+      attributes: NO_ATTRIBUTES,
+      managed: { attributes, events: [], links: options.links ?? [], status: { code: SpanStatusCode.UNSET }, scope: options.scope ?? HOST_SCOPE_NAME, tag: options.tag },
+    });
+    return context;
+  }
+
+  /** The innermost open managed span for which `match(tag)` holds, if any. */
+  findOpen(match: (tag: string | number | undefined) => boolean): SpanContext | undefined {
+    for (let i = this.open.length - 1; i >= 0; i--) {
+      const span = this.open[i]!;
+      if (span.managed && match(span.managed.tag)) return span.context;
+    }
+    return undefined;
+  }
+
+  /** Adds or overwrites attributes of an open managed span. False if there is no such span. */
+  setAttributes(spanId: string, entries: readonly [string, AttributeValue][]): boolean {
+    const span = this.managedSpan(spanId, 'set attributes');
+    if (!span) return false;
+    for (const [key, value] of entries) span.managed!.attributes.add(key, value);
+    return true;
+  }
+
+  addEvent(spanId: string, name: string, attributes: readonly [string, AttributeValue][] = [], time?: HrTime): boolean {
+    const span = this.managedSpan(spanId, 'add an event');
+    if (!span) return false;
+    const builder = eventAttributes(this.limits);
+    for (const [key, value] of attributes) builder.add(key, value);
+    span.managed!.events.push({ name, time: time ?? this.clock.now(), attributes: builder });
+    return true;
+  }
+
+  setStatus(spanId: string, status: SpanStatus): boolean {
+    const span = this.managedSpan(spanId, 'set the status');
+    if (!span) return false;
+    span.managed!.status = status;
+    return true;
+  }
+
+  updateName(spanId: string, name: string): boolean {
+    const span = this.managedSpan(spanId, 'rename');
+    if (!span) return false;
+    span.name = name;
+    return true;
+  }
+
+  /** Ends an open managed span and exports it. False (reported) if there is no such span. */
+  endManagedSpan(spanId: string, endTime?: HrTime): boolean {
+    const index = this.indexOf(spanId);
+    const span = index >= 0 ? this.open[index]! : undefined;
+    if (!span?.managed) {
+      this.problems.report(this.ended.has(spanId) ? 'span_ended_twice' : 'span_end_without_start', `managed span ${spanId} is not open; end ignored`);
+      return false;
+    }
+    this.open.splice(index, 1);
+    this.rememberEnded(spanId);
+    this.export(this.managedReport(span, endTime ?? this.clock.now(), span.managed.status, []));
+    return true;
+  }
+
   // ---- cleanup ----------------------------------------------------------------------------------
 
   /**
@@ -164,6 +287,12 @@ export class InstanceSpanState {
     while (this.open.length > 0) {
       const span = this.open.pop()!;
       this.rememberEnded(span.context.spanId);
+      const status = { code: SpanStatusCode.ERROR, message: detail };
+      if (span.managed) {
+        this.export(this.managedReport(span, now, status, [[CLOSE_REASON_ATTRIBUTE, reason]]));
+        closed++;
+        continue;
+      }
       const attributes = spanAttributes(this.limits);
       for (const [key, value] of span.attributes) attributes.add(key, value);
       attributes.add(CLOSE_REASON_ATTRIBUTE, reason);
@@ -177,7 +306,7 @@ export class InstanceSpanState {
         attributes,
         events: [],
         links: [],
-        status: { code: SpanStatusCode.ERROR, message: detail },
+        status,
         scope: { name: HOST_SCOPE_NAME, version: undefined, schemaUrl: undefined, attributes: spanAttributes(this.limits) },
         droppedEventsCount: 0,
         droppedLinksCount: 0,
@@ -188,6 +317,36 @@ export class InstanceSpanState {
   }
 
   // ---- internals --------------------------------------------------------------------------------
+
+  private managedSpan(spanId: string, what: string): OpenSpan | undefined {
+    const index = this.indexOf(spanId);
+    const span = index >= 0 ? this.open[index] : undefined;
+    if (!span?.managed) {
+      this.problems.report('invalid_argument', `cannot ${what}: managed span ${spanId} is not open`);
+      return undefined;
+    }
+    return span;
+  }
+
+  private managedReport(span: OpenSpan, endTime: HrTime, status: SpanStatus, extra: [string, AttributeValue][]): SpanReport {
+    const managed = span.managed!;
+    for (const [key, value] of extra) managed.attributes.add(key, value);
+    return {
+      spanContext: span.context,
+      parentSpanId: span.parentSpanId,
+      name: span.name ?? UNENDED_SPAN_NAME,
+      kind: span.kind,
+      startTime: Array.isArray(span.startedAt) ? span.startedAt : this.clock.timeOf(span.startedAt),
+      endTime,
+      attributes: managed.attributes,
+      events: managed.events,
+      links: managed.links,
+      status,
+      scope: { name: managed.scope, version: undefined, schemaUrl: undefined, attributes: spanAttributes(this.limits) },
+      droppedEventsCount: 0,
+      droppedLinksCount: 0,
+    };
+  }
 
   private export(report: SpanReport): void {
     if (!this.pipeline.enabled) return;

@@ -1,5 +1,5 @@
 import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { IdGenerator, ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SdkSpanLimits } from './limits.js';
 
 /**
@@ -12,6 +12,8 @@ export interface SpanPipeline {
   readonly sampler: Sampler;
   readonly resource: Resource;
   readonly spanLimits?: SdkSpanLimits;
+  /** Ids for spans the engine starts itself (the provider's, so ids look like the app's). */
+  readonly idGenerator: IdGenerator;
   /** False when telemetry is off (OTEL_SDK_DISABLED or a no-op provider): spans are dropped quietly. */
   readonly enabled: boolean;
 }

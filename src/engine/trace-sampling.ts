@@ -32,6 +32,11 @@ export class TraceSampling {
     });
   }
 
+  /** The decision recorded for a trace the guest (or a managed root span) started. */
+  decidedSampled(traceId: string): boolean {
+    return this.decisions.get(traceId)?.sampled === true;
+  }
+
   /** Whether a finished span is exported. */
   isSampled(report: SpanReport, hostKnowsTrace: boolean): boolean {
     const context = report.spanContext;

@@ -1,6 +1,6 @@
 import { ProxyTracerProvider, diag, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { emptyResource } from '@opentelemetry/resources';
-import { AlwaysOffSampler, NoopSpanProcessor, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, NoopSpanProcessor, RandomIdGenerator, type IdGenerator, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Resource } from '@opentelemetry/resources';
 import { HOST_SCOPE_NAME, type SdkSpanLimits, type SpanPipeline } from '../engine/index.js';
 import { VERSION } from '../version.js';
@@ -11,6 +11,7 @@ interface SdkTracerInternals {
   _sampler?: Sampler;
   _resource?: Resource;
   _spanLimits?: SdkSpanLimits;
+  _idGenerator?: IdGenerator;
 }
 
 /** The host's tracer (for host spans) and the pipeline guest spans are handed to. */
@@ -23,6 +24,7 @@ const DISABLED: SpanPipeline = {
   spanProcessor: new NoopSpanProcessor(),
   sampler: new AlwaysOffSampler(),
   resource: emptyResource(),
+  idGenerator: new RandomIdGenerator(),
   enabled: false,
 };
 
@@ -45,6 +47,7 @@ export function hostTracingFor(provider: TracerProvider): HostTracing {
         sampler: internals._sampler,
         resource: internals._resource,
         ...(internals._spanLimits ? { spanLimits: internals._spanLimits } : {}),
+        idGenerator: internals._idGenerator ?? new RandomIdGenerator(),
         enabled: true,
       },
     };
