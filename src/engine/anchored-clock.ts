@@ -7,11 +7,6 @@ export interface ClockAnchor {
   readonly perf: number;
 }
 
-/** A moment recorded cheaply (no allocation), turned into an HrTime only when needed. */
-export interface ClockMark {
-  anchor: ClockAnchor;
-  perf: number;
-}
 
 /**
  * The host's "now" for spans it closes or starts itself, on the same time line as the host span
@@ -27,16 +22,17 @@ export class AnchoredClock {
     this.current = { wall: start, perf: performance.now() };
   }
 
-  /** Records the current moment. */
-  mark(): ClockMark {
-    return { anchor: this.current, perf: performance.now() };
+  /** The anchor in force; with performance.now() it records a moment without allocating. */
+  get anchorNow(): ClockAnchor {
+    return this.current;
   }
 
   now(): HrTime {
-    return this.timeOf(this.mark());
+    return this.timeOf(this.current, performance.now());
   }
 
-  timeOf(mark: ClockMark): HrTime {
-    return addHrTimes(mark.anchor.wall, millisToHrTime(mark.perf - mark.anchor.perf));
+  /** The time of a moment recorded as (anchor, performance.now()). */
+  timeOf(anchor: ClockAnchor, perf: number): HrTime {
+    return addHrTimes(anchor.wall, millisToHrTime(perf - anchor.perf));
   }
 }

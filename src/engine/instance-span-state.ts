@@ -1,9 +1,10 @@
 import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
-import { AnchoredClock, type ClockMark } from './anchored-clock.js';
+import { AnchoredClock, type ClockAnchor } from './anchored-clock.js';
 import type { EngineLimits } from './limits.js';
 import type { ProblemCounter } from './problems.js';
 import { toReadableSpan } from './readable-span.js';
 import { exportSpan, type SpanPipeline } from './span-pipeline.js';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { AttributeBuilder, eventAttributes, spanAttributes } from './attribute-builder.js';
 import type { AttributeValue } from '@opentelemetry/api';
 import type { EventReport, LinkReport, SpanReport } from './span-report.js';
@@ -19,8 +20,10 @@ export const HOST_SCOPE_NAME = 'wasm-otel';
 /** What the host knows of a span between its start and its end. */
 interface OpenSpan {
   context: SpanContext;
-  /** When the span started: given by the guest, or the host's clock (read only if needed). */
-  startedAt: HrTime | ClockMark;
+  /** When the span started, if the guest said; else the host's clock reading below. */
+  startTime: HrTime | undefined;
+  startAnchor: ClockAnchor;
+  startPerf: number;
   /** The parent: given by the guest, or the span that was current when it started. */
   parentSpanId: string | undefined;
   /** Known only for shapes that send it at start (or spans the engine itself manages). */
@@ -84,6 +87,8 @@ export class InstanceSpanState {
   private readonly hostTraces = new Set<string>();
   private readonly sampling: TraceSampling;
   private readonly clock = new AnchoredClock();
+  private readonly processorFailed = (error: unknown, span: ReadableSpan): void =>
+    this.problems.report('host_error', `span processor failed on span ${span.spanContext().spanId}: ${String(error)}`);
 
   constructor(
     private readonly pipeline: SpanPipeline,
@@ -156,7 +161,9 @@ export class InstanceSpanState {
     this.ended.delete(context.spanId);
     this.open.push({
       context,
-      startedAt: details?.startTime ?? this.clock.mark(),
+      startTime: details?.startTime,
+      startAnchor: this.clock.anchorNow,
+      startPerf: performance.now(),
       parentSpanId: details?.parentSpanId ?? inferredParent,
       name: details?.name,
       kind: details?.kind ?? SpanKind.INTERNAL,
@@ -170,7 +177,7 @@ export class InstanceSpanState {
     const spanId = report.spanContext.spanId;
     const index = this.indexOf(spanId);
     if (index >= 0) {
-      this.open.splice(index, 1);
+      this.removeOpen(index);
     } else if (this.ended.has(spanId)) {
       this.problems.report('span_ended_twice', `span ${spanId} (${JSON.stringify(report.name)}) was already ended; the second end is dropped`);
       return;
@@ -211,7 +218,9 @@ export class InstanceSpanState {
     for (const [key, value] of options.attributes ?? NO_ATTRIBUTES) attributes.add(key, value);
     this.open.push({
       context,
-      startedAt: options.startTime ?? this.clock.mark(),
+      startTime: options.startTime,
+      startAnchor: this.clock.anchorNow,
+      startPerf: performance.now(),
       parentSpanId: hasParent ? parent.spanId : undefined,
       name: options.name,
       kind: options.kind ?? SpanKind.INTERNAL,
@@ -269,7 +278,7 @@ export class InstanceSpanState {
       this.problems.report(this.ended.has(spanId) ? 'span_ended_twice' : 'span_end_without_start', `managed span ${spanId} is not open; end ignored`);
       return false;
     }
-    this.open.splice(index, 1);
+    this.removeOpen(index);
     this.rememberEnded(spanId);
     this.export(this.managedReport(span, endTime ?? this.clock.now(), span.managed.status, []));
     return true;
@@ -301,7 +310,7 @@ export class InstanceSpanState {
         parentSpanId: span.parentSpanId,
         name: span.name ?? UNENDED_SPAN_NAME,
         kind: span.kind,
-        startTime: Array.isArray(span.startedAt) ? span.startedAt : this.clock.timeOf(span.startedAt),
+        startTime: span.startTime ?? this.clock.timeOf(span.startAnchor, span.startPerf),
         endTime: now,
         attributes,
         events: [],
@@ -336,7 +345,7 @@ export class InstanceSpanState {
       parentSpanId: span.parentSpanId,
       name: span.name ?? UNENDED_SPAN_NAME,
       kind: span.kind,
-      startTime: Array.isArray(span.startedAt) ? span.startedAt : this.clock.timeOf(span.startedAt),
+      startTime: span.startTime ?? this.clock.timeOf(span.startAnchor, span.startPerf),
       endTime,
       attributes: managed.attributes,
       events: managed.events,
@@ -354,13 +363,17 @@ export class InstanceSpanState {
     const sampled = this.sampling.isSampled(report, hostKnows);
     if (!sampled) return;
     const span = toReadableSpan(report, sampled, this.pipeline.resource, this.limits, this.problems);
-    exportSpan(this.pipeline, span, (error) =>
-      this.problems.report('host_error', `span processor failed on span ${report.spanContext.spanId}: ${String(error)}`),
-    );
+    exportSpan(this.pipeline, span, this.processorFailed);
   }
 
   private hostKnowsTrace(traceId: string): boolean {
     return this.hostTraces.has(traceId);
+  }
+
+  /** Spans usually end innermost first: pop, and only splice for one ended out of order. */
+  private removeOpen(index: number): void {
+    if (index === this.open.length - 1) this.open.pop();
+    else this.open.splice(index, 1);
   }
 
   private indexOf(spanId: string): number {

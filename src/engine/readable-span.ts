@@ -2,7 +2,6 @@ import { TraceFlags, type Attributes, type HrTime, type Link, type SpanContext, 
 import { hrTimeDuration, type InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { limitName } from './apply-limits.js';
 import type { AttributeBuilder } from './attribute-builder.js';
 import type { EngineLimits } from './limits.js';
 import type { ProblemCounter } from './problems.js';
@@ -57,15 +56,15 @@ export function toReadableSpan(
     problems.report('name_truncated', `span ${spanId}: name of ${name.length} characters cut to ${limits.maxNameLength}`);
     name = name.slice(0, limits.maxNameLength);
   }
-  noteLimits(problems, `span ${spanId}`, report.attributes);
+  noteLimits(problems, spanId, '', report.attributes);
 
   const eventCount = Math.min(report.events.length, limits.eventCountLimit);
   const events: TimedEvent[] = eventCount === 0 ? NO_EVENTS : new Array(eventCount);
   for (let i = 0; i < eventCount; i++) {
     const event = report.events[i]!;
-    noteLimits(problems, `span ${spanId} event`, event.attributes);
+    noteLimits(problems, spanId, ' event', event.attributes);
     events[i] = {
-      name: limitName(event.name, limits.maxNameLength).name,
+      name: event.name.length > limits.maxNameLength ? event.name.slice(0, limits.maxNameLength) : event.name,
       time: event.time,
       attributes: event.attributes.values,
       droppedAttributesCount: event.attributes.dropped,
@@ -78,7 +77,7 @@ export function toReadableSpan(
   const links: Link[] = linkCount === 0 ? NO_LINKS : new Array(linkCount);
   for (let i = 0; i < linkCount; i++) {
     const link = report.links[i]!;
-    noteLimits(problems, `span ${spanId} link`, link.attributes);
+    noteLimits(problems, spanId, ' link', link.attributes);
     links[i] = { context: link.context, attributes: link.attributes.values, droppedAttributesCount: link.attributes.dropped };
   }
   const linksDropped = report.links.length - linkCount;
@@ -150,7 +149,12 @@ function newScope(report: SpanReport['scope']): Scope {
   return scope;
 }
 
-function noteLimits(problems: ProblemCounter, what: string, attributes: AttributeBuilder): void {
-  if (attributes.overLimit > 0) problems.report('attributes_dropped', `${what}: ${attributes.overLimit} attributes over the count limit dropped`, attributes.overLimit);
-  if (attributes.truncated > 0) problems.report('attribute_value_truncated', `${what}: ${attributes.truncated} attribute values cut to the length limit`, attributes.truncated);
+function noteLimits(problems: ProblemCounter, spanId: string, part: string, attributes: AttributeBuilder): void {
+  // Messages are built only when there is something to report: this runs for every span.
+  if (attributes.overLimit > 0) {
+    problems.report('attributes_dropped', `span ${spanId}${part}: ${attributes.overLimit} attributes over the count limit dropped`, attributes.overLimit);
+  }
+  if (attributes.truncated > 0) {
+    problems.report('attribute_value_truncated', `span ${spanId}${part}: ${attributes.truncated} attribute values cut to the length limit`, attributes.truncated);
+  }
 }

@@ -19,10 +19,10 @@ export interface SpanPipeline {
 }
 
 /** Hands one span to the processors; a failing processor is reported, never thrown. */
-export function exportSpan(pipeline: SpanPipeline, span: ReadableSpan, onError: (error: unknown) => void): void {
+export function exportSpan(pipeline: SpanPipeline, span: ReadableSpan, onError: (error: unknown, span: ReadableSpan) => void): void {
   try {
     pipeline.spanProcessor.onEnd(span);
   } catch (error) {
-    onError(error);
+    onError(error, span);
   }
 }

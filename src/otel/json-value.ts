@@ -27,9 +27,8 @@ export function jsonAttributeValue(text: string, maxLength: number): AttributeVa
   if (text.length > maxLength) return undefined;
   // Fast paths for the common scalars; everything else goes through JSON.parse.
   const first = text.charCodeAt(0);
-  if (first === 34 /* " */ && text.length >= 2 && text.charCodeAt(text.length - 1) === 34 && text.indexOf('\\') < 0) {
-    const inner = text.slice(1, -1);
-    if (inner.indexOf('"') < 0 && !hasControlCharacter(inner)) return fromString(inner);
+  if (first === 34 /* " */) {
+    if (isPlainJsonString(text)) return fromString(text.slice(1, -1));
   } else if (text === 'true') {
     return true;
   } else if (text === 'false') {
@@ -101,7 +100,7 @@ function fromJson(value: unknown): AttributeValue | undefined {
 }
 
 function fromString(value: string): AttributeValue {
-  if (value.startsWith(BYTES_PREFIX)) {
+  if (value.charCodeAt(0) === 100 /* d */ && value.startsWith(BYTES_PREFIX)) {
     const bytes = Buffer.from(value.slice(BYTES_PREFIX.length), 'base64');
     // Exported as OTLP bytesValue; a plain Uint8Array, not a Buffer, so it prints plainly.
     return new Uint8Array(bytes) as unknown as AttributeValue;
@@ -109,9 +108,15 @@ function fromString(value: string): AttributeValue {
   return value;
 }
 
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20) return true;
-  return false;
+/** `"..."` with no escapes, quotes or control characters inside: its content is the string. */
+function isPlainJsonString(text: string): boolean {
+  const last = text.length - 1;
+  if (last < 1 || text.charCodeAt(last) !== 34) return false;
+  for (let i = 1; i < last; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 34 || c === 92) return false;
+  }
+  return true;
 }
 
 function preview(text: string): string {

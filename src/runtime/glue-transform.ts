@@ -28,7 +28,7 @@
  */
 
 /** Bump when the output of `transformGlue` changes (the transpile cache keys on it). */
-export const GLUE_TRANSFORM_VERSION = 3;
+export const GLUE_TRANSFORM_VERSION = 5;
 
 export interface GlueTransformResult {
   /** The rewritten glue (the input unchanged when nothing applied). */
@@ -184,6 +184,9 @@ function memoryViews(source: string): RewriteResult {
 
 const DECODE_CALL = /(TEXT_DECODER_UTF8)\.decode\(new Uint8Array\(_jcoMemoryBuffer\((memory\d+)\), (\w+), (\w+)\)\)/g;
 
+/** Strings up to this many bytes are built with one String.fromCharCode call (ids are 16 and 32). */
+const SHORT_ASCII_MAX = 16;
+
 function asciiStrings(source: string): RewriteResult {
   const name = 'ascii-strings';
   const skip = (reason: string): RewriteResult => ({ name, source, applied: false, skipped: [`${name}: ${reason}`] });
@@ -192,7 +195,7 @@ function asciiStrings(source: string): RewriteResult {
   const at = source.indexOf(MEMORY_VIEWS_END);
   if (at < 0) return skip('needs memory-views');
   if (source.search(DECODE_CALL) < 0) return skip('no string lifting from memory found');
-  const cases = Array.from({ length: 16 }, (_, n) => {
+  const cases = Array.from({ length: SHORT_ASCII_MAX }, (_, n) => {
     const args = Array.from({ length: n + 1 }, (_, k) => (k === 0 ? 'b[p]' : `b[p + ${k}]`));
     return `      case ${n + 1}: return fcc(${args.join(', ')});`;
   });
@@ -218,7 +221,7 @@ ${cases.join('\n')}
       let bits = 0;
       for (let i = ptr; i < end; i++) bits |= b[i];
       if (bits < 0x80) {
-        if (len <= 16) return _jcoShortAscii(b, ptr, len);
+        if (len <= ${SHORT_ASCII_MAX}) return _jcoShortAscii(b, ptr, len);
         // Longer ones in one piece, so the result is a flat string (concatenating would make a
         // rope that every later use, e.g. a trace id hashed by the host, has to flatten):
         // Node's latin1Slice (ASCII is latin1) where there is one, else one fromCharCode call.
