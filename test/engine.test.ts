@@ -4,6 +4,7 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InstanceSpanState, ProblemCounter, resolveLimits } from '../src/engine/index.js';
 import { hostTracingFor } from '../src/telemetry/sdk-pipeline.js';
+import { decodeSpanData } from '../src/otel/span-data.js';
 import { OtlpStatusCode, startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
 import { byName } from './support/span-tree.js';
 
@@ -88,5 +89,43 @@ describe('span-state engine: managed spans', () => {
     const spans = await receiver.waitForSpans(2);
     expect(byName(spans, 'root').parentSpanId).toBe('');
     expect(byName(spans, 'child').parentSpanId).toBe(root.spanId);
+  });
+});
+
+describe('span-state engine: guest span data the scenario guests do not send', () => {
+  it('scope attributes, schema URL and the dropped counts the guest reports reach OTLP', async () => {
+    receiver.reset();
+    const { state, problems, flush } = engine();
+    const report = decodeSpanData(
+      {
+        spanContext: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: { sampled: true }, isRemote: false, traceState: [] },
+        parentSpanId: '',
+        spanKind: 'producer',
+        name: 'scoped',
+        startTime: { seconds: 1_700_000_000n, nanoseconds: 0 },
+        endTime: { seconds: 1_700_000_001n, nanoseconds: 0 },
+        attributes: [{ key: 'a', value: '1' }],
+        events: [],
+        links: [],
+        status: { tag: 'unset' },
+        instrumentationScope: { name: 'guest-lib', version: '2.0.0', schemaUrl: 'https://opentelemetry.io/schemas/1.30.0', attributes: [{ key: 'lib.kind', value: '"sdk"' }] },
+        droppedAttributes: 2,
+        droppedEvents: 3,
+        droppedLinks: 4,
+      },
+      { limits: resolveLimits(undefined), problems },
+    )!;
+    state.guestSpanEnded(report);
+    await flush();
+    const [span] = await receiver.waitForSpans(1);
+    expect(span!.scope).toEqual({ name: 'guest-lib', version: '2.0.0', attributes: { 'lib.kind': 'sdk' } });
+    expect(receiver.requests[0]!.decoded).toMatchObject({
+      resourceSpans: [{ scopeSpans: [{ schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' }] }],
+    });
+    expect([span!.droppedAttributesCount, span!.droppedEventsCount, span!.droppedLinksCount]).toEqual([2, 3, 4]);
+    expect(span!.startTimeUnixNano).toBe(1_700_000_000_000_000_000n);
+    expect(span!.endTimeUnixNano).toBe(1_700_000_001_000_000_000n);
+    // never announced by on-start: counted, and exported since its data is complete
+    expect(problems.snapshot()).toEqual({ span_end_without_start: 1 });
   });
 });

@@ -1,5 +1,6 @@
 import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
 import { AnchoredClock, type ClockAnchor } from './anchored-clock.js';
+import { rememberBounded } from './bounded-memory.js';
 import type { EngineLimits } from './limits.js';
 import type { ProblemCounter } from './problems.js';
 import { toReadableSpan } from './readable-span.js';
@@ -16,6 +17,8 @@ export type CloseReason = 'trap' | 'exit' | 'dispose';
 export const CLOSE_REASON_ATTRIBUTE = 'wasm_otel.span.close_reason';
 export const UNENDED_SPAN_NAME = 'unended guest span';
 export const HOST_SCOPE_NAME = 'wasm-otel';
+/** How many host trace ids an instance remembers (to tell guest root traces from the host's). */
+const HOST_TRACES_REMEMBERED = 1024;
 
 /** What the host knows of a span between its start and its end. */
 interface OpenSpan {
@@ -107,12 +110,8 @@ export class InstanceSpanState {
   enterCall(host: SpanContext, hostStart?: HrTime): void {
     this.hostFrames.push(host);
     if (hostStart) this.clock.anchor(hostStart);
-    this.hostTraces.delete(host.traceId);
-    this.hostTraces.add(host.traceId);
-    if (this.hostTraces.size > 1024) {
-      const oldest = this.hostTraces.values().next().value;
-      if (oldest !== undefined) this.hostTraces.delete(oldest);
-    }
+    this.hostTraces.delete(host.traceId); // re-added as the newest
+    rememberBounded(this.hostTraces, host.traceId, HOST_TRACES_REMEMBERED);
   }
 
   /** The call that `enterCall` announced has returned or trapped. */
@@ -382,10 +381,6 @@ export class InstanceSpanState {
   }
 
   private rememberEnded(spanId: string): void {
-    this.ended.add(spanId);
-    if (this.ended.size > this.limits.endedSpanMemory) {
-      const oldest = this.ended.values().next().value;
-      if (oldest !== undefined) this.ended.delete(oldest);
-    }
+    rememberBounded(this.ended, spanId, this.limits.endedSpanMemory);
   }
 }

@@ -1,5 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, TraceFlags, type Attributes, type Link, type SpanContext } from '@opentelemetry/api';
 import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
+import { rememberBounded } from './bounded-memory.js';
 import type { SpanReport } from './span-report.js';
 
 /**
@@ -69,10 +70,6 @@ export class TraceSampling {
   }
 
   private remember(traceId: string, decision: { sampled: boolean | 'flags'; firstSpanId: string }): void {
-    if (this.decisions.size >= this.maxTraces) {
-      const oldest = this.decisions.keys().next().value;
-      if (oldest !== undefined) this.decisions.delete(oldest);
-    }
-    this.decisions.set(traceId, decision);
+    rememberBounded(this.decisions, traceId, this.maxTraces, decision);
   }
 }

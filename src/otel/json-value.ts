@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@opentelemetry/api';
+import { quoted } from './messages.js';
 
 /** How wasi:otel (draft-2025-12 and later) encodes byte arrays inside a JSON value. */
 export const BYTES_PREFIX = 'data:application/octet-stream;base64,';
@@ -56,9 +57,9 @@ export function decodeJsonValue(text: string, maxLength: number): DecodedValue {
   try {
     JSON.parse(text);
   } catch {
-    return { ok: false, reason: `not JSON: ${preview(text)}` };
+    return { ok: false, reason: `not JSON: ${quoted(text)}` };
   }
-  return { ok: false, reason: `not an attribute value: ${preview(text)}` };
+  return { ok: false, reason: `not an attribute value: ${quoted(text)}` };
 }
 
 function fromJson(value: unknown): AttributeValue | undefined {
@@ -117,8 +118,4 @@ function isPlainJsonString(text: string): boolean {
     if (c < 0x20 || c === 34 || c === 92) return false;
   }
   return true;
-}
-
-function preview(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
 }

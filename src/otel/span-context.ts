@@ -1,6 +1,7 @@
 import { TraceFlags, type SpanContext } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
 import type { EngineLimits, ProblemCounter } from '../engine/index.js';
+import { quoted, subject, type Subject } from './messages.js';
 import type { WitSpanContext, WitTraceState } from './wit-types.js';
 
 /** A W3C trace id: 32 hex digits, not all zero; upper case is accepted and lower-cased. */
@@ -41,18 +42,18 @@ function hexId(value: unknown, length: number): string | undefined {
  */
 export function spanContextFromGuest(
   context: WitSpanContext,
-  what: string | (() => string),
+  what: Subject,
   limits: EngineLimits,
   problems: ProblemCounter,
 ): SpanContext | undefined {
   const traceId = traceIdFrom(context?.traceId);
   if (!traceId) {
-    problems.report('invalid_trace_id', `${describe(what)}: trace id ${preview(context?.traceId)} is not 32 hex digits (non-zero)`);
+    problems.report('invalid_trace_id', `${subject(what)}: trace id ${quoted(context?.traceId)} is not 32 hex digits (non-zero)`);
     return undefined;
   }
   const spanId = spanIdFrom(context.spanId);
   if (!spanId) {
-    problems.report('invalid_span_id', `${describe(what)}: span id ${preview(context.spanId)} is not 16 hex digits (non-zero)`);
+    problems.report('invalid_span_id', `${subject(what)}: span id ${quoted(context.spanId)} is not 16 hex digits (non-zero)`);
     return undefined;
   }
   const result: SpanContext = {
@@ -68,20 +69,20 @@ export function spanContextFromGuest(
 
 function traceStateFromGuest(
   pairs: WitTraceState | undefined,
-  what: string | (() => string),
+  what: Subject,
   limits: EngineLimits,
   problems: ProblemCounter,
 ): TraceState | undefined {
   if (!Array.isArray(pairs) || pairs.length === 0) return undefined;
   if (pairs.length > limits.maxTraceStateEntries) {
-    problems.report('invalid_trace_state', `${describe(what)}: ${pairs.length} trace state entries (at most ${limits.maxTraceStateEntries}); treated as empty`);
+    problems.report('invalid_trace_state', `${subject(what)}: ${pairs.length} trace state entries (at most ${limits.maxTraceStateEntries}); treated as empty`);
     return undefined;
   }
   const header = pairs.map(([key, value]) => `${key}=${value}`).join(',');
   // The W3C parser drops invalid members; if it dropped any, the whole list is invalid.
   const parsed = new TraceState(header);
   if (pairs.some(([key, value]) => parsed.get(key) !== value) || new Set(pairs.map(([key]) => key)).size !== pairs.length) {
-    problems.report('invalid_trace_state', `${describe(what)}: trace state ${preview(header)} is not valid W3C trace state; treated as empty`);
+    problems.report('invalid_trace_state', `${subject(what)}: trace state ${quoted(header)} is not valid W3C trace state; treated as empty`);
     return undefined;
   }
   return parsed;
@@ -106,13 +107,4 @@ function traceStateToGuest(header: string): WitTraceState {
     const at = member.indexOf('=');
     return [member.slice(0, at), member.slice(at + 1)] as [string, string];
   });
-}
-
-function preview(value: unknown): string {
-  const text = typeof value === 'string' ? value : String(value);
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
-}
-
-function describe(what: string | (() => string)): string {
-  return typeof what === 'string' ? what : what();
 }

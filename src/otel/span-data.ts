@@ -13,11 +13,9 @@ import {
   type SpanReport,
 } from '../engine/index.js';
 import { decodeJsonValue, jsonAttributeValue } from './json-value.js';
+import { quoted, subject, type Subject } from './messages.js';
 import { spanContextFromGuest, spanIdFrom } from './span-context.js';
 import type { WitDatetime, WitKeyValue, WitSpanData, WitSpanKind, WitStatus } from './wit-types.js';
-
-/** Says which span a message is about; called only when there is something to report. */
-export type Describe = () => string;
 
 /** Decoding context: where to report problems and which limits apply. */
 export interface DecodeContext {
@@ -44,26 +42,26 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
   // Messages are only built when something is wrong: this runs for every guest span.
   const spanContext =
     sameAsOpen(data.spanContext, cx) ??
-    spanContextFromGuest(data.spanContext, () => `on-end span ${JSON.stringify(preview(String(data.name)))}`, cx.limits, cx.problems);
+    spanContextFromGuest(data.spanContext, () => `on-end span ${quoted(data.name)}`, cx.limits, cx.problems);
   if (!spanContext) return undefined;
-  const what: Describe = () => `span ${spanContext.spanId}`;
+  const what: Subject = () => `span ${spanContext.spanId}`;
 
   let parentSpanId: string | undefined;
   if (data.parentSpanId !== '') {
     parentSpanId = spanIdFrom(data.parentSpanId);
-    if (!parentSpanId) cx.problems.report('invalid_parent_span_id', `${what()}: parent span id ${JSON.stringify(String(data.parentSpanId))} is invalid; exported as a root span`);
+    if (!parentSpanId) cx.problems.report('invalid_parent_span_id', `${subject(what)}: parent span id ${quoted(data.parentSpanId)} is invalid; exported as a root span`);
   }
 
   let kind = KINDS[data.spanKind];
   if (kind === undefined) {
-    cx.problems.report('invalid_span_kind', `${what()}: unknown span kind ${JSON.stringify(String(data.spanKind))}; using internal`);
+    cx.problems.report('invalid_span_kind', `${subject(what)}: unknown span kind ${quoted(data.spanKind)}; using internal`);
     kind = SpanKind.INTERNAL;
   }
 
   const startTime = timeFrom(data.startTime, what, 'start time', cx);
   let endTime = timeFrom(data.endTime, what, 'end time', cx);
   if (endTime[0] < startTime[0] || (endTime[0] === startTime[0] && endTime[1] < startTime[1])) {
-    cx.problems.report('end_before_start', `${what()}: end time is before start time; end set to start`);
+    cx.problems.report('end_before_start', `${subject(what)}: end time is before start time; end set to start`);
     endTime = startTime;
   }
 
@@ -82,7 +80,7 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
   const links: LinkReport[] = [];
   let badLinks = 0;
   for (const link of data.links ?? []) {
-    const context = spanContextFromGuest(link.spanContext, () => `${what()} link`, cx.limits, cx.problems);
+    const context = spanContextFromGuest(link.spanContext, () => `${subject(what)} link`, cx.limits, cx.problems);
     if (!context) {
       badLinks++;
       continue;
@@ -117,7 +115,7 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
 export function decodeAttributes(
   list: readonly WitKeyValue[] | undefined,
   builder: AttributeBuilder,
-  what: Describe,
+  what: Subject,
   part: string,
   cx: DecodeContext,
 ): AttributeBuilder {
@@ -131,7 +129,7 @@ export function decodeAttributes(
     } else {
       builder.reject();
       const reason = typeof value === 'string' ? (decodeJsonValue(value, maxLength) as { reason: string }).reason : 'not a JSON string';
-      cx.problems.report('invalid_attribute_value', `${what()}${part}: attribute ${JSON.stringify(key)} dropped: ${reason}`);
+      cx.problems.report('invalid_attribute_value', `${subject(what)}${part}: attribute ${quoted(key)} dropped: ${reason}`);
     }
   }
   return builder;
@@ -140,7 +138,7 @@ export function decodeAttributes(
 const MAX_SECONDS = Number.MAX_SAFE_INTEGER;
 
 /** A wall-clock datetime as HrTime; an invalid one is reported and replaced by the host's now. */
-export function timeFrom(value: WitDatetime, what: Describe, part: string, cx: DecodeContext): HrTime {
+export function timeFrom(value: WitDatetime, what: Subject, part: string, cx: DecodeContext): HrTime {
   const seconds = value?.seconds;
   const nanos = value?.nanoseconds;
   if (typeof seconds === 'bigint') {
@@ -148,14 +146,14 @@ export function timeFrom(value: WitDatetime, what: Describe, part: string, cx: D
     const whole = Number(seconds);
     if (whole >= 0 && whole < MAX_SECONDS && Number.isInteger(nanos) && nanos >= 0 && nanos < 1e9) return [whole, nanos];
   }
-  cx.problems.report('invalid_time', `${what()} ${part} ${String(seconds)}s ${String(nanos)}ns is not a valid time; using the host's clock`);
+  cx.problems.report('invalid_time', `${subject(what)} ${part} ${String(seconds)}s ${String(nanos)}ns is not a valid time; using the host's clock`);
   return hrTime();
 }
 
 const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 const OK: SpanStatus = Object.freeze({ code: SpanStatusCode.OK });
 
-function statusFrom(status: WitStatus, what: Describe, cx: DecodeContext): SpanStatus {
+function statusFrom(status: WitStatus, what: Subject, cx: DecodeContext): SpanStatus {
   switch (status?.tag) {
     case 'unset':
       return UNSET;
@@ -164,7 +162,7 @@ function statusFrom(status: WitStatus, what: Describe, cx: DecodeContext): SpanS
     case 'error':
       return { code: SpanStatusCode.ERROR, message: String(status.val ?? '') };
     default:
-      cx.problems.report('invalid_status', `${what()}: unknown status; using unset`);
+      cx.problems.report('invalid_status', `${subject(what)}: unknown status; using unset`);
       return UNSET;
   }
 }
@@ -187,8 +185,4 @@ function sameAsOpen(context: WitSpanData['spanContext'], cx: DecodeContext): Spa
     return open;
   }
   return undefined;
-}
-
-function preview(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}...` : text;
 }
