@@ -72,6 +72,48 @@ export const GUESTS = [
     wit: 'wit/guests/rc.2',
     world: 'bad-input',
   },
+  {
+    name: 'forwarder-draft-2025-03',
+    kind: 'wat',
+    source: 'components/wat/forwarder-draft-2025-03.wat',
+    wit: 'wit/guests/forwarders/draft-2025-03',
+    world: 'forwarder',
+  },
+  {
+    name: 'forwarder-draft-2025-11',
+    kind: 'wat',
+    source: 'components/wat/forwarder-draft-2025-11.wat',
+    wit: 'wit/guests/forwarders/draft-2025-11',
+    world: 'forwarder',
+  },
+  {
+    name: 'forwarder-draft-2025-12',
+    kind: 'wat',
+    source: 'components/wat/forwarder-draft-2025-12.wat',
+    wit: 'wit/guests/forwarders/draft-2025-12',
+    world: 'forwarder',
+  },
+  {
+    name: 'forwarder-rc.1',
+    kind: 'wat',
+    source: 'components/wat/forwarder-rc.1.wat',
+    wit: 'wit/guests/forwarders/rc.1',
+    world: 'forwarder',
+  },
+  {
+    name: 'forwarder-rc.2',
+    kind: 'wat',
+    source: 'components/wat/forwarder-rc.2.wat',
+    wit: 'wit/guests/forwarders/rc.2',
+    world: 'forwarder',
+  },
+  {
+    name: 'forwarder-main',
+    kind: 'wat',
+    source: 'components/wat/forwarder-main.wat',
+    wit: 'wit/guests/forwarders/main',
+    world: 'forwarder',
+  },
 ];
 
 async function packageVersion(dir) {

@@ -23,6 +23,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Shapes to generate: folder under wit/ (and under generated/), world name. */
 export const SHAPES = [
+  { dir: 'wasi-otel-0.2.0-draft-2025-03', world: 'imports' },
+  { dir: 'wasi-otel-0.2.0-draft-2025-11', world: 'imports' },
+  { dir: 'wasi-otel-0.2.0-draft-2025-12', world: 'imports' },
+  { dir: 'wasi-otel-0.2.0-rc.1', world: 'imports' },
   { dir: 'wasi-otel-0.2.0-rc.2', world: 'imports' },
   { dir: 'wasi-otel-main', world: 'imports' },
 ];
