@@ -4,6 +4,10 @@
 // It carries a tiny guest-side tracer (a stand-in for a guest OpenTelemetry
 // SDK) that reports spans to the host through `wasi:otel/tracing@0.2.0-rc.2`:
 // `onStart(spanContext)` when a span starts, `onEnd(spanData)` when it ends.
+// `metrics-and-logs` also sends one log record through
+// `wasi:otel/logs@0.2.0-rc.2` (`onEmit(logRecord)`) and one batch of metrics
+// through `wasi:otel/metrics@0.2.0-rc.2` (`export(resourceMetrics)`), the way
+// a guest SDK's log processor and metric reader would.
 // Two scenarios also use WASI imports declared in the world:
 // `wasi:cli/environment@0.2.10` (echo-args) and `wasi:cli/exit@0.2.10`
 // (exit-with-error).
@@ -45,7 +49,7 @@
 //   span becomes a root instead: traceId 'a0000000000000000000000000000001',
 //   parentSpanId '', traceFlags { sampled: true }, traceState [].
 //
-// nested-spans  (also what `wasi:cli/run` runs)
+// nested-spans  (also the first half of `wasi:cli/run`)
 //   outer  #1  parent H.spanId  attributes level='1', demo='"nested-spans"'
 //                               status { tag: 'ok' }
 //   middle #2  parent #1        attributes level='2'
@@ -134,6 +138,87 @@
 //   call ends with the guest's exit (status err, i.e. code 1), no onEnd is
 //   ever reported, and the instance must not be called again (the span stays
 //   open in the guest's context, like the spans of `trap`).
+//
+// metrics-and-logs
+//   What a guest SDK's log processor and cumulative metric reader send.
+//   Every value below is fixed (no clock): a second call on the same
+//   instance sends the same log and metrics again, only the span id moves on.
+//   In this order:
+//   1. onStart  checkout #1  parent H.spanId (a normal span: no attributes,
+//                            events or links, status unset)
+//   2. logs.onEmit, once, while checkout is open, with this log record:
+//        timestamp            { seconds: 1700000005n, nanoseconds: 0 }
+//        observedTimestamp    { seconds: 1700000005n, nanoseconds: 500 }
+//        severityText         'INFO'
+//        severityNumber       9
+//        body                 '"order placed"'
+//        attributes           order.id='"A-1001"', items='3'
+//        eventName            undefined
+//        resource             R = { attributes: [service.name='"scenarios-guest"'],
+//                                   schemaUrl: undefined }
+//        instrumentationScope { name: 'scenarios-logger', version: '1.0.0',
+//                               schemaUrl: undefined, attributes: [] }
+//        traceId              checkout's traceId (H.traceId)
+//        spanId               checkout's spanId (#1)
+//        traceFlags           checkout's traceFlags (H.traceFlags)
+//   3. onEnd    checkout #1
+//   4. metrics.export, once, after checkout ended, with one resource-metrics:
+//        resource      R (the log's resource)
+//        scopeMetrics  one entry:
+//          scope   { name: 'scenarios-meter', version: '1.0.0',
+//                    schemaUrl: undefined, attributes: [] }
+//          metrics, in this order (T0 = { seconds: 1700000000n, nanoseconds: 0 },
+//                                  T1 = { seconds: 1700000010n, nanoseconds: 0 }):
+//          a. requests  'Requests handled'  unit '{request}'
+//             (a counter incremented to 10)
+//             data { tag: 'u64-sum', val: { startTime: T0, time: T1,
+//                    temporality: 'cumulative', isMonotonic: true,
+//                    dataPoints: [ { attributes: route='"/checkout"',
+//                                    value: { tag: 'u64', val: 10n },
+//                                    exemplars: [] } ] } }
+//          b. queue.depth  'Items waiting'  unit '{item}'
+//             (an up-down counter at -5)
+//             data { tag: 's64-sum', val: { startTime: T0, time: T1,
+//                    temporality: 'cumulative', isMonotonic: false,
+//                    dataPoints: [ { attributes: queue='"orders"',
+//                                    value: { tag: 's64', val: -5n },
+//                                    exemplars: [] } ] } }
+//          c. request.duration  'Request duration'  unit 'ms'
+//             (a histogram that recorded 10 and 23, default bounds)
+//             data { tag: 'f64-histogram', val: { startTime: T0, time: T1,
+//                    temporality: 'cumulative',
+//                    dataPoints: [ { attributes: route='"/checkout"',
+//                      count: 2n,
+//                      bounds: Float64Array [0, 5, 10, 25, 50, 75, 100, 250,
+//                              500, 750, 1000, 2500, 5000, 7500, 10000],
+//                      bucketCounts: BigUint64Array [0, 0, 1, 1, 0, 0, 0, 0,
+//                              0, 0, 0, 0, 0, 0, 0, 0]   (16 buckets; bucket i
+//                              holds (bounds[i-1], bounds[i]]: 10 -> 2, 23 -> 3),
+//                      min: { tag: 'f64', val: 10 },
+//                      max: { tag: 'f64', val: 23 },
+//                      sum: { tag: 'f64', val: 33 },
+//                      exemplars: [] } ] } }
+//          d. temperature  'Room temperature'  unit 'Cel'
+//             (a gauge at 15)
+//             data { tag: 'f64-gauge', val: { startTime: undefined, time: T1,
+//                    dataPoints: [ { attributes: room='"lab"',
+//                                    value: { tag: 'f64', val: 15 },
+//                                    exemplars: [] } ] } }
+//   If export fails (the host returns err, which the guest sees as a thrown
+//   error), the guest catches the error and returns normally: no trap,
+//   nothing else is emitted, and the instance stays usable (a later call
+//   exports again).
+//
+// wasi:cli/run
+//   nested-spans, then metrics-and-logs on the same instance, so the span
+//   counter continues:
+//     outer #1, middle #2, inner #3 exactly as in nested-spans, then
+//     checkout #4 (parent H.spanId) with the log record above carrying
+//     spanId #4, then the metrics export above.
+//   order: onStart #1, onStart #2, onStart #3, onEnd #3, onEnd #2, onEnd #1,
+//          onStart #4, onEmit, onEnd #4, export
+//   `outerSpanContext()` is called twice (for outer and for checkout).
+//   run returns ok (also when export fails).
 // ===========================================================================
 
 import {
@@ -141,6 +226,8 @@ import {
   onEnd,
   outerSpanContext,
 } from 'wasi:otel/tracing@0.2.0-rc.2';
+import { onEmit } from 'wasi:otel/logs@0.2.0-rc.2';
+import { export as exportMetrics } from 'wasi:otel/metrics@0.2.0-rc.2';
 import { getArguments } from 'wasi:cli/environment@0.2.10';
 import { exit } from 'wasi:cli/exit@0.2.10';
 
@@ -317,6 +404,7 @@ export function nestedSpans() {
 export const run = {
   run() {
     nestedSpans();
+    metricsAndLogs();
   },
 };
 
@@ -416,4 +504,153 @@ export function echoArgs() {
 export function exitWithError() {
   startSpan('exiting');
   exit({ tag: 'err', val: undefined });
+}
+
+// ---------------------------------------------------------------------------
+// metrics-and-logs: fixed values, as a guest SDK's log processor and
+// cumulative metric reader would send them
+// ---------------------------------------------------------------------------
+
+const RESOURCE = {
+  attributes: toKeyValues([['service.name', 'scenarios-guest']]),
+  schemaUrl: undefined,
+};
+const LOGGER_SCOPE = {
+  name: 'scenarios-logger',
+  version: '1.0.0',
+  schemaUrl: undefined,
+  attributes: [],
+};
+const METER_SCOPE = {
+  name: 'scenarios-meter',
+  version: '1.0.0',
+  schemaUrl: undefined,
+  attributes: [],
+};
+const METRICS_START = { seconds: 1700000000n, nanoseconds: 0 };
+const METRICS_TIME = { seconds: 1700000010n, nanoseconds: 0 };
+/** The OpenTelemetry SDKs' default explicit histogram bounds. */
+const DEFAULT_BOUNDS = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+
+/** One explicit-bucket histogram point over `values` (bucket i = (bounds[i-1], bounds[i]]). */
+function histogramPoint(attrs, values, bounds = DEFAULT_BOUNDS) {
+  const counts = new BigUint64Array(bounds.length + 1);
+  for (const v of values) {
+    let i = bounds.findIndex((b) => v <= b);
+    if (i < 0) i = bounds.length;
+    counts[i] += 1n;
+  }
+  return {
+    attributes: toKeyValues(attrs),
+    count: BigInt(values.length),
+    bounds: Float64Array.from(bounds),
+    bucketCounts: counts,
+    min: { tag: 'f64', val: Math.min(...values) },
+    max: { tag: 'f64', val: Math.max(...values) },
+    sum: { tag: 'f64', val: values.reduce((a, b) => a + b, 0) },
+    exemplars: [],
+  };
+}
+
+function emitLog(span) {
+  onEmit({
+    timestamp: { seconds: 1700000005n, nanoseconds: 0 },
+    observedTimestamp: { seconds: 1700000005n, nanoseconds: 500 },
+    severityText: 'INFO',
+    severityNumber: 9,
+    body: jsonValue('order placed'),
+    attributes: toKeyValues([
+      ['order.id', 'A-1001'],
+      ['items', 3],
+    ]),
+    eventName: undefined,
+    resource: RESOURCE,
+    instrumentationScope: LOGGER_SCOPE,
+    traceId: span.spanContext.traceId,
+    spanId: span.spanContext.spanId,
+    traceFlags: { sampled: span.spanContext.traceFlags.sampled },
+  });
+}
+
+function collectMetrics() {
+  const sum = (attrs, value, isMonotonic) => ({
+    dataPoints: [{ attributes: toKeyValues(attrs), value, exemplars: [] }],
+    startTime: METRICS_START,
+    time: METRICS_TIME,
+    temporality: 'cumulative',
+    isMonotonic,
+  });
+  return {
+    resource: RESOURCE,
+    scopeMetrics: [
+      {
+        scope: METER_SCOPE,
+        metrics: [
+          {
+            name: 'requests',
+            description: 'Requests handled',
+            unit: '{request}',
+            data: {
+              tag: 'u64-sum',
+              val: sum([['route', '/checkout']], { tag: 'u64', val: 10n }, true),
+            },
+          },
+          {
+            name: 'queue.depth',
+            description: 'Items waiting',
+            unit: '{item}',
+            data: {
+              tag: 's64-sum',
+              val: sum([['queue', 'orders']], { tag: 's64', val: -5n }, false),
+            },
+          },
+          {
+            name: 'request.duration',
+            description: 'Request duration',
+            unit: 'ms',
+            data: {
+              tag: 'f64-histogram',
+              val: {
+                dataPoints: [histogramPoint([['route', '/checkout']], [10, 23])],
+                startTime: METRICS_START,
+                time: METRICS_TIME,
+                temporality: 'cumulative',
+              },
+            },
+          },
+          {
+            name: 'temperature',
+            description: 'Room temperature',
+            unit: 'Cel',
+            data: {
+              tag: 'f64-gauge',
+              val: {
+                dataPoints: [
+                  {
+                    attributes: toKeyValues([['room', 'lab']]),
+                    value: { tag: 'f64', val: 15 },
+                    exemplars: [],
+                  },
+                ],
+                startTime: undefined,
+                time: METRICS_TIME,
+              },
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function metricsAndLogs() {
+  const span = startSpan('checkout');
+  emitLog(span);
+  span.end();
+  try {
+    exportMetrics(collectMetrics());
+  } catch {
+    // The host refused the batch (`result::err`): an SDK's reader reports
+    // that and carries on; the guest must not trap.
+  }
 }
