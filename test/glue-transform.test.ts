@@ -758,16 +758,19 @@ describe('components/scenarios.wasm (componentize-js: WASI resources next to the
           onEnd: (...args: unknown[]) => void t.log.push({ host: 'onEnd', args }),
           outerSpanContext: () => ({ traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', traceFlags: { sampled: true }, isRemote: false, traceState: [['k', 'v']] }),
         },
+        'wasi:otel/metrics': { export: (...args: unknown[]) => void t.log.push({ host: 'export', args }) },
+        'wasi:otel/logs': { onEmit: (...args: unknown[]) => void t.log.push({ host: 'onEmit', args }) },
       };
       const instantiate = await load(source);
       const exports = await instantiate(coreModules(files), imports);
-      for (const name of ['nestedSpans', 'attributes', 'events', 'links', 'spanKinds', 'statuses', 'newRoot', 'neverEnded', 'outlivesParent', 'traceState', 'trap', 'nestedSpans']) {
+      for (const name of ['nestedSpans', 'attributes', 'events', 'links', 'spanKinds', 'statuses', 'newRoot', 'neverEnded', 'outlivesParent', 'traceState', 'metricsAndLogs', 'trap', 'nestedSpans']) {
         recordCall(t, name, () => exports[name]!());
       }
       return t;
     };
     const before = await runOnce(glue);
     expect(before.log.filter((e) => (e as { host?: string }).host === 'onEnd').length).toBeGreaterThan(10);
+    expect(before.log.filter((e) => ['export', 'onEmit'].includes((e as { host?: string }).host ?? '')).length).toBe(2);
     expect(await runOnce(transformed.source)).toEqual(before);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ProblemCounter, resolveLimits } from '../src/engine/index.js';
 import { decodeJsonValue } from '../src/otel/json-value.js';
-import { decodeSpanData, timeFrom } from '../src/otel/span-data.js';
+import { decodeSpanData } from '../src/otel/span-data.js';
+import { timeFrom } from '../src/otel/time.js';
 import { spanContextFromGuest, spanContextToGuest, spanIdFrom, traceIdFrom } from '../src/otel/span-context.js';
 
 // Unit checks of the decoders behind on-start / on-end; the end-to-end behaviour is covered by

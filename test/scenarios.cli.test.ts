@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { OtlpStatusCode, startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
 import { component } from './support/paths.js';
-import { ALL_SCENARIOS, SPAN_COUNT, expectScenario, guestId, hostSpanOf } from './support/scenarios.js';
+import { ALL_SCENARIOS, SPAN_COUNT, expectScenario, expectScenarioTelemetry, guestId, hostSpanOf } from './support/scenarios.js';
+import { waitForLogs, waitForMetrics } from './support/otlp-signals.js';
 import { byName } from './support/span-tree.js';
 
 let receiver: OtlpReceiver;
@@ -28,10 +29,13 @@ describe('scenarios through the CLI (child process), OTLP/HTTP protobuf', () => 
     });
   }
 
-  it('without --invoke it calls wasi:cli/run (the nested-spans demo)', async () => {
+  it('without --invoke it calls wasi:cli/run (the demo: nested spans, a log, metrics), all three signals over OTLP', async () => {
     const result = await runCli(['run', component('scenarios.wasm')], otlp());
     expect(result.code).toBe(0);
-    expectScenario('nested-spans', await receiver.waitForSpans(4));
+    const spans = await receiver.waitForSpans(5);
+    expectScenario('run', spans);
+    expectScenarioTelemetry(await waitForLogs(receiver, 1), await waitForMetrics(receiver, 4), byName(spans, 'checkout'));
+    expect(receiver.requests.every((r) => r.encoding === 'protobuf')).toBe(true);
   });
 
   it('a trap exits 1 with a one-line reason, and the spans it left open are exported', async () => {
@@ -72,7 +76,7 @@ describe('scenarios through the CLI (child process), OTLP/HTTP protobuf', () => 
     const result = await runCli(['run', component('scenarios.wasm'), '--invoke', 'nope'], otlp());
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      'wasm-otel: scenarios.wasm has no root function export "nope" (it exports: attributes, echo-args, events, exit-with-error, links, nested-spans, never-ended, new-root, outlives-parent, span-kinds, statuses, trace-state, trap)\n',
+      'wasm-otel: scenarios.wasm has no root function export "nope" (it exports: attributes, echo-args, events, exit-with-error, links, metrics-and-logs, nested-spans, never-ended, new-root, outlives-parent, span-kinds, statuses, trace-state, trap)\n',
     );
   });
 

@@ -3,7 +3,8 @@ import { WasmOtelError, type LoadedComponent } from '../src/index.js';
 import { startOtlpReceiver, OtlpStatusCode, type OtlpReceiver } from './support/otlp-receiver.js';
 import { hostFor, TEST_SERVICE } from './support/library-host.js';
 import { component } from './support/paths.js';
-import { ALL_SCENARIOS, SPAN_COUNT, expectScenario, guestId } from './support/scenarios.js';
+import { waitForLogs, waitForMetrics } from './support/otlp-signals.js';
+import { ALL_SCENARIOS, SPAN_COUNT, expectScenario, expectScenarioTelemetry, guestId } from './support/scenarios.js';
 import { byName } from './support/span-tree.js';
 
 let receiver: OtlpReceiver;
@@ -44,11 +45,24 @@ describe('scenarios through the library, exported over OTLP/HTTP protobuf', () =
     expect(instance.openSpanCount).toBe(0);
   });
 
-  it('wasi:cli/run runs the nested-spans demo and resolves to exit code 0', async () => {
+  it('wasi:cli/run runs the demo (nested spans, then a log and metrics) and resolves to exit code 0', async () => {
     const instance = await scenarios.instantiate();
     expect(await instance.run()).toBe(0);
     await flush();
-    expectScenario('nested-spans', await receiver.waitForSpans(4));
+    const spans = await receiver.waitForSpans(5);
+    expectScenario('run', spans);
+    expectScenarioTelemetry(await waitForLogs(receiver, 1), await waitForMetrics(receiver, 4), byName(spans, 'checkout'));
+  });
+
+  it('metrics-and-logs: the log record belongs to its span, the metrics arrive exactly as the guest sent them', async () => {
+    const instance = await scenarios.instantiate();
+    await instance.call('metrics-and-logs', [], { finalCall: true });
+    await flush();
+    const spans = await receiver.waitForSpans(2);
+    expectScenario('metrics-and-logs', spans);
+    expectScenarioTelemetry(await waitForLogs(receiver, 1), await waitForMetrics(receiver, 4), byName(spans, 'checkout'));
+    expect(receiver.requests.map((r) => r.path).sort()).toEqual(['/v1/logs', '/v1/metrics', '/v1/traces', '/v1/traces']);
+    expect(host.problems()).toEqual({});
   });
 
   it('a span left open by a non-final call stays open until dispose()', async () => {
@@ -109,7 +123,7 @@ describe('scenarios through the library, exported over OTLP/HTTP protobuf', () =
     const error = (await instance.call('nope').catch((e: unknown) => e)) as WasmOtelError;
     expect(error.code).toBe('unknown_export');
     expect(error.message).toBe(
-      'scenarios.wasm has no root function export "nope" (it exports: attributes, echo-args, events, exit-with-error, links, nested-spans, never-ended, new-root, outlives-parent, span-kinds, statuses, trace-state, trap)',
+      'scenarios.wasm has no root function export "nope" (it exports: attributes, echo-args, events, exit-with-error, links, metrics-and-logs, nested-spans, never-ended, new-root, outlives-parent, span-kinds, statuses, trace-state, trap)',
     );
   });
 });

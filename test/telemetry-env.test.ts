@@ -153,7 +153,7 @@ describe('OTLP and the standard variables', () => {
     });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('wasm-otel: invalid_config: OTEL_TRACES_EXPORTER value "zipkin" is not supported (use otlp, console or none); ignored');
-    expect(result.stderr).toContain('wasm-otel: invalid_config: OTLP protocol "grpc" is not supported (use http/protobuf or http/json); using http/protobuf');
+    expect(result.stderr).toContain('wasm-otel: invalid_config: OTEL_EXPORTER_OTLP_PROTOCOL value "grpc" is not supported (use http/protobuf or http/json); using http/protobuf');
     expectScenario('statuses', await receiver.waitForSpans(4));
     expect(receiver.requests.map((r) => r.encoding)).toEqual(['protobuf']);
   });

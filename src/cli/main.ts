@@ -33,7 +33,12 @@ async function run(file: string, invoke: string | undefined, guestArgs: string[]
   diag.setLogger(new StderrDiagLogger(), { logLevel: logLevelFromEnv(), suppressOverrideMessage: true });
   const problems = new ProblemCounter();
   const telemetry = telemetryFromEnv(problems);
-  const host = createHost({ tracerProvider: telemetry.tracerProvider ?? trace.getTracerProvider(), problemCounter: problems });
+  const host = createHost({
+    tracerProvider: telemetry.tracerProvider ?? trace.getTracerProvider(),
+    ...(telemetry.loggerProvider ? { loggerProvider: telemetry.loggerProvider } : {}),
+    metricExporters: telemetry.metricExporters,
+    problemCounter: problems,
+  });
   let instance: GuestInstance | undefined;
   let code: number;
   try {

@@ -1,8 +1,20 @@
 export { DEFAULT_LIMITS, resolveLimits, type EngineLimits, type SdkSpanLimits } from './limits.js';
 export { ProblemCounter, type ProblemReason } from './problems.js';
 export type { EventReport, LinkReport, ScopeReport, SpanReport } from './span-report.js';
+export type { LogReport } from './log-report.js';
 export { AttributeBuilder, NO_ATTRIBUTES, spanAttributes, eventAttributes, linkAttributes } from './attribute-builder.js';
 export type { SpanPipeline } from './span-pipeline.js';
+export { exportMetrics, type MetricPipeline } from './metric-pipeline.js';
+export { emitLog, type LogPipeline } from './log-pipeline.js';
+export { GuestLogRecord } from './guest-log-record.js';
+export type {
+  GuestExemplar,
+  GuestNumber,
+  GuestPointExtras,
+  GuestNumberPoint,
+  GuestHistogramPoint,
+  GuestExponentialHistogramPoint,
+} from './metric-report.js';
 export {
   InstanceSpanState,
   CLOSE_REASON_ATTRIBUTE,

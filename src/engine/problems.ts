@@ -24,6 +24,12 @@ export type ProblemReason =
   | 'attributes_dropped'
   | 'events_dropped'
   | 'links_dropped'
+  | 'invalid_metric'
+  | 'invalid_exemplar'
+  | 'invalid_severity'
+  | 'invalid_log_body'
+  | 'metrics_export_failed'
+  | 'logs_export_failed'
   | 'invalid_config'
   | 'host_error';
 

@@ -1,5 +1,6 @@
 import { TraceFlags, type Attributes, type HrTime, type Link, type SpanContext, type SpanKind, type SpanStatus } from '@opentelemetry/api';
 import { hrTimeDuration, type InstrumentationScope } from '@opentelemetry/core';
+import { scopeOf } from './scope-cache.js';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import type { AttributeBuilder } from './attribute-builder.js';
@@ -113,41 +114,6 @@ export function toReadableSpan(
 // Shared, never mutated: most guest spans have no links, many no events.
 const NO_EVENTS: TimedEvent[] = [];
 const NO_LINKS: Link[] = [];
-
-type Scope = { name: string; version?: string; schemaUrl?: string; attributes?: Attributes };
-const scopes = new Map<string, Scope>();
-
-let lastScope: Scope | undefined;
-
-/** One object per distinct scope without attributes (most spans share a few scopes). */
-function scopeOf(report: SpanReport['scope']): Scope {
-  let hasAttributes = false;
-  for (const _key in report.attributes.values) {
-    hasAttributes = true;
-    break;
-  }
-  if (!hasAttributes) {
-    const last = lastScope;
-    if (last && last.name === report.name && last.version === report.version && last.schemaUrl === report.schemaUrl) return last;
-    const key = `${report.name}\u0000${report.version ?? ''}\u0000${report.schemaUrl ?? ''}`;
-    const cached = scopes.get(key);
-    if (cached) return (lastScope = cached);
-    const scope = newScope(report);
-    if (scopes.size < 1024) scopes.set(key, scope);
-    return (lastScope = scope);
-  }
-  const scope = newScope(report);
-  // The OTLP transformer exports scope attributes when present.
-  scope.attributes = report.attributes.values;
-  return scope;
-}
-
-function newScope(report: SpanReport['scope']): Scope {
-  const scope: Scope = { name: report.name };
-  if (report.version !== undefined) scope.version = report.version;
-  if (report.schemaUrl !== undefined) scope.schemaUrl = report.schemaUrl;
-  return scope;
-}
 
 function noteLimits(problems: ProblemCounter, spanId: string, part: string, attributes: AttributeBuilder): void {
   // Messages are built only when there is something to report: this runs for every span.

@@ -1,12 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { diag, trace, type TracerProvider } from '@opentelemetry/api';
+import { logs, type LoggerProvider } from '@opentelemetry/api-logs';
+import { LoggerProvider as SdkLoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ProblemCounter, resolveLimits, type EngineLimits } from '../engine/index.js';
 import { defaultCacheDir } from '../runtime/cache-dir.js';
 import { transpileComponent } from '../runtime/transpile.js';
 import { wasmKind } from '../runtime/wasm-kind.js';
+import { logPipelineFor } from '../telemetry/sdk-log-pipeline.js';
 import { hostTracingFor } from '../telemetry/sdk-pipeline.js';
 import { WasmOtelError, oneLine } from './errors.js';
 import { LoadedComponent, type HostContext } from './loaded-component.js';
@@ -19,8 +23,21 @@ export interface HostOptions {
   tracerProvider?: TracerProvider;
   /** Instead of a provider: span processors (and optionally resource and sampler) to use. */
   spanProcessors?: SpanProcessor[];
+  /** Resource of guest spans and log records that carry none of their own (with spanProcessors / logRecordProcessors). */
   resource?: Resource;
   sampler?: Sampler;
+  /**
+   * The app's logger provider (an OTel JS SDK `LoggerProvider`). Default: the global one
+   * (`logs.getLoggerProvider()`). Guest log records go to its processors.
+   */
+  loggerProvider?: LoggerProvider;
+  /** Instead of a logger provider: log record processors for guest log records. */
+  logRecordProcessors?: LogRecordProcessor[];
+  /**
+   * Push exporters that receive guest metrics (`wasi:otel/metrics`) as the guest aggregated
+   * them, e.g. an OTLP metric exporter. Default: none (guest metrics are accepted and dropped).
+   */
+  metricExporters?: PushMetricExporter[];
   /** Overrides for the engine's limits (see DEFAULT_LIMITS). */
   limits?: Partial<EngineLimits>;
   /** Where transpiled components are cached; false for no cache. Default: see defaultCacheDir(). */
@@ -54,8 +71,20 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
         })
       : trace.getTracerProvider());
   const { tracer, pipeline } = hostTracingFor(provider);
+  const loggerProvider =
+    options.loggerProvider ??
+    (options.logRecordProcessors
+      ? new SdkLoggerProvider({ processors: options.logRecordProcessors, ...(options.resource ? { resource: options.resource } : {}) })
+      : logs.getLoggerProvider());
   const problems = options.problemCounter ?? new ProblemCounter();
-  const context: HostContext = { tracer, pipeline, limits: resolveLimits(pipeline.spanLimits, options.limits), problems };
+  const context: HostContext = {
+    tracer,
+    pipeline,
+    metrics: { exporters: options.metricExporters ?? [] },
+    logs: logPipelineFor(loggerProvider),
+    limits: resolveLimits(pipeline.spanLimits, options.limits),
+    problems,
+  };
   const cacheDir = options.cacheDir ?? defaultCacheDir();
 
   return {

@@ -5,6 +5,7 @@ export type WasmOtelErrorCode =
   | 'core_module'
   | 'transpile_failed'
   | 'missing_import'
+  | 'unsupported_shape'
   | 'unknown_export'
   | 'guest_trap'
   | 'guest_error'

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { Tracer } from '@opentelemetry/api';
-import { InstanceSpanState, type EngineLimits, type ProblemCounter, type SpanPipeline } from '../engine/index.js';
+import { InstanceSpanState, type EngineLimits, type LogPipeline, type MetricPipeline, type ProblemCounter, type SpanPipeline } from '../engine/index.js';
 import { createOtelImports } from '../otel/imports.js';
+import { otelShapeOf, type OtelShape } from '../otel/shapes.js';
 import type { TranspiledComponent } from '../runtime/transpile.js';
 import { createWasiImports, type WasiOptions } from '../runtime/wasi-imports.js';
 import { WasmOtelError, oneLine } from './errors.js';
@@ -18,6 +19,8 @@ type Instantiate = (
 export interface HostContext {
   tracer: Tracer;
   pipeline: SpanPipeline;
+  metrics: MetricPipeline;
+  logs: LogPipeline;
   limits: EngineLimits;
   problems: ProblemCounter;
 }
@@ -35,16 +38,20 @@ export class LoadedComponent {
     private readonly instantiateFn: Instantiate,
     private readonly modules: Map<string, WebAssembly.Module>,
     private readonly host: HostContext,
+    /** The wasi:otel shape the component was built against. */
+    readonly shape: OtelShape,
   ) {}
 
   static async create(name: string, transpiled: TranspiledComponent, host: HostContext): Promise<LoadedComponent> {
+    const shape = otelShapeOf(transpiled.witImports);
+    if ('error' in shape) throw new WasmOtelError('unsupported_shape', `${name} ${shape.error}`);
     try {
       const glue = (await import(pathToFileURL(transpiled.entry).href)) as { instantiate: Instantiate };
       const modules = new Map<string, WebAssembly.Module>();
       for (const file of transpiled.coreModules) {
         modules.set(file, await WebAssembly.compile(await readFile(`${transpiled.dir}/${file}`)));
       }
-      return new LoadedComponent(name, transpiled, glue.instantiate, modules, host);
+      return new LoadedComponent(name, transpiled, glue.instantiate, modules, host, shape.shape);
     } catch (error) {
       throw new WasmOtelError('transpile_failed', `cannot prepare ${name}: ${oneLine(error)}`, { cause: error });
     }
@@ -65,7 +72,14 @@ export class LoadedComponent {
     const state = new InstanceSpanState(this.host.pipeline, this.host.limits, this.host.problems);
     const imports: Record<string, unknown> = {
       ...createWasiImports({ args: [this.name], ...options }),
-      ...createOtelImports(state, this.host.limits, this.host.problems),
+      ...createOtelImports({
+        state,
+        limits: this.host.limits,
+        problems: this.host.problems,
+        shape: this.shape,
+        metrics: this.host.metrics,
+        logs: this.host.logs,
+      }),
       ...(options.imports ?? {}),
     };
     const missing = [...new Set(this.transpiled.imports.map(unversioned))].filter((name) => !(name in imports));

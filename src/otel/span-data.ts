@@ -1,31 +1,26 @@
 import { SpanKind, SpanStatusCode, TraceFlags, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
-import { hrTime } from '@opentelemetry/core';
 import {
-  AttributeBuilder,
   NO_ATTRIBUTES,
   eventAttributes,
   linkAttributes,
   spanAttributes,
-  type EngineLimits,
   type EventReport,
   type LinkReport,
-  type ProblemCounter,
   type SpanReport,
 } from '../engine/index.js';
-import { decodeJsonValue, jsonAttributeValue } from './json-value.js';
+import { timeFrom } from './time.js';
+import { decodeAttributes, type DecodeContext as BaseDecodeContext } from './key-values.js';
 import { quoted, subject, type Subject } from './messages.js';
 import { spanContextFromGuest, spanIdFrom } from './span-context.js';
-import type { WitDatetime, WitKeyValue, WitSpanData, WitSpanKind, WitStatus } from './wit-types.js';
+import type { WitSpanData, WitSpanKind, WitStatus } from './wit-types.js';
 
-/** Decoding context: where to report problems and which limits apply. */
-export interface DecodeContext {
-  limits: EngineLimits;
-  problems: ProblemCounter;
+/** Decoding context of spans: also the spans still open. */
+export interface DecodeContext extends BaseDecodeContext {
   /** The validated context of a span still open under this id, if any (saves decoding it again). */
   openContext?: (spanId: string) => SpanContext | undefined;
 }
 
-const KINDS: Record<WitSpanKind, SpanKind> = {
+export const KINDS: Record<WitSpanKind, SpanKind> = {
   client: SpanKind.CLIENT,
   server: SpanKind.SERVER,
   producer: SpanKind.PRODUCER,
@@ -34,7 +29,7 @@ const KINDS: Record<WitSpanKind, SpanKind> = {
 };
 
 /**
- * Decodes a wasi:otel `span-data` (JSON-valued shapes) into a SpanReport for the engine.
+ * Decodes a wasi:otel `span-data` (any shape) into a SpanReport for the engine.
  * Returns undefined (reported) only when the span's own ids are invalid; any other bad part is
  * reported and dropped or repaired, and the rest of the span kept.
  */
@@ -109,45 +104,6 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
     droppedEventsCount: count(data.droppedEvents),
     droppedLinksCount: count(data.droppedLinks) + badLinks,
   };
-}
-
-/** JSON-valued key-values into `builder`, in order; undecodable values are reported and counted. */
-export function decodeAttributes(
-  list: readonly WitKeyValue[] | undefined,
-  builder: AttributeBuilder,
-  what: Subject,
-  part: string,
-  cx: DecodeContext,
-): AttributeBuilder {
-  if (!list) return builder;
-  const maxLength = cx.limits.maxValueJsonLength;
-  for (let i = 0; i < list.length; i++) {
-    const { key, value } = list[i]!;
-    const decoded = typeof value === 'string' ? jsonAttributeValue(value, maxLength) : undefined;
-    if (decoded !== undefined) {
-      builder.add(key, decoded);
-    } else {
-      builder.reject();
-      const reason = typeof value === 'string' ? (decodeJsonValue(value, maxLength) as { reason: string }).reason : 'not a JSON string';
-      cx.problems.report('invalid_attribute_value', `${subject(what)}${part}: attribute ${quoted(key)} dropped: ${reason}`);
-    }
-  }
-  return builder;
-}
-
-const MAX_SECONDS = Number.MAX_SAFE_INTEGER;
-
-/** A wall-clock datetime as HrTime; an invalid one is reported and replaced by the host's now. */
-export function timeFrom(value: WitDatetime, what: Subject, part: string, cx: DecodeContext): HrTime {
-  const seconds = value?.seconds;
-  const nanos = value?.nanoseconds;
-  if (typeof seconds === 'bigint') {
-    // One BigInt conversion; below 2^53 the Number is exact (BigInt comparisons cost more).
-    const whole = Number(seconds);
-    if (whole >= 0 && whole < MAX_SECONDS && Number.isInteger(nanos) && nanos >= 0 && nanos < 1e9) return [whole, nanos];
-  }
-  cx.problems.report('invalid_time', `${subject(what)} ${part} ${String(seconds)}s ${String(nanos)}ns is not a valid time; using the host's clock`);
-  return hrTime();
 }
 
 const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });

@@ -1,12 +1,17 @@
-import type { SpanContext } from '@opentelemetry/api';
-import type { EngineLimits, InstanceSpanState, ProblemCounter } from '../engine/index.js';
-import { spanContextFromGuest, spanContextToGuest } from './span-context.js';
-import { decodeSpanData, type DecodeContext } from './span-data.js';
+import type { AttributeValue, SpanContext } from '@opentelemetry/api';
+import { spanAttributes, type EngineLimits, type InstanceSpanState, type ProblemCounter, type StartDetails } from '../engine/index.js';
+import { decodeAttributes } from './key-values.js';
+import { quoted } from './messages.js';
+import type { OtelShape } from './shapes.js';
+import { spanContextFromGuest, spanContextToGuest, spanIdFrom } from './span-context.js';
+import { KINDS, decodeSpanData, type DecodeContext } from './span-data.js';
+import { optionalTimeFrom } from './time.js';
 import type { WitSpanContext, WitSpanData } from './wit-types.js';
 
 /** The functions of `wasi:otel/tracing` a guest imports (every published name on one object). */
 export interface TracingImports {
-  onStart(context: WitSpanContext): void;
+  /** `on-start(context)`; draft-2025-03: `on-start(span, parent)`. */
+  onStart(context: WitSpanContext | WitSpanData, parent?: WitSpanContext): void;
   onEnd(span: WitSpanData): void;
   outerSpanContext(): WitSpanContext;
   currentSpanContext(): WitSpanContext;
@@ -17,15 +22,19 @@ export interface TracingImports {
  * the instance's span state. Never throws into the guest: a StarlingMonkey guest that sees an
  * exception from an import is trapped for good.
  */
-export function createTracingImports(state: InstanceSpanState, limits: EngineLimits, problems: ProblemCounter): TracingImports {
+export function createTracingImports(state: InstanceSpanState, limits: EngineLimits, problems: ProblemCounter, shape: OtelShape): TracingImports {
   const cx: DecodeContext = { limits, problems, openContext: (spanId) => state.openSpanContext(spanId) };
   const guard = (what: string, error: unknown): void =>
     problems.report('host_error', `${what} failed inside the host: ${error instanceof Error ? error.message : String(error)}`);
   const cache = new GuestContextCache();
 
   return {
-    onStart(context) {
+    onStart(context, parent) {
       try {
+        if (parent !== undefined || 'spanContext' in context) {
+          startFromSpanData(context as WitSpanData, parent, state, cx);
+          return;
+        }
         const spanContext = spanContextFromGuest(context, 'on-start', limits, problems);
         if (spanContext) state.guestSpanStarted(spanContext);
       } catch (error) {
@@ -50,13 +59,45 @@ export function createTracingImports(state: InstanceSpanState, limits: EngineLim
     },
     currentSpanContext() {
       try {
-        return cache.toGuest(state.currentSpanContext());
+        return cache.toGuest(shape.currentSpanIsHostSpan ? state.outerSpanContext() : state.currentSpanContext());
       } catch (error) {
         guard('current-span-context', error);
         return INVALID_GUEST_CONTEXT;
       }
     },
   };
+}
+
+/**
+ * draft-2025-03's `on-start(span, parent)`: the span's data so far plus its parent's context.
+ * The parent is the span's own `parent-span-id` when set, else `parent` when it is in the same
+ * trace; name, kind, start time and attributes are kept for a span that never ends.
+ */
+function startFromSpanData(span: WitSpanData, parent: WitSpanContext | undefined, state: InstanceSpanState, cx: DecodeContext): void {
+  const spanContext = spanContextFromGuest(span?.spanContext, 'on-start', cx.limits, cx.problems);
+  if (!spanContext) return;
+  const what = () => `span ${spanContext.spanId}`;
+  const details: StartDetails = { name: String(span.name), kind: KINDS[span.spanKind] };
+  if (span.parentSpanId) {
+    details.parentSpanId = spanIdFrom(span.parentSpanId);
+    if (!details.parentSpanId) cx.problems.report('invalid_parent_span_id', `on-start span ${spanContext.spanId}: parent span id ${quoted(span.parentSpanId)} is invalid`);
+  } else if (parent !== undefined) {
+    const parentContext = parentContextOf(parent);
+    if (parentContext && parentContext.traceId === spanContext.traceId) details.parentSpanId = parentContext.spanId;
+  }
+  details.startTime = optionalTimeFrom(span.startTime, what, 'start time', cx);
+  if (span.attributes?.length) {
+    details.attributes = Object.entries(decodeAttributes(span.attributes, spanAttributes(cx.limits), what, '', cx).values) as [string, AttributeValue][];
+  }
+  state.guestSpanStarted(spanContext, details);
+}
+
+/** A parent context may be the invalid (all-zero) one: "no parent". */
+function parentContextOf(parent: WitSpanContext): SpanContext | undefined {
+  if (/^0*$/.test(parent?.spanId ?? '')) return undefined;
+  const traceId = parent.traceId?.toLowerCase();
+  const spanId = spanIdFrom(parent.spanId);
+  return spanId && traceId ? ({ traceId, spanId } as SpanContext) : undefined;
 }
 
 const INVALID_GUEST_CONTEXT: WitSpanContext = {

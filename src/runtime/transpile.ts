@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
+import { componentWit } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { GLUE_TRANSFORM_VERSION, transformGlue } from './glue-transform.js';
 
 /** A component transpiled to JS glue plus core wasm files, on disk so Node can import it. */
@@ -17,8 +18,10 @@ export interface TranspiledComponent {
   entry: string;
   /** Names of the core wasm files the glue asks for. */
   coreModules: string[];
-  /** Interfaces the component imports, as jco names them (versioned). */
+  /** Interfaces the component imports, as jco's glue looks them up (unversioned). */
   imports: string[];
+  /** Interfaces the component imports, with their versions (from the component's WIT). */
+  witImports: string[];
   /** Root exports: functions and exported interface instances. */
   exports: [string, 'function' | 'instance'][];
   /** True when this came from the cache without transpiling. */
@@ -43,6 +46,7 @@ const TRANSPILE_OPTIONS: TranspilationOptions = {
 interface Manifest {
   coreModules: string[];
   imports: string[];
+  witImports: string[];
   exports: [string, 'function' | 'instance'][];
   glueRewrites: string[];
 }
@@ -76,6 +80,7 @@ export async function transpileComponent(bytes: Uint8Array, cacheDir: string | f
   const manifest: Manifest = {
     coreModules: [...files.keys()].filter((name) => name.endsWith('.wasm')),
     imports: result.imports,
+    witImports: await witImportsOf(bytes),
     exports: result.exports,
     glueRewrites: manifestRewrites,
   };
@@ -110,11 +115,17 @@ async function writeAll(dir: string, files: Map<string, Uint8Array>): Promise<vo
 async function readCached(dir: string): Promise<Manifest | undefined> {
   try {
     const manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest;
-    const complete = [ENTRY, ...manifest.coreModules].every((name) => existsSync(join(dir, name)));
+    const complete = Array.isArray(manifest.witImports) && [ENTRY, ...manifest.coreModules].every((name) => existsSync(join(dir, name)));
     return complete ? manifest : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The interfaces a component's world imports, versioned (`wasi:otel/tracing@0.2.0-rc.2`). */
+async function witImportsOf(bytes: Uint8Array): Promise<string[]> {
+  const wit = await componentWit(bytes);
+  return [...wit.matchAll(/^\s*import ([^\s:;]+:[^\s;]+);$/gm)].map((match) => match[1]!);
 }
 
 let cachedOutputKey: string | undefined;

@@ -1,6 +1,7 @@
-import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, type Attributes, type HrTime } from '@opentelemetry/api';
 import { ExportResultCode, hrTimeToMilliseconds, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 
 const KIND_NAMES: Record<SpanKind, string> = {
   [SpanKind.INTERNAL]: 'internal',
@@ -41,8 +42,24 @@ export class ConsoleTreeExporter implements SpanExporter {
   }
 }
 
-/** Formats spans as one tree per trace, children in start-time order. */
-export function formatTraceTree(spans: readonly ReadableSpan[]): string {
+/**
+ * Formats spans as one tree per trace, children in start-time order. Log records that belong to
+ * one of the spans are listed under it; the others follow the trees.
+ */
+export function formatTraceTree(spans: readonly ReadableSpan[], logs: readonly ReadableLogRecord[] = []): string {
+  const logsBySpan = new Map<string, ReadableLogRecord[]>();
+  const spanIds = new Set(spans.map((span) => span.spanContext().spanId));
+  const loose: ReadableLogRecord[] = [];
+  for (const log of logs) {
+    const spanId = log.spanContext?.spanId;
+    if (spanId && spanIds.has(spanId)) {
+      const list = logsBySpan.get(spanId) ?? [];
+      list.push(log);
+      logsBySpan.set(spanId, list);
+    } else {
+      loose.push(log);
+    }
+  }
   const byTrace = new Map<string, ReadableSpan[]>();
   for (const span of spans) {
     const traceId = span.spanContext().traceId;
@@ -74,12 +91,38 @@ export function formatTraceTree(spans: readonly ReadableSpan[]): string {
       const kids = sortByStart(children.get(span.spanContext().spanId) ?? []);
       const detailPrefix = inner + (kids.length > 0 ? '│ ' : '  ');
       for (const detail of detailLines(span)) lines.push(detailPrefix + detail);
+      for (const log of logsBySpan.get(span.spanContext().spanId) ?? []) lines.push(detailPrefix + formatLogLine(log, span.startTime));
       kids.forEach((kid, i) => write(kid, inner, i === kids.length - 1));
     };
     const sortedRoots = sortByStart(roots);
     sortedRoots.forEach((root, i) => write(root, '', i === sortedRoots.length - 1));
   }
-  return lines.join('\n') + '\n';
+  if (loose.length > 0) {
+    lines.push('logs outside these traces');
+    for (const log of loose) {
+      const context = log.spanContext?.traceId ? `  (trace ${log.spanContext.traceId}${log.spanContext.spanId ? ` span ${log.spanContext.spanId}` : ''})` : '';
+      lines.push(`   ${formatLogLine(log)}${context}`);
+    }
+  }
+  return lines.length > 0 ? lines.join('\n') + '\n' : '';
+}
+
+/**
+ * One log record as a line: `log INFO "order placed" at +1.20ms  order.id="A-1001"` (time
+ * relative to `since` when given, else ISO; severity text, else the number; the event name).
+ */
+export function formatLogLine(log: ReadableLogRecord, since?: HrTime): string {
+  const parts = ['log'];
+  const severity = log.severityText ?? (log.severityNumber ? `SEVERITY${log.severityNumber}` : undefined);
+  if (severity) parts.push(severity);
+  if (log.eventName) parts.push(`event=${log.eventName}`);
+  if (log.body !== undefined) parts.push(formatValue(log.body));
+  const time = log.hrTime[0] === 0 && log.hrTime[1] === 0 ? log.hrTimeObserved : log.hrTime;
+  const ms = hrTimeToMilliseconds(time);
+  const offset = since ? ms - hrTimeToMilliseconds(since) : -1;
+  parts.push(`at ${offset >= 0 ? `+${formatMs(offset)}` : new Date(ms).toISOString()}`);
+  const attributes = formatAttributes(log.attributes as Attributes);
+  return `${parts.join(' ')}${attributes ? `  ${attributes}` : ''}`;
 }
 
 function spanLine(span: ReadableSpan): string {
@@ -110,7 +153,7 @@ function detailLines(span: ReadableSpan): string[] {
   return out;
 }
 
-function formatAttributes(attributes: Attributes): string {
+export function formatAttributes(attributes: Attributes): string {
   return Object.entries(attributes)
     .map(([key, value]) => `${key}=${formatValue(value)}`)
     .join(' ');
@@ -119,7 +162,7 @@ function formatAttributes(attributes: Attributes): string {
 const MAX_SHOWN = 120;
 
 /** One attribute value as shown in the tree: JSON, bytes as a data: URI, long values cut. */
-function formatValue(value: unknown): string {
+export function formatValue(value: unknown): string {
   const text = formatFull(value);
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}...(${text.length} chars)` : text;
 }
@@ -129,7 +172,7 @@ function formatFull(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) => (item instanceof Uint8Array ? formatFull(item) : item));
 }
 
-function formatMs(ms: number): string {
+export function formatMs(ms: number): string {
   return ms >= 100 ? `${ms.toFixed(0)}ms` : ms >= 1 ? `${ms.toFixed(2)}ms` : `${(ms * 1000).toFixed(1)}us`;
 }
 

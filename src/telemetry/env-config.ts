@@ -1,55 +1,68 @@
 import { getBooleanFromEnv, getStringFromEnv, getStringListFromEnv } from '@opentelemetry/core';
 import type { ProblemCounter } from '../engine/index.js';
 
-export type TraceExporterName = 'otlp' | 'console' | 'none';
+export type ExporterName = 'otlp' | 'console' | 'none';
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
+export type Signal = 'traces' | 'metrics' | 'logs';
 
 /** What the standard `OTEL_*` variables ask for, as far as wasm-otel's own setup is concerned. */
 export interface TelemetryEnvConfig {
   disabled: boolean;
-  traceExporters: TraceExporterName[];
+  traceExporters: ExporterName[];
   tracesProtocol: OtlpProtocol;
+  metricExporters: ExporterName[];
+  metricsProtocol: OtlpProtocol;
+  logExporters: ExporterName[];
+  logsProtocol: OtlpProtocol;
 }
 
-const EXPORTERS: readonly TraceExporterName[] = ['otlp', 'console', 'none'];
+const EXPORTERS: readonly ExporterName[] = ['otlp', 'console', 'none'];
 
 /**
- * Reads OTEL_SDK_DISABLED, OTEL_TRACES_EXPORTER and the OTLP protocol variables. Without
- * OTEL_TRACES_EXPORTER, spans go over OTLP when an OTLP endpoint is set and to the console tree
- * otherwise. Unknown values are reported (diag + counter) and ignored.
- * Endpoints, headers, timeouts, OTEL_BSP_*, the sampler and the resource variables are read by
- * the OTel SDK packages themselves.
+ * Reads OTEL_SDK_DISABLED, OTEL_{TRACES,METRICS,LOGS}_EXPORTER and the OTLP protocol variables
+ * (general and per signal). Without an exporter variable, a signal goes over OTLP when an OTLP
+ * endpoint for it (general or per signal) is set, and to the console otherwise. Unknown values
+ * are reported (diag + counter) and ignored. Endpoints, headers, timeouts, batch settings, the
+ * sampler and the resource variables are read by the OTel SDK packages themselves.
  */
 export function readTelemetryEnv(problems: ProblemCounter): TelemetryEnvConfig {
-  const disabled = getBooleanFromEnv('OTEL_SDK_DISABLED');
+  const general = protocolFrom('OTEL_EXPORTER_OTLP_PROTOCOL', problems) ?? 'http/protobuf';
+  const protocolFor = (signal: Signal): OtlpProtocol => protocolFrom(`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_PROTOCOL`, problems) ?? general;
+  return {
+    disabled: getBooleanFromEnv('OTEL_SDK_DISABLED'),
+    traceExporters: exportersFor('traces', problems),
+    tracesProtocol: protocolFor('traces'),
+    metricExporters: exportersFor('metrics', problems),
+    metricsProtocol: protocolFor('metrics'),
+    logExporters: exportersFor('logs', problems),
+    logsProtocol: protocolFor('logs'),
+  };
+}
+
+function exportersFor(signal: Signal, problems: ProblemCounter): ExporterName[] {
+  const variable = `OTEL_${signal.toUpperCase()}_EXPORTER`;
   const endpointSet =
-    getStringFromEnv('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') !== undefined ||
-    getStringFromEnv('OTEL_EXPORTER_OTLP_ENDPOINT') !== undefined;
-
-  let traceExporters: TraceExporterName[];
-  const requested = getStringListFromEnv('OTEL_TRACES_EXPORTER')?.map((name) => name.toLowerCase()).filter((n) => n !== '');
-  if (!requested || requested.length === 0) {
-    traceExporters = [endpointSet ? 'otlp' : 'console'];
-  } else {
-    traceExporters = [];
-    for (const name of requested) {
-      if ((EXPORTERS as string[]).includes(name)) {
-        if (!traceExporters.includes(name as TraceExporterName)) traceExporters.push(name as TraceExporterName);
-      } else {
-        problems.report('invalid_config', `OTEL_TRACES_EXPORTER value ${JSON.stringify(name)} is not supported (use otlp, console or none); ignored`);
-      }
+    getStringFromEnv(`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`) !== undefined || getStringFromEnv('OTEL_EXPORTER_OTLP_ENDPOINT') !== undefined;
+  const fallback: ExporterName[] = [endpointSet ? 'otlp' : 'console'];
+  const requested = getStringListFromEnv(variable)?.map((name) => name.toLowerCase()).filter((n) => n !== '');
+  if (!requested || requested.length === 0) return fallback;
+  let exporters: ExporterName[] = [];
+  for (const name of requested) {
+    if ((EXPORTERS as string[]).includes(name)) {
+      if (!exporters.includes(name as ExporterName)) exporters.push(name as ExporterName);
+    } else {
+      problems.report('invalid_config', `${variable} value ${JSON.stringify(name)} is not supported (use otlp, console or none); ignored`);
     }
-    if (traceExporters.includes('none')) traceExporters = [];
-    else if (traceExporters.length === 0) traceExporters = [endpointSet ? 'otlp' : 'console'];
   }
+  if (exporters.includes('none')) exporters = [];
+  else if (exporters.length === 0) exporters = fallback;
+  return exporters;
+}
 
-  const protocolText =
-    getStringFromEnv('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? getStringFromEnv('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf';
-  let tracesProtocol: OtlpProtocol = 'http/protobuf';
-  if (protocolText === 'http/json' || protocolText === 'http/protobuf') {
-    tracesProtocol = protocolText;
-  } else {
-    problems.report('invalid_config', `OTLP protocol ${JSON.stringify(protocolText)} is not supported (use http/protobuf or http/json); using http/protobuf`);
-  }
-  return { disabled, traceExporters, tracesProtocol };
+/** The protocol a variable names; undefined when unset or not supported (reported). */
+function protocolFrom(variable: string, problems: ProblemCounter): OtlpProtocol | undefined {
+  const text = getStringFromEnv(variable);
+  if (text === undefined || text === 'http/json' || text === 'http/protobuf') return text;
+  problems.report('invalid_config', `${variable} value ${JSON.stringify(text)} is not supported (use http/protobuf or http/json); using http/protobuf`);
+  return 'http/protobuf';
 }

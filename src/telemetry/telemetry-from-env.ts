@@ -1,38 +1,60 @@
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { TracerProvider } from '@opentelemetry/api';
+import type { LoggerProvider as ApiLoggerProvider } from '@opentelemetry/api-logs';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ProblemCounter } from '../engine/index.js';
+import { ConsoleReport } from './console-report.js';
 import type { TextSink } from './console-tree-exporter.js';
 import { readTelemetryEnv } from './env-config.js';
 import { resourceFromEnv } from './resource.js';
-import { spanProcessorsFor } from './trace-exporters.js';
+import { logProcessorsFor, metricExportersFor, spanProcessorsFor } from './signal-exporters.js';
 
-/** Providers built from the environment, and how to flush them before the process exits. */
+/** Providers and exporters built from the environment, and how to flush them before the process exits. */
 export interface EnvTelemetry {
   /** Undefined when OTEL_SDK_DISABLED=true: nothing is recorded or exported. */
   tracerProvider: TracerProvider | undefined;
-  /** Flushes and stops every exporter (prints the console tree). Never rejects. */
+  /** Where guest log records go; undefined when disabled. */
+  loggerProvider: ApiLoggerProvider | undefined;
+  /** Where guest metrics go (empty when disabled or OTEL_METRICS_EXPORTER=none). */
+  metricExporters: PushMetricExporter[];
+  /** Flushes and stops every exporter, then prints the console report. Never rejects. */
   shutdown(): Promise<void>;
 }
 
 /**
- * Builds the tracer provider the CLI uses, from the standard OTEL_* variables (sampler, limits,
- * resource, exporters, protocol, endpoints, batch settings).
+ * Builds what the CLI exports through, from the standard OTEL_* variables (sampler, limits,
+ * resource, exporters per signal, protocols, endpoints, batch settings).
  */
 export function telemetryFromEnv(problems: ProblemCounter, consoleSink: TextSink = process.stderr): EnvTelemetry {
   const config = readTelemetryEnv(problems);
-  if (config.disabled) return { tracerProvider: undefined, shutdown: async () => {} };
-  const provider = new BasicTracerProvider({
-    resource: resourceFromEnv(),
-    spanProcessors: spanProcessorsFor(config, consoleSink),
-  });
+  if (config.disabled) return { tracerProvider: undefined, loggerProvider: undefined, metricExporters: [], shutdown: async () => {} };
+  const resource = resourceFromEnv();
+  const report = new ConsoleReport();
+  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: spanProcessorsFor(config, report) });
+  const loggerProvider = new LoggerProvider({ resource, processors: logProcessorsFor(config, report) });
+  const metricExporters = metricExportersFor(config, report);
+  const settle = async (what: string, work: () => Promise<unknown>): Promise<void> => {
+    try {
+      await work();
+    } catch (error) {
+      problems.report('host_error', `flushing ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   return {
-    tracerProvider: provider,
+    tracerProvider,
+    loggerProvider,
+    metricExporters,
     async shutdown() {
-      try {
-        await provider.shutdown();
-      } catch (error) {
-        problems.report('host_error', `flushing telemetry failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
+      await Promise.all([
+        settle('spans', () => tracerProvider.shutdown()),
+        settle('log records', () => loggerProvider.shutdown()),
+        ...metricExporters.map((exporter) => settle('metrics', async () => {
+          await exporter.forceFlush();
+          await exporter.shutdown();
+        })),
+      ]);
+      report.print(consoleSink);
     },
   };
 }

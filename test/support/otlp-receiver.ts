@@ -493,6 +493,45 @@ function patchFlagsFromProtobuf(buf: Uint8Array, decoded: DecodedOtlpMessage): v
   });
 }
 
+/**
+ * The 0.57.2 schema also predates `LogRecord.event_name` (field 12, OTLP proto v1.5.0): read it
+ * from the wire bytes (ExportLogsServiceRequest.resource_logs 1 > scope_logs 2 > log_records 2).
+ */
+function patchEventNamesFromProtobuf(buf: Uint8Array, decoded: DecodedOtlpMessage): void {
+  const resourceLogs = asArray(decoded.resourceLogs);
+  let ri = 0;
+  walkFields(buf, 0, buf.length, (f, wt, s, e) => {
+    if (f !== 1 || wt !== 2) return;
+    const scopeLogs = asArray(resourceLogs[ri++]?.scopeLogs);
+    let si = 0;
+    walkFields(buf, s, e, (f2, wt2, s2, e2) => {
+      if (f2 !== 2 || wt2 !== 2) return;
+      const records = asArray(scopeLogs[si++]?.logRecords);
+      let li = 0;
+      walkFields(buf, s2, e2, (f3, wt3, s3, e3) => {
+        if (f3 !== 2 || wt3 !== 2) return;
+        const record = records[li++];
+        walkFields(buf, s3, e3, (f4, wt4, s4, e4) => {
+          if (record && f4 === 12 && wt4 === 2) record.eventName = Buffer.from(buf.subarray(s4, e4)).toString('utf8');
+        });
+      });
+    });
+  });
+}
+
+function patchEventNamesFromJson(json: Msg, decoded: DecodedOtlpMessage): void {
+  const dRl = asArray(decoded.resourceLogs);
+  asArray(json.resourceLogs).forEach((rl, ri) => {
+    const dSl = asArray(dRl[ri]?.scopeLogs);
+    asArray(rl.scopeLogs).forEach((sl, si) => {
+      const dRecords = asArray(dSl[si]?.logRecords);
+      asArray(sl.logRecords).forEach((record, li) => {
+        if (typeof record.eventName === 'string' && dRecords[li]) dRecords[li]!.eventName = record.eventName;
+      });
+    });
+  });
+}
+
 function flagsFromJson(v: unknown, where: string): number | undefined {
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
@@ -695,6 +734,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         if (encoding === 'protobuf') {
           decoded = c.request.decode(raw);
           if (c.signal === 'traces') patchFlagsFromProtobuf(raw, decoded);
+          if (c.signal === 'logs') patchEventNamesFromProtobuf(raw, decoded);
         } else {
           json = parseJsonExact(raw.toString('utf8'));
           if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -703,6 +743,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
           const prepared = prepareJson(json, '') as Msg;
           decoded = c.request.fromObject(prepared);
           if (c.signal === 'traces') patchFlagsFromJson(prepared, decoded);
+          if (c.signal === 'logs') patchEventNamesFromJson(prepared, decoded);
         }
       } catch (err) {
         throw new HttpError(400, `cannot decode ${encoding} ${path}: ${(err as Error).message}`);

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { OtlpSpanKind, OtlpStatusCode, type OtlpSpan } from './otlp-receiver.js';
 import { byName, childrenOf } from './span-tree.js';
+import type { OtlpLog, OtlpMetric } from './otlp-signals.js';
 
 /** Span ids the scenarios guest gives, per fresh instance: #n = 'a' + n in 15 hex digits. */
 export const guestId = (n: number): string => `a${n.toString(16).padStart(15, '0')}`;
@@ -36,6 +37,8 @@ export const SPAN_COUNT: Record<string, number> = {
   'outlives-parent': 3,
   'trace-state': 2,
   trap: 3,
+  'metrics-and-logs': 2,
+  run: 5,
 };
 
 /** The host span of a call into `component`: internal, root, the host's scope. */
@@ -66,6 +69,7 @@ export function expectScenario(name: string, spans: OtlpSpan[], component = 'sce
   expect(spans).toHaveLength(SPAN_COUNT[name]!);
   const host = hostSpanOf(spans, component);
   switch (name) {
+    case 'run':
     case 'nested-spans': {
       const outer = byName(spans, 'outer');
       const middle = byName(spans, 'middle');
@@ -80,7 +84,8 @@ export function expectScenario(name: string, spans: OtlpSpan[], component = 'sce
       expect(inner.events.map((e) => [e.name, e.attributes])).toEqual([['work-done', { result: 'success' }]]);
       expect(outer.startTimeUnixNano <= middle.startTimeUnixNano && middle.startTimeUnixNano <= inner.startTimeUnixNano).toBe(true);
       expect(inner.endTimeUnixNano <= middle.endTimeUnixNano && middle.endTimeUnixNano <= outer.endTimeUnixNano).toBe(true);
-      expect(childrenOf(spans, host.spanId).map((s) => s.name)).toEqual(['outer']);
+      expect(childrenOf(spans, host.spanId).map((s) => s.name)).toEqual(name === 'run' ? ['outer', 'checkout'] : ['outer']);
+      if (name === 'run') common(byName(spans, 'checkout'), host, 4, host.spanId);
       break;
     }
     case 'attributes': {
@@ -196,8 +201,94 @@ export function expectScenario(name: string, spans: OtlpSpan[], component = 'sce
       expect(host.events.map((e) => e.name)).toEqual(['exception']);
       break;
     }
+    case 'metrics-and-logs': {
+      const checkout = byName(spans, 'checkout');
+      common(checkout, host, 1, host.spanId);
+      expect(checkout.attributes).toEqual({});
+      break;
+    }
     default:
       throw new Error(`no expectations for scenario ${name}`);
   }
   if (name !== 'trap') expect(host.status).toEqual({ code: OtlpStatusCode.OK, message: '' });
+}
+
+/** The scenario guest's resource and the times its metrics carry (see scenarios.js). */
+const GUEST_RESOURCE = { 'service.name': 'scenarios-guest' };
+const T0 = 1_700_000_000n * 1_000_000_000n;
+const T1 = 1_700_000_010n * 1_000_000_000n;
+
+/** Exactly the log record and metrics `metrics-and-logs` sends; the log belongs to `checkout`. */
+export function expectScenarioTelemetry(logs: OtlpLog[], metrics: OtlpMetric[], checkout: OtlpSpan): void {
+  expect(logs).toEqual([
+    {
+      resource: GUEST_RESOURCE,
+      resourceSchemaUrl: '',
+      scope: { name: 'scenarios-logger', version: '1.0.0', attributes: {} },
+      scopeSchemaUrl: '',
+      timeUnixNano: 1_700_000_005n * 1_000_000_000n,
+      observedTimeUnixNano: 1_700_000_005n * 1_000_000_000n + 500n,
+      severityNumber: 9,
+      severityText: 'INFO',
+      body: 'order placed',
+      attributes: { 'order.id': 'A-1001', items: 3n },
+      droppedAttributesCount: 0,
+      flags: checkout.flags & 0xff,
+      traceId: checkout.traceId,
+      spanId: checkout.spanId,
+      eventName: '',
+    },
+  ]);
+  const base = { resource: GUEST_RESOURCE, resourceSchemaUrl: '', scope: { name: 'scenarios-meter', version: '1.0.0', attributes: {} }, scopeSchemaUrl: '' };
+  const point = { startTimeUnixNano: T0, timeUnixNano: T1, exemplars: [] };
+  expect(metrics).toEqual([
+    {
+      ...base,
+      name: 'requests',
+      description: 'Requests handled',
+      unit: '{request}',
+      type: 'sum',
+      temporality: 2,
+      isMonotonic: true,
+      points: [{ ...point, attributes: { route: '/checkout' }, value: { asInt: 10n } }],
+    },
+    {
+      ...base,
+      name: 'queue.depth',
+      description: 'Items waiting',
+      unit: '{item}',
+      type: 'sum',
+      temporality: 2,
+      isMonotonic: false,
+      points: [{ ...point, attributes: { queue: 'orders' }, value: { asInt: -5n } }],
+    },
+    {
+      ...base,
+      name: 'request.duration',
+      description: 'Request duration',
+      unit: 'ms',
+      type: 'histogram',
+      temporality: 2,
+      points: [
+        {
+          ...point,
+          attributes: { route: '/checkout' },
+          count: 2n,
+          sum: 33,
+          min: 10,
+          max: 23,
+          explicitBounds: [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000],
+          bucketCounts: [0n, 0n, 1n, 1n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n],
+        },
+      ],
+    },
+    {
+      ...base,
+      name: 'temperature',
+      description: 'Room temperature',
+      unit: 'Cel',
+      type: 'gauge',
+      points: [{ ...point, startTimeUnixNano: 0n, attributes: { room: 'lab' }, value: { asDouble: 15 } }],
+    },
+  ]);
 }

@@ -1,0 +1,31 @@
+import type { HrTime } from '@opentelemetry/api';
+import { hrTime } from '@opentelemetry/core';
+import type { ProblemCounter } from '../engine/index.js';
+import { subject, type Subject } from './messages.js';
+
+/** A wasi:clocks `datetime` as jco gives it. */
+export interface Datetime {
+  seconds: bigint;
+  nanoseconds: number;
+}
+
+const MAX_SECONDS = Number.MAX_SAFE_INTEGER;
+
+/** A wall-clock datetime as HrTime; an invalid one is reported and replaced by the host's now. */
+export function timeFrom(value: Datetime, what: Subject, part: string, cx: { problems: ProblemCounter }): HrTime {
+  const seconds = value?.seconds;
+  const nanos = value?.nanoseconds;
+  if (typeof seconds === 'bigint') {
+    // One BigInt conversion; below 2^53 the Number is exact (BigInt comparisons cost more).
+    const whole = Number(seconds);
+    if (whole >= 0 && whole < MAX_SECONDS && Number.isInteger(nanos) && nanos >= 0 && nanos < 1e9) return [whole, nanos];
+  }
+  cx.problems.report('invalid_time', `${subject(what)} ${part} ${String(seconds)}s ${String(nanos)}ns is not a valid time; using the host's clock`);
+  return hrTime();
+}
+
+
+/** A time the guest may leave out: undefined stays undefined. */
+export function optionalTimeFrom(value: Datetime | undefined, what: Subject, part: string, cx: { problems: ProblemCounter }): HrTime | undefined {
+  return value === undefined ? undefined : timeFrom(value, what, part, cx);
+}
