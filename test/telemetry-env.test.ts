@@ -5,7 +5,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { OtlpSpanKind, startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
 import { component } from './support/paths.js';
-import { expectScenario } from './support/scenarios.js';
+import { expectScenario, expectScenarioTelemetry } from './support/scenarios.js';
+import { receivedLogs, receivedMetrics, waitForLogs, waitForMetrics } from './support/otlp-signals.js';
+import { byName } from './support/span-tree.js';
 
 let receiver: OtlpReceiver;
 beforeAll(async () => {
@@ -18,21 +20,35 @@ const scenarios = component('scenarios.wasm');
 const invoke = (name: string) => ['run', scenarios, '--invoke', name];
 
 describe('default console tree (no endpoint)', () => {
-  it('prints the trace as an indented tree on stderr', async () => {
+  it('prints the trace as an indented tree on stderr, the log under its span, then the metrics', async () => {
     const result = await runCli(['run', scenarios]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^trace [0-9a-f]{32}$/);
     expect(lines[1]).toMatch(/^└─ scenarios\.wasm {2}internal {2}[\d.]+(ms|us) {2}OK$/);
-    expect(lines[2]).toMatch(/^ {3}└─ outer {2}internal {2}[\d.]+(ms|us) {2}OK$/);
-    expect(lines[3]).toBe('      │ level=1 demo="nested-spans"');
-    expect(lines[4]).toMatch(/^ {6}└─ middle {2}internal {2}[\d.]+(ms|us)$/);
-    expect(lines[5]).toBe('         │ level=2');
-    expect(lines[6]).toMatch(/^ {9}└─ inner {2}internal {2}[\d.]+(ms|us)$/);
-    expect(lines[7]).toBe('              level=3 work.items=3');
-    expect(lines[8]).toMatch(/^ {14}event "work-done" at \+[\d.]+(ms|us) {2}result="success"$/);
-    expect(lines).toHaveLength(9);
+    expect(lines[2]).toMatch(/^ {3}├─ outer {2}internal {2}[\d.]+(ms|us) {2}OK$/);
+    expect(lines[3]).toBe('   │  │ level=1 demo="nested-spans"');
+    expect(lines[4]).toMatch(/^ {3}│  └─ middle {2}internal {2}[\d.]+(ms|us)$/);
+    expect(lines[5]).toBe('   │     │ level=2');
+    expect(lines[6]).toMatch(/^ {3}│     └─ inner {2}internal {2}[\d.]+(ms|us)$/);
+    expect(lines[7]).toBe('   │          level=3 work.items=3');
+    expect(lines[8]).toMatch(/^ {3}│ {10}event "work-done" at \+[\d.]+(ms|us) {2}result="success"$/);
+    expect(lines[9]).toMatch(/^ {3}└─ checkout {2}internal {2}[\d.]+(ms|us)$/);
+    expect(lines.slice(10)).toEqual([
+      '        log INFO "order placed" at 2023-11-14T22:13:25.000Z  order.id="A-1001" items=3',
+      'metrics',
+      '   resource service.name="scenarios-guest"',
+      '      scope scenarios-meter 1.0.0',
+      '         requests {request}  sum cumulative monotonic',
+      '            route="/checkout"  = 10',
+      '         queue.depth {item}  sum cumulative',
+      '            queue="orders"  = -5',
+      '         request.duration ms  histogram cumulative',
+      '            route="/checkout"  count=2 sum=33 min=10 max=23  buckets (5,10]:1 (10,25]:1',
+      '         temperature Cel  gauge',
+      '            room="lab"  = 15',
+    ]);
     expect(receiver.requests).toHaveLength(0);
   });
 
@@ -172,5 +188,59 @@ describe('transpile cache', () => {
     expect(second.stderr).toContain('wasm-otel: using cached transpile of trap.wasm');
     expect(second.stderr).not.toContain('wasm-otel: transpiled trap.wasm');
     expect(readdirSync(cache)).toEqual(entries);
+  });
+});
+
+describe('metrics and logs: exporters, endpoints and protocols per signal', () => {
+  it('an endpoint sends all three signals over OTLP; OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER=none turn one off', async () => {
+    const result = await runCli(invoke('metrics-and-logs'), { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_METRICS_EXPORTER: 'none' });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    await receiver.waitForSpans(2);
+    await waitForLogs(receiver, 1);
+    expect(receivedMetrics(receiver)).toEqual([]);
+    const none = await runCli(invoke('metrics-and-logs'), { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_LOGS_EXPORTER: 'none' });
+    expect(none.code).toBe(0);
+    await waitForMetrics(receiver, 4);
+    expect(receivedLogs(receiver)).toHaveLength(1);
+  });
+
+  it('per-signal endpoint: only metrics go over OTLP, spans and the log are printed', async () => {
+    const result = await runCli(invoke('metrics-and-logs'), { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${receiver.endpoint}/v1/metrics` });
+    expect(result.code).toBe(0);
+    expect((await waitForMetrics(receiver, 4)).map((m) => m.name)).toEqual(['requests', 'queue.depth', 'request.duration', 'temperature']);
+    expect(receiver.requests.map((r) => r.path)).toEqual(['/v1/metrics']);
+    expect(result.stderr).toMatch(/└─ checkout {2}internal .*\n {8}log INFO "order placed" /);
+    expect(result.stderr).not.toContain('\nmetrics\n');
+  });
+
+  it('per-signal protocol: metrics and logs as OTLP/JSON, spans as protobuf', async () => {
+    const result = await runCli(invoke('metrics-and-logs'), {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/json',
+    });
+    expect(result.code).toBe(0);
+    const spans = await receiver.waitForSpans(2);
+    expectScenarioTelemetry(await waitForLogs(receiver, 1), await waitForMetrics(receiver, 4), byName(spans, 'checkout'));
+    expect(Object.fromEntries(receiver.requests.map((r) => [r.signal, r.encoding]))).toEqual({ traces: 'protobuf', metrics: 'json', logs: 'json' });
+  });
+
+  it('OTEL_LOGS_EXPORTER=console prints the log under its span while spans go over OTLP', async () => {
+    const result = await runCli(invoke('metrics-and-logs'), { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_LOGS_EXPORTER: 'console' });
+    expect(result.code).toBe(0);
+    // The span is not in the console report, so the log is listed on its own with its ids.
+    expect(result.stderr).toMatch(/^logs outside these traces\n {3}log INFO "order placed" at 2023-11-14T22:13:25\.000Z  order\.id="A-1001" items=3  \(trace [0-9a-f]{32} span a000000000000001\)\n$/);
+    await receiver.waitForSpans(2);
+    expect(receivedLogs(receiver)).toEqual([]);
+  });
+
+  it('unknown exporter names for metrics and logs are reported and ignored', async () => {
+    const result = await runCli(invoke('metrics-and-logs'), { OTEL_METRICS_EXPORTER: 'prometheus', OTEL_LOGS_EXPORTER: 'syslog', OTEL_TRACES_EXPORTER: 'none' });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('wasm-otel: invalid_config: OTEL_METRICS_EXPORTER value "prometheus" is not supported (use otlp, console or none); ignored');
+    expect(result.stderr).toContain('wasm-otel: invalid_config: OTEL_LOGS_EXPORTER value "syslog" is not supported (use otlp, console or none); ignored');
+    expect(result.stderr).toContain('logs outside these traces');
+    expect(result.stderr).toContain('         requests {request}  sum cumulative monotonic');
   });
 });
