@@ -7,22 +7,26 @@ Usage:
   wasm-otel --help | --version
 
 run
-  Runs a component. Without --invoke it calls the component's wasi:cli/run export; with
+  Runs a component built against any published shape of wasi:otel (draft-2025-03 to rc.2 and
+  main): its spans, metrics and log records are exported. Without --invoke it calls the component's wasi:cli/run export; with
   --invoke <export> it calls the root export function of that name (e.g. --invoke run).
   The call is wrapped in a host span (kind internal, named after the file) that the guest sees
   as its outer span context. Arguments after -- are the guest's arguments.
 
 Telemetry (standard OpenTelemetry variables):
-  OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
-                        send spans over OTLP/HTTP; without an endpoint the trace is printed
-                        as a tree on stderr
-  OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL
+  OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT
+                        send spans, metrics and logs over OTLP/HTTP; without an endpoint a
+                        signal is printed on stderr (the trace tree with each log record under
+                        its span, then a metrics summary)
+  OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_PROTOCOL
                         http/protobuf (default) or http/json
-  OTEL_TRACES_EXPORTER  otlp, console (the tree) or none
+  OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER, OTEL_LOGS_EXPORTER
+                        otlp, console or none
   OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER(_ARG), OTEL_BSP_*,
-  OTEL_SPAN_*_LIMIT, OTEL_SDK_DISABLED, OTEL_LOG_LEVEL (diagnostics on stderr, default warn)
+  OTEL_BLRP_*, OTEL_SPAN_*_LIMIT, OTEL_LOGRECORD_ATTRIBUTE_*_LIMIT, OTEL_SDK_DISABLED, OTEL_LOG_LEVEL (diagnostics on stderr, default warn)
   WASM_OTEL_CACHE_DIR   where transpiled components are cached (default ~/.cache/wasm-otel)
 
 Exit status: the guest's exit code; 0 when the call succeeded; 1 when the guest trapped,
-returned an error or could not be loaded (reason on stderr); 2 for a usage error.
+returned an error or could not be loaded, e.g. an unsupported wasi:otel version (reason on
+stderr); 2 for a usage error.
 `;
