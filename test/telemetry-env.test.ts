@@ -235,6 +235,17 @@ describe('metrics and logs: exporters, endpoints and protocols per signal', () =
     expect(receivedLogs(receiver)).toEqual([]);
   });
 
+  it('OTEL_LOGRECORD_ATTRIBUTE_*_LIMIT apply to guest log records', async () => {
+    const result = await runCli(invoke('metrics-and-logs'), {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT: '1',
+      OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT: '2',
+    });
+    expect(result.code).toBe(0);
+    const [log] = await waitForLogs(receiver, 1);
+    expect([log!.attributes, log!.droppedAttributesCount]).toEqual([{ 'order.id': 'A-' }, 1]);
+  });
+
   it('unknown exporter names for metrics and logs are reported and ignored', async () => {
     const result = await runCli(invoke('metrics-and-logs'), { OTEL_METRICS_EXPORTER: 'prometheus', OTEL_LOGS_EXPORTER: 'syslog', OTEL_TRACES_EXPORTER: 'none' });
     expect(result.code).toBe(0);

@@ -1,6 +1,7 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import type { LoggerProvider as ApiLoggerProvider } from '@opentelemetry/api-logs';
-import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import { getNumberFromEnv } from '@opentelemetry/core';
+import { LoggerProvider, type LogRecordLimits } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ProblemCounter } from '../engine/index.js';
@@ -32,7 +33,7 @@ export function telemetryFromEnv(problems: ProblemCounter, consoleSink: TextSink
   const resource = resourceFromEnv();
   const report = new ConsoleReport();
   const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: spanProcessorsFor(config, report) });
-  const loggerProvider = new LoggerProvider({ resource, processors: logProcessorsFor(config, report) });
+  const loggerProvider = new LoggerProvider({ resource, processors: logProcessorsFor(config, report), logRecordLimits: logRecordLimitsFromEnv() });
   const metricExporters = metricExportersFor(config, report);
   const settle = async (what: string, work: () => Promise<unknown>): Promise<void> => {
     try {
@@ -57,4 +58,14 @@ export function telemetryFromEnv(problems: ProblemCounter, consoleSink: TextSink
       report.print(consoleSink);
     },
   };
+}
+
+/** OTEL_LOGRECORD_ATTRIBUTE_*_LIMIT, else the general OTEL_ATTRIBUTE_*_LIMIT (the SDK's LoggerProvider does not read them). */
+function logRecordLimitsFromEnv(): LogRecordLimits {
+  const limits: LogRecordLimits = {};
+  const count = getNumberFromEnv('OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT') ?? getNumberFromEnv('OTEL_ATTRIBUTE_COUNT_LIMIT');
+  const length = getNumberFromEnv('OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT') ?? getNumberFromEnv('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT');
+  if (count !== undefined && count >= 0) limits.attributeCountLimit = count;
+  if (length !== undefined && length >= 0) limits.attributeValueLengthLimit = length;
+  return limits;
 }
