@@ -25,3 +25,4 @@ test: check build
 # Benchmarks: guest span cost through the host vs the same span through the OTel JS SDK.
 bench: build
     node --expose-gc bench/guest-span.bench.mjs
+    node --expose-gc bench/metrics-logs.bench.mjs

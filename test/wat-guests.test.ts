@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
@@ -98,5 +98,14 @@ describe('library API', () => {
     expect(second.fromCache).toBe(true);
     expect(second.hash).toBe(first.hash);
     expect(second.transpiled.dir).toBe(first.transpiled.dir);
+  });
+
+  it('without a cache (cacheDir: false) the temporary output is removed once loaded, and the component still runs', async () => {
+    const loaded = await createHost({ spanProcessors: [], cacheDir: false }).load(component('span-bench.wasm'));
+    expect(loaded.fromCache).toBe(false);
+    expect(existsSync(loaded.transpiled.dir)).toBe(false);
+    const instance = await loaded.instantiate();
+    await instance.call('emit-span');
+    expect(instance.openSpanCount).toBe(0);
   });
 });

@@ -29,6 +29,8 @@ interface OpenSpan {
   startPerf: number;
   /** The parent: given by the guest, or the span that was current when it started. */
   parentSpanId: string | undefined;
+  /** True when the guest named the parent at start (draft-2025-03's `on-start(span, parent)`). */
+  parentGiven: boolean;
   /** Known only for shapes that send it at start (or spans the engine itself manages). */
   name: string | undefined;
   kind: SpanKind;
@@ -164,6 +166,7 @@ export class InstanceSpanState {
       startAnchor: this.clock.anchorNow,
       startPerf: performance.now(),
       parentSpanId: details?.parentSpanId ?? inferredParent,
+      parentGiven: details?.parentSpanId !== undefined,
       name: details?.name,
       kind: details?.kind ?? SpanKind.INTERNAL,
       attributes: details?.attributes ?? NO_ATTRIBUTES,
@@ -176,6 +179,9 @@ export class InstanceSpanState {
     const spanId = report.spanContext.spanId;
     const index = this.indexOf(spanId);
     if (index >= 0) {
+      const open = this.open[index]!;
+      // A parent the guest named at start still holds when its end data leaves it out.
+      if (report.parentSpanId === undefined && open.parentGiven) report.parentSpanId = open.parentSpanId;
       this.removeOpen(index);
     } else if (this.ended.has(spanId)) {
       this.problems.report('span_ended_twice', `span ${spanId} (${JSON.stringify(report.name)}) was already ended; the second end is dropped`);
@@ -221,6 +227,7 @@ export class InstanceSpanState {
       startAnchor: this.clock.anchorNow,
       startPerf: performance.now(),
       parentSpanId: hasParent ? parent.spanId : undefined,
+      parentGiven: true,
       name: options.name,
       kind: options.kind ?? SpanKind.INTERNAL,
       attributes: NO_ATTRIBUTES,

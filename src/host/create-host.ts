@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { diag, trace, type TracerProvider } from '@opentelemetry/api';
 import { logs, type LoggerProvider } from '@opentelemetry/api-logs';
@@ -108,7 +108,12 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
           ? `wasm-otel: using cached transpile of ${name} (${transpiled.dir})`
           : `wasm-otel: transpiled ${name} into ${transpiled.dir} (glue rewrites: ${transpiled.glueRewrites.join(', ') || 'none'})`,
       );
-      return LoadedComponent.create(name, transpiled, context);
+      try {
+        return await LoadedComponent.create(name, transpiled, context);
+      } finally {
+        // Without a cache the output lives in a temp dir, no longer needed once imported and compiled.
+        if (cacheDir === false) await rm(transpiled.dir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -72,6 +72,8 @@ function scopeOf(scope: WitLogRecord['instrumentationScope'], what: () => string
 
 function spanContextOf(record: WitLogRecord, what: () => string, cx: DecodeContext): SpanContext | undefined {
   if (record?.traceId === undefined && record?.spanId === undefined) return undefined;
+  // All-zero ids are the usual way of saying "no span": the record goes with the current span.
+  if (isZero(record.traceId) && (record.spanId === undefined || isZero(record.spanId))) return undefined;
   const traceId = traceIdFrom(record.traceId);
   if (!traceId) {
     cx.problems.report('invalid_trace_id', `${what()}: trace id ${quoted(record.traceId)} is not 32 hex digits (non-zero); the record goes with the current span`);
@@ -83,4 +85,8 @@ function spanContextOf(record: WitLogRecord, what: () => string, cx: DecodeConte
     if (!spanId) cx.problems.report('invalid_span_id', `${what()}: span id ${quoted(record.spanId)} is not 16 hex digits (non-zero); exported with the trace id only`);
   }
   return { traceId, spanId, traceFlags: record.traceFlags?.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE };
+}
+
+function isZero(id: string | undefined): boolean {
+  return typeof id === 'string' && id.length > 0 && /^0+$/.test(id);
 }
