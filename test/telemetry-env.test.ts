@@ -244,6 +244,10 @@ describe('metrics and logs: exporters, endpoints and protocols per signal', () =
     expect(result.code).toBe(0);
     const [log] = await waitForLogs(receiver, 1);
     expect([log!.attributes, log!.droppedAttributesCount]).toEqual([{ 'order.id': 'A-' }, 1]);
+    expect(result.stderr).toBe(
+      'wasm-otel: attributes_dropped: log record: 1 attributes over the count limit dropped\n' +
+        'wasm-otel: attribute_value_truncated: log record: 1 attribute values cut to the length limit\n',
+    );
   });
 
   it('unknown exporter names for metrics and logs are reported and ignored', async () => {

@@ -29,6 +29,13 @@ let defaultScope: Scope | undefined;
  */
 export function emitLog(pipeline: LogPipeline, report: LogReport, current: SpanContext, problems: ProblemCounter): void {
   if (!pipeline.enabled) return;
+  const attributes = report.attributes;
+  if (attributes.overLimit > 0) {
+    problems.report('attributes_dropped', `log record: ${attributes.overLimit} attributes over the count limit dropped`, attributes.overLimit);
+  }
+  if (attributes.truncated > 0) {
+    problems.report('attribute_value_truncated', `log record: ${attributes.truncated} attribute values cut to the length limit`, attributes.truncated);
+  }
   const spanContext = report.spanContext ?? (isSpanContextValid(current) && current !== INVALID_SPAN_CONTEXT ? current : undefined);
   const record = new GuestLogRecord(
     report.timestamp ?? [0, 0],
