@@ -8,6 +8,7 @@ import { component } from './support/paths.js';
 import { expectScenario, expectScenarioTelemetry } from './support/scenarios.js';
 import { receivedLogs, receivedMetrics, waitForLogs, waitForMetrics } from './support/otlp-signals.js';
 import { byName } from './support/span-tree.js';
+import { batchLogOptionsFromEnv } from '../src/telemetry/signal-exporters.js';
 
 let receiver: OtlpReceiver;
 beforeAll(async () => {
@@ -248,6 +249,20 @@ describe('metrics and logs: exporters, endpoints and protocols per signal', () =
       'wasm-otel: attributes_dropped: log record: 1 attributes over the count limit dropped\n' +
         'wasm-otel: attribute_value_truncated: log record: 1 attribute values cut to the length limit\n',
     );
+  });
+
+  it('OTEL_BLRP_* set the batching of OTLP log records (the SDK does not read them)', () => {
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { OTEL_BLRP_SCHEDULE_DELAY: '250', OTEL_BLRP_EXPORT_TIMEOUT: '5000', OTEL_BLRP_MAX_QUEUE_SIZE: '64', OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '8' });
+      expect(batchLogOptionsFromEnv()).toEqual({ scheduledDelayMillis: 250, exportTimeoutMillis: 5000, maxQueueSize: 64, maxExportBatchSize: 8 });
+      process.env.OTEL_BLRP_MAX_QUEUE_SIZE = 'lots';
+      delete process.env.OTEL_BLRP_SCHEDULE_DELAY;
+      expect(batchLogOptionsFromEnv()).toEqual({ exportTimeoutMillis: 5000, maxExportBatchSize: 8 });
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
   });
 
   it('unknown exporter names for metrics and logs are reported and ignored', async () => {

@@ -1,4 +1,4 @@
-import { INVALID_SPAN_CONTEXT, isSpanContextValid, type SpanContext } from '@opentelemetry/api';
+import { isSpanContextValid, type SpanContext } from '@opentelemetry/api';
 import { hrTime } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
@@ -36,7 +36,7 @@ export function emitLog(pipeline: LogPipeline, report: LogReport, current: SpanC
   if (attributes.truncated > 0) {
     problems.report('attribute_value_truncated', `log record: ${attributes.truncated} attribute values cut to the length limit`, attributes.truncated);
   }
-  const spanContext = report.spanContext ?? (isSpanContextValid(current) && current !== INVALID_SPAN_CONTEXT ? current : undefined);
+  const spanContext = report.spanContext ?? (isSpanContextValid(current) ? current : undefined);
   const record = new GuestLogRecord(
     report.timestamp ?? [0, 0],
     report.observedTimestamp ?? hrTime(),

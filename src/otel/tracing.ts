@@ -3,7 +3,7 @@ import { spanAttributes, type EngineLimits, type InstanceSpanState, type Problem
 import { decodeAttributes } from './key-values.js';
 import { quoted } from './messages.js';
 import type { OtelShape } from './shapes.js';
-import { spanContextFromGuest, spanContextToGuest, spanIdFrom } from './span-context.js';
+import { spanContextFromGuest, spanContextToGuest, spanIdFrom, traceIdFrom } from './span-context.js';
 import { KINDS, decodeSpanData, type DecodeContext } from './span-data.js';
 import { optionalTimeFrom } from './time.js';
 import type { WitSpanContext, WitSpanData } from './wit-types.js';
@@ -82,22 +82,15 @@ function startFromSpanData(span: WitSpanData, parent: WitSpanContext | undefined
     details.parentSpanId = spanIdFrom(span.parentSpanId);
     if (!details.parentSpanId) cx.problems.report('invalid_parent_span_id', `on-start span ${spanContext.spanId}: parent span id ${quoted(span.parentSpanId)} is invalid`);
   } else if (parent !== undefined) {
-    const parentContext = parentContextOf(parent);
-    if (parentContext && parentContext.traceId === spanContext.traceId) details.parentSpanId = parentContext.spanId;
+    // An invalid (e.g. all-zero) parent context means "no parent"; traceIdFrom/spanIdFrom reject it.
+    const parentSpanId = spanIdFrom(parent?.spanId);
+    if (parentSpanId && traceIdFrom(parent.traceId) === spanContext.traceId) details.parentSpanId = parentSpanId;
   }
   details.startTime = optionalTimeFrom(span.startTime, what, 'start time', cx);
   if (span.attributes?.length) {
     details.attributes = Object.entries(decodeAttributes(span.attributes, spanAttributes(cx.limits), what, '', cx).values) as [string, AttributeValue][];
   }
   state.guestSpanStarted(spanContext, details);
-}
-
-/** A parent context may be the invalid (all-zero) one: "no parent". */
-function parentContextOf(parent: WitSpanContext): SpanContext | undefined {
-  if (/^0*$/.test(parent?.spanId ?? '')) return undefined;
-  const traceId = parent.traceId?.toLowerCase();
-  const spanId = spanIdFrom(parent.spanId);
-  return spanId && traceId ? ({ traceId, spanId } as SpanContext) : undefined;
 }
 
 const INVALID_GUEST_CONTEXT: WitSpanContext = {
