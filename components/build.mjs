@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds the guest components in components/ and caches them by source hash.
+// Builds the guest components and core modules in components/ and caches them
+// by source hash.
 //
 //   node components/build.mjs            build what is missing or stale
 //   node components/build.mjs --force    rebuild everything
@@ -19,6 +20,24 @@
 //         child process (10-40 s, up to ~2 GB of memory, ~12 MB output).
 //   wat - hand-written core module: jco parse -> embed WIT -> component new
 //         (in-process through the jco API; a few KB, no WASI imports).
+//   wat-module - hand-written core module, kept a core module (no component):
+//         jco parse, which writes the `name` section from the $identifiers;
+//         `names: false` removes that section instead. Hash: recipe entry,
+//         jco version, source.
+//   c-module - C -> core module with Debian's clang 14 and wasi-libc
+//         (--target=wasm32-wasi --sysroot=/usr): `clang -O2 -c` to an object,
+//         then a link WITHOUT -O (with -O the clang 14 driver runs wasm-opt,
+//         which drops the `name` section) and with -Wl,--strip-debug (drops
+//         DWARF, keeps `name`). `exec: 'reactor'` links -mexec-model=reactor.
+//         If clang, wasm-ld, wasi-libc or the wasm32 builtins are missing, the
+//         build installs the Debian packages in C_PACKAGES with apt-get.
+//         Hash: recipe entry, the exact clang command lines (C_COMPILE_FLAGS /
+//         C_LINK_FLAGS, paths as placeholders), the source and the headers it
+//         #includes with "..." (not the clang version: --check must work on a
+//         machine without clang).
+// After a core-module build the output is checked: it compiles
+// (WebAssembly.Module), exports `memory`, has a `name` section with function
+// names (none with `names: false`) and no .debug_* section.
 
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -114,7 +133,53 @@ export const GUESTS = [
     wit: 'wit/guests/forwarders/main',
     world: 'forwarder',
   },
+  // Core modules (not components) for the dylibso:observe ABI; sources and
+  // contracts in components/core/, table in components/README.md.
+  { name: 'observe-manual', kind: 'c-module', source: 'components/core/observe-manual.c', exec: 'command' },
+  { name: 'proc-exit', kind: 'c-module', source: 'components/core/proc-exit.c', exec: 'command' },
+  { name: 'reactor', kind: 'c-module', source: 'components/core/reactor.c', exec: 'reactor' },
+  { name: 'trap-core', kind: 'wat-module', source: 'components/core/trap-core.wat' },
+  { name: 'nested-calls', kind: 'wat-module', source: 'components/core/nested-calls.wat' },
+  { name: 'memory-grow', kind: 'wat-module', source: 'components/core/memory-grow.wat' },
+  { name: 'mixed', kind: 'wat-module', source: 'components/core/mixed.wat' },
+  { name: 'no-names', kind: 'wat-module', source: 'components/core/no-names.wat', names: false },
+  { name: 'legacy', kind: 'wat-module', source: 'components/core/legacy.wat' },
+  { name: 'legacy-i64', kind: 'wat-module', source: 'components/core/legacy-i64.wat' },
+  { name: 'bad-input-core', kind: 'wat-module', source: 'components/core/bad-input-core.wat' },
+  { name: 'mangled-names', kind: 'wat-module', source: 'components/core/mangled-names.wat' },
+  { name: 'fib', kind: 'wat-module', source: 'components/core/fib.wat' },
+  { name: 'fib-plain', kind: 'wat-module', source: 'components/core/fib-plain.wat' },
 ];
+
+const isCoreModule = (g) => g.kind === 'wat-module' || g.kind === 'c-module';
+
+// c-module toolchain (Debian 12: clang 14, lld 14, wasi-libc 0.0~git20220510).
+const CLANG = 'clang';
+const C_PACKAGES = ['clang', 'lld', 'wasi-libc', 'libclang-rt-14-dev-wasm32'];
+const C_TARGET = ['--target=wasm32-wasi', '--sysroot=/usr'];
+const C_COMPILE_FLAGS = ['-O2', '-std=c11', '-Wall', '-Wextra'];
+const C_LINK_FLAGS = ['-Wl,--strip-debug'];
+
+/** The two clang command lines of a c-module: compile to an object, then link (no -O). */
+function cCommands(guest, { src, obj, out }) {
+  const exec = guest.exec === 'reactor' ? ['-mexec-model=reactor'] : [];
+  return [
+    [CLANG, ...C_TARGET, ...C_COMPILE_FLAGS, '-c', src, '-o', obj],
+    [CLANG, ...C_TARGET, ...exec, ...C_LINK_FLAGS, obj, '-o', out],
+  ];
+}
+
+/** Headers a C file includes with "..." (resolved next to the includer), recursively. */
+async function cHeaders(file, seen = new Set()) {
+  const text = await readFile(file, 'utf8');
+  for (const m of text.matchAll(/^\s*#\s*include\s*"([^"]+)"/gm)) {
+    const h = resolve(dirname(file), m[1]);
+    if (seen.has(h)) continue;
+    seen.add(h);
+    await cHeaders(h, seen);
+  }
+  return [...seen].sort();
+}
 
 async function packageVersion(dir) {
   try {
@@ -158,6 +223,19 @@ export async function sourceHash(guest) {
     h.update(buf);
   };
   const { name, kind, source, wit, world, disable = [] } = guest;
+  if (isCoreModule(guest)) {
+    add('recipe', JSON.stringify(guest));
+    add(`source ${source}`, await readFile(join(ROOT, source)));
+    if (kind === 'wat-module') {
+      add('jco', await packageVersion(JCO_PKG));
+    } else {
+      add('commands', JSON.stringify(cCommands(guest, { src: '<source>', obj: '<object>', out: '<output>' })));
+      for (const f of await cHeaders(join(ROOT, source))) {
+        add(`header ${relative(ROOT, f).split('\\').join('/')}`, await readFile(f));
+      }
+    }
+    return h.digest('hex');
+  }
   add('recipe', JSON.stringify({ name, kind, source, wit, world, disable }));
   add('jco', await packageVersion(JCO_PKG));
   if (kind === 'js') add('componentize-js', await packageVersion(CJS_PKG));
@@ -169,6 +247,9 @@ export async function sourceHash(guest) {
   return h.digest('hex');
 }
 
+const COMPONENT_MAGIC = Buffer.from([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]);
+const CORE_MAGIC = Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+
 const wasmPath = (g) => join(COMPONENTS, `${g.name}.wasm`);
 const hashPath = (g) => join(COMPONENTS, `${g.name}.wasm.sha256`);
 
@@ -178,8 +259,10 @@ async function status(guest, hash) {
   const head = Buffer.alloc(8);
   const wasm = await readFile(wasmPath(guest));
   wasm.copy(head, 0, 0, 8);
-  // A component starts with "\0asm" and layer 1 (0d 00 01 00).
-  if (!head.equals(Buffer.from([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]))) return 'stale';
+  // A component starts with "\0asm" and layer 1 (0d 00 01 00), a core module
+  // with "\0asm" version 1 (01 00 00 00).
+  const magic = isCoreModule(guest) ? CORE_MAGIC : COMPONENT_MAGIC;
+  if (!head.equals(magic)) return 'stale';
   const recorded = (await readFile(hashPath(guest), 'utf8')).trim();
   return recorded === hash ? 'ok' : 'stale';
 }
@@ -216,6 +299,131 @@ async function buildWat(guest, outFile) {
   await writeFile(outFile, await componentNew(embedded, []));
 }
 
+/** Reads an unsigned LEB128 at buf[pos]: [value, next position]. */
+function readU32(buf, pos) {
+  let value = 0;
+  for (let shift = 0; ; shift += 7) {
+    const b = buf[pos++];
+    value += (b & 0x7f) * 2 ** shift;
+    if (!(b & 0x80)) return [value, pos];
+  }
+}
+
+/** Top-level sections of a core module: { id, name (custom only), start, end, payload }. */
+function sections(bytes) {
+  const buf = Buffer.from(bytes);
+  if (!buf.subarray(0, 8).equals(CORE_MAGIC)) throw new Error('not a core wasm module');
+  const out = [];
+  let pos = 8;
+  while (pos < buf.length) {
+    const start = pos;
+    const id = buf[pos++];
+    let size;
+    [size, pos] = readU32(buf, pos);
+    const end = pos + size;
+    let name;
+    let payload = buf.subarray(pos, end);
+    if (id === 0) {
+      const [len, p] = readU32(buf, pos);
+      name = buf.toString('utf8', p, p + len);
+      payload = buf.subarray(p + len, end);
+    }
+    out.push({ id, name, start, end, payload });
+    pos = end;
+  }
+  return out;
+}
+
+/** The module without its custom sections called `name`. */
+function stripNameSection(bytes) {
+  const buf = Buffer.from(bytes);
+  const kept = sections(buf).filter((s) => !(s.id === 0 && s.name === 'name'));
+  return Buffer.concat([CORE_MAGIC, ...kept.map((s) => buf.subarray(s.start, s.end))]);
+}
+
+/** Number of entries in the function-names subsection (id 1) of a name section. */
+function functionNameCount(payload) {
+  let pos = 0;
+  while (pos < payload.length) {
+    const id = payload[pos++];
+    let size;
+    [size, pos] = readU32(payload, pos);
+    if (id === 1) return readU32(payload, pos)[0];
+    pos += size;
+  }
+  return 0;
+}
+
+/** Throws unless a built core module meets the recipe's promises. */
+function verifyCoreModule(guest, bytes) {
+  const mod = new WebAssembly.Module(bytes); // validates
+  if (!WebAssembly.Module.exports(mod).some((e) => e.name === 'memory' && e.kind === 'memory')) {
+    throw new Error('no exported memory `memory`');
+  }
+  const secs = sections(bytes);
+  const names = secs.filter((s) => s.id === 0 && s.name === 'name');
+  if (guest.names === false) {
+    if (names.length) throw new Error('has a `name` section (names: false)');
+  } else if (names.length !== 1 || functionNameCount(names[0].payload) === 0) {
+    throw new Error('no `name` section with function names');
+  }
+  const debug = secs.filter((s) => s.id === 0 && s.name.startsWith('.debug'));
+  if (debug.length) throw new Error(`has debug sections: ${debug.map((s) => s.name).join(', ')}`);
+}
+
+async function buildWatModule(guest, outFile) {
+  jcoApi ??= await import('@bytecodealliance/jco');
+  let core = await jcoApi.parse(await readFile(join(ROOT, guest.source), 'utf8'));
+  if (guest.names === false) core = stripNameSection(core);
+  await writeFile(outFile, core);
+}
+
+/** Runs a command, echoing it; throws on failure. */
+function run(cmd, args) {
+  console.log(`  $ ${[cmd, ...args].join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${cmd} failed (exit ${r.status ?? r.signal})`);
+}
+
+/** What is missing of the c-module toolchain (empty when complete). */
+function missingCTools() {
+  const clang = spawnSync(CLANG, [...C_TARGET, '-print-libgcc-file-name'], { encoding: 'utf8' });
+  if (clang.error || clang.status !== 0) return [`${CLANG}`];
+  const missing = [];
+  const builtins = clang.stdout.trim();
+  if (!existsSync(builtins)) missing.push(builtins);
+  if (spawnSync('wasm-ld', ['--version']).error) missing.push('wasm-ld');
+  if (!existsSync('/usr/lib/wasm32-wasi/libc.a')) missing.push('/usr/lib/wasm32-wasi/libc.a');
+  return missing;
+}
+
+let cToolsReady = false;
+function ensureCTools() {
+  if (cToolsReady) return;
+  const missing = missingCTools();
+  if (missing.length) {
+    console.log(`c-module toolchain incomplete (missing: ${missing.join(', ')}); installing ${C_PACKAGES.join(' ')} with apt-get`);
+    const root = process.getuid?.() === 0;
+    const apt = (...args) => (root ? run('apt-get', args) : run('sudo', ['apt-get', ...args]));
+    apt('update');
+    apt('install', '-y', '--no-install-recommends', ...C_PACKAGES);
+    const still = missingCTools();
+    if (still.length) throw new Error(`c-module toolchain still incomplete: ${still.join(', ')}`);
+  }
+  const v = spawnSync(CLANG, ['--version'], { encoding: 'utf8' });
+  console.log(`  using ${v.stdout.split('\n')[0]}`);
+  cToolsReady = true;
+}
+
+async function buildCModule(guest, outFile) {
+  ensureCTools();
+  const obj = `${outFile}.o`;
+  for (const [cmd, ...args] of cCommands(guest, { src: join(ROOT, guest.source), obj, out: outFile })) {
+    run(cmd, args);
+  }
+}
+
 async function main() {
   const argv = process.argv.slice(2);
   const force = argv.includes('--force');
@@ -240,11 +448,11 @@ async function main() {
       if (s !== 'ok') bad.push(`components/${g.name}.wasm (${s})`);
     }
     if (bad.length) {
-      console.error('guest components need a rebuild (node components/build.mjs):');
+      console.error('guest components / core modules need a rebuild (node components/build.mjs):');
       for (const b of bad) console.error(`  ${b}`);
       process.exit(1);
     }
-    console.log(`all ${selected.length} guest components are up to date`);
+    console.log(`all ${selected.length} guest components and core modules are up to date`);
     return;
   }
 
@@ -262,7 +470,11 @@ async function main() {
       const out = join(tmp, `${g.name}.wasm`);
       try {
         if (g.kind === 'js') await buildJs(g, out);
-        else await buildWat(g, out);
+        else if (g.kind === 'wat') await buildWat(g, out);
+        else if (g.kind === 'wat-module') await buildWatModule(g, out);
+        else if (g.kind === 'c-module') await buildCModule(g, out);
+        else throw new Error(`unknown kind ${g.kind}`);
+        if (isCoreModule(g)) verifyCoreModule(g, await readFile(out));
       } catch (err) {
         console.error(`${g.name}: BUILD FAILED (components/${g.name}.wasm left as it was)`);
         console.error(err instanceof Error ? err.message : err);

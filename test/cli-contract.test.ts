@@ -52,11 +52,20 @@ describe('CLI contract: usage and load failures', () => {
     expect(result.stderr).toBe('wasm-otel: text.wasm is not a WebAssembly binary\n');
   });
 
-  it('a core module is not a component: exit 1 with one line', async () => {
+  it('an empty core module is no command: exit 1 with one line', async () => {
     const file = join(scratch, 'core.wasm');
     writeFileSync(file, Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
     const result = await runCli(['run', file], { OTEL_TRACES_EXPORTER: 'none' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('wasm-otel: core.wasm is a core WebAssembly module, not a component; this version runs components only\n');
+    expect(result.stderr).toBe('wasm-otel: core.wasm is not a WASI command (no _start export)\n');
+  });
+
+  it('a truncated core module: exit 1 with one line', async () => {
+    const file = join(scratch, 'broken.wasm');
+    writeFileSync(file, Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01]));
+    const result = await runCli(['run', file], { OTEL_TRACES_EXPORTER: 'none' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^wasm-otel: broken\.wasm is not a valid WebAssembly module: .+\n$/);
+    expect(result.stderr.split('\n')).toHaveLength(2);
   });
 });

@@ -1,13 +1,24 @@
 import { parseArgs } from 'node:util';
+import { parseMinSpanMicros } from '../host/min-span.js';
 
-export type CliCommand =
-  | { kind: 'help' }
-  | { kind: 'version' }
-  | { kind: 'run'; file: string; invoke: string | undefined; guestArgs: string[] }
-  | { kind: 'usage-error'; message: string };
+/** What `run` was asked to do. */
+export interface RunCommand {
+  kind: 'run';
+  file: string;
+  invoke: string | undefined;
+  guestArgs: string[];
+  /** Guest path -> host directory (`--dir HOST[::GUEST]`). */
+  preopens: Record<string, string>;
+  /** `--env NAME=VALUE`, or `--env NAME` (the host's value). */
+  env: Record<string, string>;
+  /** `--min-span-us N`; undefined: WASM_OTEL_MIN_SPAN_US or the default. */
+  minSpanMicros: number | undefined;
+}
+
+export type CliCommand = { kind: 'help' } | { kind: 'version' } | RunCommand | { kind: 'usage-error'; message: string };
 
 /** Parses the command line (without `node` and the script). Never throws. */
-export function parseCommandLine(argv: readonly string[]): CliCommand {
+export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.ProcessEnv = process.env): CliCommand {
   const separator = argv.indexOf('--');
   const own = separator < 0 ? [...argv] : argv.slice(0, separator);
   const guestArgs = separator < 0 ? [] : argv.slice(separator + 1);
@@ -21,6 +32,9 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
         invoke: { type: 'string' },
+        dir: { type: 'string', multiple: true },
+        env: { type: 'string', multiple: true },
+        'min-span-us': { type: 'string' },
       },
     });
   } catch (error) {
@@ -35,5 +49,24 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   if (file === undefined) return { kind: 'usage-error', message: 'run needs a .wasm file' };
   if (extra.length > 0) return { kind: 'usage-error', message: `unexpected argument "${extra[0]}" (guest arguments go after --)` };
   if (values.invoke !== undefined && values.invoke === '') return { kind: 'usage-error', message: '--invoke needs an export name' };
-  return { kind: 'run', file, invoke: values.invoke, guestArgs };
+  const preopens: Record<string, string> = {};
+  for (const dir of values.dir ?? []) {
+    const [host, guest, ...rest] = dir.split('::');
+    if (!host || guest === '' || rest.length > 0) return { kind: 'usage-error', message: `--dir ${JSON.stringify(dir)}: expected HOST_DIR or HOST_DIR::GUEST_DIR` };
+    preopens[guest ?? host] = host;
+  }
+  const env: Record<string, string> = {};
+  for (const entry of values.env ?? []) {
+    const eq = entry.indexOf('=');
+    const name = eq < 0 ? entry : entry.slice(0, eq);
+    if (name === '') return { kind: 'usage-error', message: `--env ${JSON.stringify(entry)}: expected NAME=VALUE or NAME` };
+    const value = eq < 0 ? hostEnv[name] : entry.slice(eq + 1);
+    if (value !== undefined) env[name] = value;
+  }
+  let minSpanMicros: number | undefined;
+  if (values['min-span-us'] !== undefined) {
+    minSpanMicros = parseMinSpanMicros(values['min-span-us']);
+    if (minSpanMicros === undefined) return { kind: 'usage-error', message: `--min-span-us ${JSON.stringify(values['min-span-us'])}: expected a number of microseconds >= 0` };
+  }
+  return { kind: 'run', file, invoke: values.invoke, guestArgs, preopens, env, minSpanMicros };
 }

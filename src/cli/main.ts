@@ -1,13 +1,15 @@
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DiagLogLevel, diag, trace } from '@opentelemetry/api';
 import { getStringFromEnv } from '@opentelemetry/core';
 import { ProblemCounter } from '../engine/index.js';
 import { createHost } from '../host/create-host.js';
 import { WasmOtelError, oneLine } from '../host/errors.js';
-import type { GuestInstance } from '../host/guest-instance.js';
+import { exitCodeOf } from '../host/host-call.js';
+import { wasmKind } from '../runtime/wasm-kind.js';
 import { telemetryFromEnv } from '../telemetry/telemetry-from-env.js';
 import { VERSION } from '../version.js';
-import { parseCommandLine } from './args.js';
+import { parseCommandLine, type RunCommand } from './args.js';
 import { USAGE } from './help.js';
 import { StderrDiagLogger } from './stderr-diag-logger.js';
 
@@ -25,34 +27,41 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`wasm-otel: ${command.message}\nRun "wasm-otel --help" for usage.\n`);
       return 2;
     case 'run':
-      return run(command.file, command.invoke, command.guestArgs);
+      return run(command);
   }
 }
 
-async function run(file: string, invoke: string | undefined, guestArgs: string[]): Promise<number> {
+async function run(command: RunCommand): Promise<number> {
   diag.setLogger(new StderrDiagLogger(), { logLevel: logLevelFromEnv(), suppressOverrideMessage: true });
   const problems = new ProblemCounter();
   const telemetry = telemetryFromEnv(problems);
   const host = createHost({
     tracerProvider: telemetry.tracerProvider ?? trace.getTracerProvider(),
     ...(telemetry.loggerProvider ? { loggerProvider: telemetry.loggerProvider } : {}),
+    ...(telemetry.meterProvider ? { meterProvider: telemetry.meterProvider } : {}),
+    ...(command.minSpanMicros !== undefined ? { minSpanMicros: command.minSpanMicros } : {}),
     metricExporters: telemetry.metricExporters,
     problemCounter: problems,
   });
-  let instance: GuestInstance | undefined;
+  let instance: { dispose(): void } | undefined;
   let code: number;
   try {
-    const component = await host.load(file);
-    instance = await component.instantiate({ args: [basename(file), ...guestArgs] });
-    if (invoke === undefined) {
-      code = await instance.run();
+    const wasi = { args: [basename(command.file), ...command.guestArgs], env: command.env, preopens: command.preopens };
+    if (await isCoreModule(command.file)) {
+      const module = await host.loadModule(command.file);
+      const started = await module.instantiate(wasi);
+      instance = started;
+      code = command.invoke === undefined ? await started.run() : await invoke(() => started.call(command.invoke!, [], { finalCall: true }));
     } else {
-      await instance.call(invoke, [], { finalCall: true });
-      code = 0;
+      const component = await host.load(command.file);
+      const started = await component.instantiate(wasi);
+      instance = started;
+      code = command.invoke === undefined ? await started.run() : await invoke(() => started.call(command.invoke!, [], { finalCall: true }));
     }
   } catch (error) {
-    if (error instanceof WasmOtelError && error.code === 'guest_exit') {
-      code = (error.cause as { code: number }).code;
+    const exitCode = exitCodeOf(error);
+    if (exitCode !== undefined) {
+      code = exitCode;
     } else {
       process.stderr.write(`wasm-otel: ${oneLine(error)}\n`);
       code = 1;
@@ -62,6 +71,28 @@ async function run(file: string, invoke: string | undefined, guestArgs: string[]
     await telemetry.shutdown();
   }
   return code;
+}
+
+/** An invoked export: exit code 0 when it returns (an exit or a trap rejects). */
+async function invoke(call: () => Promise<unknown>): Promise<number> {
+  await call();
+  return 0;
+}
+
+/** Core module or component, by the file's header (unreadable files go on to load's message). */
+async function isCoreModule(file: string): Promise<boolean> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const header = new Uint8Array(8);
+      await handle.read(header, 0, 8, 0);
+      return wasmKind(header) === 'core-module';
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
 }
 
 const LEVELS: Record<string, DiagLogLevel> = {

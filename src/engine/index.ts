@@ -24,3 +24,6 @@ export {
   type StartDetails,
   type ManagedSpanOptions,
 } from './instance-span-state.js';
+export { FunctionCallTracker } from './function-call-tracker.js';
+export { GuestInstruments, type GuestMeasurement } from './guest-instruments.js';
+export { MEMORY_GROW_EVENT, MEMORY_GROW_PAGES, MEMORY_GROW_BYTES, MEMORY_GROWN_PAGES_TOTAL, MEMORY_GROWN_BYTES_TOTAL, type FunctionCallOptions } from './instance-span-state.js';

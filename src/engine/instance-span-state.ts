@@ -1,4 +1,4 @@
-import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, isSpanContextValid, SpanKind, SpanStatusCode, TraceFlags, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
 import { AnchoredClock, type ClockAnchor } from './anchored-clock.js';
 import { rememberBounded } from './bounded-memory.js';
 import type { EngineLimits } from './limits.js';
@@ -10,6 +10,8 @@ import { AttributeBuilder, eventAttributes, spanAttributes } from './attribute-b
 import type { AttributeValue } from '@opentelemetry/api';
 import type { EventReport, LinkReport, SpanReport } from './span-report.js';
 import { TraceSampling } from './trace-sampling.js';
+import { FunctionCallTracker, type FinishedFunctionCall, type FunctionSpanSink, type OpenFunctionCall } from './function-call-tracker.js';
+import type { Span } from '@opentelemetry/api';
 
 /** Why the engine closed spans the guest left open. Exported as `wasm_otel.span.close_reason`. */
 export type CloseReason = 'trap' | 'exit' | 'dispose';
@@ -48,7 +50,30 @@ interface ManagedSpanData {
   scope: string;
   /** Front-end's own mark (e.g. "manual", or a function index for automatic spans). */
   tag: string | number | undefined;
+  /** WebAssembly pages `memory.grow` added inside the span (exported as totals when > 0). */
+  grownPages: number;
 }
+
+/** Function-level tracing of an instrumented core module (see enableFunctionCalls). */
+export interface FunctionCallOptions {
+  /** Calls shorter than this many microseconds are dropped (0 keeps every call). */
+  minSpanMicros: number;
+  /** The span name of function `index` (called once per built span). */
+  nameOf: (index: number) => string;
+  /** Instrumentation scope of function spans. */
+  scope: string;
+}
+
+export const MEMORY_GROW_EVENT = 'memory.grow';
+export const MEMORY_GROW_PAGES = 'wasm.memory.grow.pages';
+export const MEMORY_GROW_BYTES = 'wasm.memory.grow.bytes';
+export const MEMORY_GROWN_PAGES_TOTAL = 'wasm.memory.grow.total_pages';
+export const MEMORY_GROWN_BYTES_TOTAL = 'wasm.memory.grow.total_bytes';
+const PAGE_BYTES = 65536;
+/** Open function calls traced per instance (deeper calls are counted, not traced). */
+const MAX_CALL_DEPTH = 1 << 16;
+/** Finished function calls buffered before spans are built in the middle of a call. */
+const MAX_BUFFERED_CALLS = 1 << 20;
 
 /** Start options of a span the engine manages (it chooses the ids). */
 export interface ManagedSpanOptions {
@@ -86,6 +111,11 @@ export class InstanceSpanState {
   private readonly open: OpenSpan[] = [];
   /** Host spans of the calls into this guest in progress (innermost last). */
   private readonly hostFrames: SpanContext[] = [];
+  /** The host spans themselves, where the caller gave them (memory growth outside guest spans). */
+  private readonly hostSpans: (Span | undefined)[] = [];
+  /** Function-level tracing, for instrumented core modules. */
+  private calls: FunctionCallTracker | undefined;
+  private callOptions: FunctionCallOptions | undefined;
   /** Span ids ended recently, oldest first, to detect a span ended twice. */
   private readonly ended = new Set<string>();
   /** Trace ids of host spans this instance was called under (recent ones). */
@@ -109,8 +139,10 @@ export class InstanceSpanState {
    * The host is about to call into the guest; `host` is the span around that call and
    * `hostStart` its start time (times the engine makes up are kept on that span's time line).
    */
-  enterCall(host: SpanContext, hostStart?: HrTime): void {
+  enterCall(host: SpanContext, hostStart?: HrTime, hostSpan?: Span): void {
+    this.settleCalls();
     this.hostFrames.push(host);
+    this.hostSpans.push(hostSpan);
     if (hostStart) this.clock.anchor(hostStart);
     this.hostTraces.delete(host.traceId); // re-added as the newest
     rememberBounded(this.hostTraces, host.traceId, HOST_TRACES_REMEMBERED);
@@ -118,7 +150,9 @@ export class InstanceSpanState {
 
   /** The call that `enterCall` announced has returned or trapped. */
   leaveCall(): void {
+    this.settleCalls();
     this.hostFrames.pop();
+    this.hostSpans.pop();
   }
 
   // ---- queries --------------------------------------------------------------------------------
@@ -130,24 +164,32 @@ export class InstanceSpanState {
 
   /** The most recently entered span that is still open, else the host's span. */
   currentSpanContext(): SpanContext {
+    this.settleCalls();
+    return this.innermostContext();
+  }
+
+  /** The current span without settling function calls (their base). */
+  private innermostContext(): SpanContext {
     const last = this.open[this.open.length - 1];
     return last ? last.context : this.outerSpanContext();
   }
 
   /** The context of the open span with this id, if there is one. */
   openSpanContext(spanId: string): SpanContext | undefined {
+    this.settleCalls();
     const index = this.indexOf(spanId);
     return index >= 0 ? this.open[index]!.context : undefined;
   }
 
   get openSpanCount(): number {
-    return this.open.length;
+    return this.open.length + (this.calls?.openCalls ?? 0);
   }
 
   // ---- spans the guest identifies (wasi:otel) ---------------------------------------------------
 
   /** A guest announced a span it started, with ids it chose. */
   guestSpanStarted(context: SpanContext, details?: StartDetails): void {
+    this.settleCalls();
     if (this.indexOf(context.spanId) >= 0) {
       this.problems.report('span_start_duplicate', `span ${context.spanId} started while already open; ignored`);
       return;
@@ -176,6 +218,7 @@ export class InstanceSpanState {
 
   /** A guest finished a span and sent its complete data. */
   guestSpanEnded(report: SpanReport): void {
+    this.settleCalls();
     const spanId = report.spanContext.spanId;
     const index = this.indexOf(spanId);
     if (index >= 0) {
@@ -201,6 +244,7 @@ export class InstanceSpanState {
    * the instance already has too many open spans).
    */
   startManagedSpan(options: ManagedSpanOptions): SpanContext {
+    this.settleCalls();
     if (this.open.length >= this.limits.maxOpenSpans) {
       this.problems.report('too_many_open_spans', `instance already has ${this.open.length} open spans; span ${JSON.stringify(options.name)} is not started`);
       return INVALID_SPAN_CONTEXT;
@@ -231,13 +275,22 @@ export class InstanceSpanState {
       name: options.name,
       kind: options.kind ?? SpanKind.INTERNAL,
       attributes: NO_ATTRIBUTES,
-      managed: { attributes, events: [], links: options.links ?? [], status: { code: SpanStatusCode.UNSET }, scope: options.scope ?? HOST_SCOPE_NAME, tag: options.tag },
+      managed: {
+        attributes,
+        events: [],
+        links: options.links ?? [],
+        status: { code: SpanStatusCode.UNSET },
+        scope: options.scope ?? HOST_SCOPE_NAME,
+        tag: options.tag,
+        grownPages: 0,
+      },
     });
     return context;
   }
 
   /** The innermost open managed span for which `match(tag)` holds, if any. */
   findOpen(match: (tag: string | number | undefined) => boolean): SpanContext | undefined {
+    this.settleCalls();
     for (let i = this.open.length - 1; i >= 0; i--) {
       const span = this.open[i]!;
       if (span.managed && match(span.managed.tag)) return span.context;
@@ -278,6 +331,7 @@ export class InstanceSpanState {
 
   /** Ends an open managed span and exports it. False (reported) if there is no such span. */
   endManagedSpan(spanId: string, endTime?: HrTime): boolean {
+    this.settleCalls();
     const index = this.indexOf(spanId);
     const span = index >= 0 ? this.open[index]! : undefined;
     if (!span?.managed) {
@@ -285,9 +339,148 @@ export class InstanceSpanState {
       return false;
     }
     this.removeOpen(index);
+    // Managed spans still open above it were its children; they now sit on its parent.
+    for (let i = index; i < this.open.length; i++) {
+      const above = this.open[i]!;
+      if (above.managed && above.parentSpanId === spanId) above.parentSpanId = span.parentSpanId;
+    }
     this.rememberEnded(spanId);
     this.export(this.managedReport(span, endTime ?? this.clock.now(), span.managed.status, []));
     return true;
+  }
+
+  // ---- function calls (instrumented core modules) ------------------------------------------------
+
+  /**
+   * Turns on function-level tracing: the returned tracker takes the module's `enter` / `exit`
+   * hooks on its hot path; spans are built from them in batches (see FunctionCallTracker).
+   */
+  enableFunctionCalls(options: FunctionCallOptions): FunctionCallTracker {
+    this.callOptions = options;
+    const sink: FunctionSpanSink = {
+      exportFunctionSpan: (call) => this.exportFunctionCall(call),
+      openFunctionSpan: (call) => this.openFunctionCall(call),
+      needsBase: () => this.open.length === 0 && this.hostFrames.length === 0,
+      startRootFunctionSpan: (func, startPerf) => {
+        this.startManagedSpan({ name: options.nameOf(func), scope: options.scope, tag: func, startTime: this.clock.timeOf(this.clock.anchorNow, startPerf) });
+      },
+      endOpenFunctionSpan: (func, endPerf) => {
+        const open = this.findOpen((tag) => tag === func);
+        return open !== undefined && this.endManagedSpan(open.spanId, this.clock.timeOf(this.clock.anchorNow, endPerf));
+      },
+      baseMemoryGrew: (pages, perf) => this.currentMemoryGrew(pages, this.clock.timeOf(this.clock.anchorNow, perf)),
+      newSpanId: () => this.pipeline.idGenerator.generateSpanId(),
+      unmatchedExit: (func) => this.problems.report('span_end_without_start', `exit hook for function ${func} (${options.nameOf(func)}) without a matching enter; ignored`),
+      tooDeep: (depth) => this.problems.report('too_many_open_spans', `function calls nested deeper than ${depth}; deeper calls are not traced`),
+    };
+    this.calls = new FunctionCallTracker(sink, {
+      minDurationMs: options.minSpanMicros / 1000,
+      maxDepth: MAX_CALL_DEPTH,
+      maxBuffered: MAX_BUFFERED_CALLS,
+    });
+    return this.calls;
+  }
+
+  /** `memory.grow` is about to add `pages` pages: an event on the current span, and its total. */
+  memoryGrow(pages: number): void {
+    if (this.calls?.memoryGrow(pages)) return;
+    this.currentMemoryGrew(pages, this.clock.now());
+  }
+
+  private currentMemoryGrew(pages: number, time: HrTime): void {
+    const last = this.open[this.open.length - 1];
+    if (last?.managed) {
+      last.managed.grownPages += pages;
+      last.managed.events.push({ name: MEMORY_GROW_EVENT, time, attributes: this.growthAttributes(pages) });
+      return;
+    }
+    if (last) return; // a guest-identified span (wasi:otel): its events are the guest's own
+    const hostSpan = this.hostSpans[this.hostSpans.length - 1];
+    hostSpan?.addEvent(MEMORY_GROW_EVENT, { [MEMORY_GROW_PAGES]: pages, [MEMORY_GROW_BYTES]: pages * PAGE_BYTES }, time);
+  }
+
+  private growthAttributes(pages: number): AttributeBuilder {
+    const attributes = eventAttributes(this.limits);
+    attributes.add(MEMORY_GROW_PAGES, pages);
+    attributes.add(MEMORY_GROW_BYTES, pages * PAGE_BYTES);
+    return attributes;
+  }
+
+  private growthEvents(growth: number[]): { events: EventReport[]; pages: number } {
+    const events: EventReport[] = [];
+    let pages = 0;
+    for (let i = 0; i < growth.length; i += 2) {
+      const time = this.clock.timeOf(this.clock.anchorNow, growth[i]!);
+      events.push({ name: MEMORY_GROW_EVENT, time, attributes: this.growthAttributes(growth[i + 1]!) });
+      pages += growth[i + 1]!;
+    }
+    return { events, pages };
+  }
+
+  /** The context of a function span on the base's trace (the span current below light calls). */
+  private functionSpanContext(spanId: string, base: SpanContext): SpanContext {
+    return {
+      traceId: base.traceId,
+      spanId,
+      traceFlags: base.traceFlags,
+      isRemote: false,
+      ...(base.traceState ? { traceState: base.traceState } : {}),
+    };
+  }
+
+  private exportFunctionCall(call: FinishedFunctionCall): void {
+    const options = this.callOptions!;
+    const base = this.innermostContext();
+    const anchor = this.clock.anchorNow;
+    const attributes = spanAttributes(this.limits);
+    const { events, pages } = call.memoryGrowth.length > 0 ? this.growthEvents(call.memoryGrowth) : NO_GROWTH;
+    if (pages > 0) addGrowthTotals(attributes, pages);
+    this.export({
+      spanContext: this.functionSpanContext(call.spanId, base),
+      parentSpanId: call.parentSpanId ?? (isSpanContextValid(base) ? base.spanId : undefined),
+      name: options.nameOf(call.func),
+      kind: SpanKind.INTERNAL,
+      startTime: this.clock.timeOf(anchor, call.startPerf),
+      endTime: this.clock.timeOf(anchor, call.endPerf),
+      attributes,
+      events,
+      links: [],
+      status: { code: SpanStatusCode.UNSET },
+      scope: { name: options.scope, version: undefined, schemaUrl: undefined, attributes: spanAttributes(this.limits) },
+      droppedEventsCount: 0,
+      droppedLinksCount: 0,
+    });
+  }
+
+  /** An open light call becomes an open managed span (past the open-span limit: calls nest only so deep). */
+  private openFunctionCall(call: OpenFunctionCall): void {
+    const options = this.callOptions!;
+    const base = this.innermostContext();
+    const { events, pages } = this.growthEvents(call.memoryGrowth);
+    this.open.push({
+      context: this.functionSpanContext(call.spanId, base),
+      startTime: this.clock.timeOf(this.clock.anchorNow, call.startPerf),
+      startAnchor: this.clock.anchorNow,
+      startPerf: call.startPerf,
+      parentSpanId: call.parentSpanId ?? (isSpanContextValid(base) ? base.spanId : undefined),
+      parentGiven: true,
+      name: options.nameOf(call.func),
+      kind: SpanKind.INTERNAL,
+      attributes: NO_ATTRIBUTES,
+      managed: {
+        attributes: spanAttributes(this.limits),
+        events,
+        links: [],
+        status: { code: SpanStatusCode.UNSET },
+        scope: options.scope,
+        tag: call.func,
+        grownPages: pages,
+      },
+    });
+  }
+
+  private settleCalls(): void {
+    if (this.calls !== undefined && !this.calls.settled) this.calls.settle();
   }
 
   // ---- cleanup ----------------------------------------------------------------------------------
@@ -297,6 +490,7 @@ export class InstanceSpanState {
    * why, and exports them. Returns how many were closed.
    */
   closeOpenSpans(reason: CloseReason, detail: string): number {
+    this.settleCalls();
     const now = this.clock.now();
     let closed = 0;
     while (this.open.length > 0) {
@@ -334,6 +528,7 @@ export class InstanceSpanState {
   // ---- internals --------------------------------------------------------------------------------
 
   private managedSpan(spanId: string, what: string): OpenSpan | undefined {
+    this.settleCalls();
     const index = this.indexOf(spanId);
     const span = index >= 0 ? this.open[index] : undefined;
     if (!span?.managed) {
@@ -346,6 +541,7 @@ export class InstanceSpanState {
   private managedReport(span: OpenSpan, endTime: HrTime, status: SpanStatus, extra: [string, AttributeValue][]): SpanReport {
     const managed = span.managed!;
     for (const [key, value] of extra) managed.attributes.add(key, value);
+    if (managed.grownPages > 0) addGrowthTotals(managed.attributes, managed.grownPages);
     return {
       spanContext: span.context,
       parentSpanId: span.parentSpanId,
@@ -390,4 +586,11 @@ export class InstanceSpanState {
   private rememberEnded(spanId: string): void {
     rememberBounded(this.ended, spanId, this.limits.endedSpanMemory);
   }
+}
+
+const NO_GROWTH = { events: [] as EventReport[], pages: 0 };
+
+function addGrowthTotals(attributes: AttributeBuilder, pages: number): void {
+  attributes.add(MEMORY_GROWN_PAGES_TOTAL, pages);
+  attributes.add(MEMORY_GROWN_BYTES_TOTAL, pages * PAGE_BYTES);
 }

@@ -25,6 +25,8 @@ export type ProblemReason =
   | 'events_dropped'
   | 'links_dropped'
   | 'invalid_metric'
+  | 'invalid_memory_access'
+  | 'invalid_utf8'
   | 'invalid_exemplar'
   | 'invalid_severity'
   | 'invalid_log_body'

@@ -1,19 +1,23 @@
 import { readFile, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { diag, trace, type TracerProvider } from '@opentelemetry/api';
+import { diag, metrics, trace, type MeterProvider, type TracerProvider } from '@opentelemetry/api';
 import { logs, type LoggerProvider } from '@opentelemetry/api-logs';
 import { LoggerProvider as SdkLoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ProblemCounter, resolveLimits, type EngineLimits } from '../engine/index.js';
+import { GuestInstruments, ProblemCounter, resolveLimits, type EngineLimits } from '../engine/index.js';
+import { API_SCOPE } from '../core/observe-api.js';
 import { defaultCacheDir } from '../runtime/cache-dir.js';
 import { transpileComponent } from '../runtime/transpile.js';
 import { wasmKind } from '../runtime/wasm-kind.js';
 import { logPipelineFor } from '../telemetry/sdk-log-pipeline.js';
 import { hostTracingFor } from '../telemetry/sdk-pipeline.js';
 import { WasmOtelError, oneLine } from './errors.js';
-import { LoadedComponent, type HostContext } from './loaded-component.js';
+import type { HostContext } from './host-context.js';
+import { LoadedComponent } from './loaded-component.js';
+import { LoadedModule } from './loaded-module.js';
+import { minSpanMicrosFromEnv } from './min-span.js';
 
 export interface HostOptions {
   /**
@@ -38,6 +42,17 @@ export interface HostOptions {
    * them, e.g. an OTLP metric exporter. Default: none (guest metrics are accepted and dropped).
    */
   metricExporters?: PushMetricExporter[];
+  /**
+   * The app's meter provider: core modules' statsd metrics (`dylibso:observe/api` metric) are
+   * recorded into instruments of its meter `dylibso:observe/api`. Default: the global one
+   * (`metrics.getMeterProvider()`).
+   */
+  meterProvider?: MeterProvider;
+  /**
+   * Function calls of instrumented core modules shorter than this many microseconds are not
+   * exported as spans (0 keeps every call). Default: WASM_OTEL_MIN_SPAN_US, else 20.
+   */
+  minSpanMicros?: number;
   /** Overrides for the engine's limits (see DEFAULT_LIMITS). */
   limits?: Partial<EngineLimits>;
   /** Where transpiled components are cached; false for no cache. Default: see defaultCacheDir(). */
@@ -53,7 +68,10 @@ export interface LoadOptions {
 
 /** A wasm-otel host: loads components and instantiates them with telemetry wired in. */
 export interface WasmOtelHost {
+  /** Loads a component (a core module is refused with code `core_module`: use loadModule). */
   load(source: string | Uint8Array, options?: LoadOptions): Promise<LoadedComponent>;
+  /** Loads a core module (a component is refused with code `component`: use load). */
+  loadModule(source: string | Uint8Array, options?: LoadOptions): Promise<LoadedModule>;
   /** Bad guest input seen so far, by reason (see ProblemReason). */
   problems(): Record<string, number>;
   /** The counter itself (shared with the CLI's configuration checks). */
@@ -81,6 +99,8 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
     tracer,
     pipeline,
     metrics: { exporters: options.metricExporters ?? [] },
+    instruments: new GuestInstruments(options.meterProvider ?? metrics.getMeterProvider(), API_SCOPE, problems),
+    minSpanMicros: options.minSpanMicros ?? minSpanMicrosFromEnv(problems),
     logs: logPipelineFor(loggerProvider),
     limits: resolveLimits(pipeline.spanLimits, options.limits),
     problems,
@@ -95,7 +115,7 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
       const kind = wasmKind(bytes);
       if (kind === 'not-wasm') throw new WasmOtelError('not_wasm', `${name} is not a WebAssembly binary`);
       if (kind === 'core-module') {
-        throw new WasmOtelError('core_module', `${name} is a core WebAssembly module, not a component; this version runs components only`);
+        throw new WasmOtelError('core_module', `${name} is a core WebAssembly module, not a component; load it with loadModule()`);
       }
       let transpiled;
       try {
@@ -114,6 +134,13 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
         // Without a cache the output lives in a temp dir, no longer needed once imported and compiled.
         if (cacheDir === false) await rm(transpiled.dir, { recursive: true, force: true });
       }
+    },
+    async loadModule(source, loadOptions = {}) {
+      const { bytes, name } = await readSource(source, loadOptions.name);
+      const kind = wasmKind(bytes);
+      if (kind === 'not-wasm') throw new WasmOtelError('not_wasm', `${name} is not a WebAssembly binary`);
+      if (kind === 'component') throw new WasmOtelError('component', `${name} is a WebAssembly component, not a core module; load it with load()`);
+      return LoadedModule.create(name, bytes, context);
     },
   };
 }

@@ -1,21 +1,10 @@
-import { SpanKind, SpanStatusCode, context as otelContext, trace, type Context, type HrTime, type Tracer } from '@opentelemetry/api';
-import type { CloseReason, InstanceSpanState } from '../engine/index.js';
-import { GuestExit } from '../runtime/wasi-imports.js';
-import { WasmOtelError, oneLine } from './errors.js';
+import type { Tracer } from '@opentelemetry/api';
+import type { InstanceSpanState } from '../engine/index.js';
+import { WasmOtelError } from './errors.js';
 import { cliRunExport, jsExportName, witExportName } from './export-names.js';
+import { callInHostSpan, exitCodeOf, type CallOptions } from './host-call.js';
 
-/** Options for one call into the guest. */
-export interface CallOptions {
-  /** Name of the host span around the call (default: the component's name). */
-  spanName?: string;
-  /** Parent of the host span (default: the active OTel context). */
-  parentContext?: Context;
-  /**
-   * The guest is finished after this call (a command): spans it left open are closed (status
-   * error, `wasm_otel.span.close_reason` = "exit") before the host span ends.
-   */
-  finalCall?: boolean;
-}
+export type { CallOptions } from './host-call.js';
 
 type ExportMap = Record<string, unknown>;
 
@@ -83,7 +72,8 @@ export class GuestInstance {
       await this.inHostSpan({ finalCall: true, ...options }, () => runInstance.run!());
       return 0;
     } catch (error) {
-      if (error instanceof WasmOtelError && error.code === 'guest_exit') return (error.cause as GuestExit).code;
+      const code = exitCodeOf(error);
+      if (code !== undefined) return code;
       if (error instanceof WasmOtelError && error.code === 'guest_error') return 1;
       throw error;
     }
@@ -97,52 +87,6 @@ export class GuestInstance {
   }
 
   private async inHostSpan(options: CallOptions, body: () => unknown): Promise<unknown> {
-    const parent = options.parentContext ?? otelContext.active();
-    const span = this.tracer.startSpan(options.spanName ?? this.name, { kind: SpanKind.INTERNAL }, parent);
-    // The SDK's spans carry their start time; other providers' spans leave the engine's own clock.
-    this.state.enterCall(span.spanContext(), (span as { startTime?: HrTime }).startTime);
-    try {
-      const result = otelContext.with(trace.setSpan(parent, span), body);
-      if (options.finalCall) this.closeOpen('exit', 'span still open when the guest exited');
-      span.setStatus({ code: SpanStatusCode.OK });
-      return result;
-    } catch (error) {
-      throw this.failed(error, span);
-    } finally {
-      this.state.leaveCall();
-      span.end();
-    }
+    return callInHostSpan({ name: this.name, state: this.state, tracer: this.tracer }, options, body);
   }
-
-  /** Classifies a failed call, closes what the guest left open, marks the host span. */
-  private failed(error: unknown, span: ReturnType<Tracer['startSpan']>): WasmOtelError {
-    if (error instanceof GuestExit) {
-      this.closeOpen('exit', `span still open when the guest exited with code ${error.code}`);
-      if (error.code === 0) {
-        span.setStatus({ code: SpanStatusCode.OK });
-      } else {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: `guest exited with code ${error.code}` });
-      }
-      span.setAttribute('process.exit.code', error.code);
-      return new WasmOtelError('guest_exit', `${this.name} exited with code ${error.code}`, { cause: error });
-    }
-    if (isComponentError(error)) {
-      this.closeOpen('exit', 'span still open when the guest returned an error');
-      span.setStatus({ code: SpanStatusCode.ERROR, message: 'guest returned an error' });
-      return new WasmOtelError('guest_error', `${this.name} returned an error: ${oneLine(error)}`, { cause: error });
-    }
-    const reason = oneLine(error);
-    this.closeOpen('trap', `span still open when the guest trapped: ${reason}`);
-    span.recordException(error instanceof Error ? error : new Error(reason));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: `guest trapped: ${reason}` });
-    return new WasmOtelError('guest_trap', `${this.name} trapped: ${reason}`, { cause: error });
-  }
-
-  private closeOpen(reason: CloseReason, detail: string): void {
-    this.state.closeOpenSpans(reason, detail);
-  }
-}
-
-function isComponentError(error: unknown): boolean {
-  return error instanceof Error && error.constructor?.name === 'ComponentError';
 }

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import type { Tracer } from '@opentelemetry/api';
-import { InstanceSpanState, type EngineLimits, type LogPipeline, type MetricPipeline, type ProblemCounter, type SpanPipeline } from '../engine/index.js';
+import { InstanceSpanState } from '../engine/index.js';
 import { createOtelImports } from '../otel/imports.js';
 import { otelShapeOf, type OtelShape } from '../otel/shapes.js';
 import type { TranspiledComponent } from '../runtime/transpile.js';
@@ -9,21 +8,12 @@ import { createWasiImports, type WasiOptions } from '../runtime/wasi-imports.js'
 import { WasmOtelError, oneLine } from './errors.js';
 import { unversioned } from './export-names.js';
 import { GuestInstance } from './guest-instance.js';
+import type { HostContext } from './host-context.js';
 
 type Instantiate = (
   getCoreModule: (name: string) => WebAssembly.Module,
   imports: Record<string, unknown>,
 ) => Promise<Record<string, unknown>>;
-
-/** What the host shares with every component it loads. */
-export interface HostContext {
-  tracer: Tracer;
-  pipeline: SpanPipeline;
-  metrics: MetricPipeline;
-  logs: LogPipeline;
-  limits: EngineLimits;
-  problems: ProblemCounter;
-}
 
 export interface InstantiateOptions extends WasiOptions {
   /** More imports, by interface name (unversioned, e.g. `my:pkg/iface`); they win over ours. */

@@ -1,0 +1,39 @@
+/**
+ * Strings a core module passes as (pointer, length) in its exported memory `memory`. Reads are
+ * bounds-checked and UTF-8 is decoded strictly: a bad string yields an error message, never a throw.
+ */
+export class GuestMemory {
+  private memory: WebAssembly.Memory | undefined;
+  private missing = 'no instance is bound yet (bind it after instantiating)';
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+
+  /** Binds the instance's exported memory (after instantiation). */
+  bind(memory: WebAssembly.Memory | undefined): void {
+    this.memory = memory;
+    if (!memory) this.missing = 'the module exports no memory named "memory"';
+  }
+
+  get bound(): boolean {
+    return this.memory !== undefined;
+  }
+
+  /** The string at (ptr, len), or `{ error }` saying why it cannot be read. */
+  readString(ptr: number, len: number): string | { error: string } {
+    const memory = this.memory;
+    if (memory === undefined) return { error: this.missing };
+    const buffer = memory.buffer;
+    // i32 arguments arrive signed; pointers and lengths are unsigned.
+    const start = ptr >>> 0;
+    const length = len >>> 0;
+    if (start + length > buffer.byteLength) {
+      return { error: `(${start}, ${length}) is outside the module's memory (${buffer.byteLength} bytes)` };
+    }
+    const view = new Uint8Array(buffer, start, length);
+    try {
+      // TextDecoder refuses views of shared memory (threads): decode a copy of those.
+      return this.decoder.decode(buffer instanceof ArrayBuffer ? view : view.slice());
+    } catch {
+      return { error: `the ${length} bytes at ${start} are not valid UTF-8` };
+    }
+  }
+}

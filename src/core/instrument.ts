@@ -1,0 +1,41 @@
+import type { FunctionCallTracker, InstanceSpanState } from '../engine/index.js';
+
+/** Instrumentation scope of function spans (`dylibso:observe/instrument` hooks). */
+export const INSTRUMENT_SCOPE = 'dylibso:observe/instrument';
+
+/** The hooks of `dylibso:observe/instrument` (and the legacy `dylibso_observe` instrument_*). */
+export interface InstrumentHooks {
+  enter: (func: number) => void;
+  exit: (func: number) => void;
+  memoryGrow: (pages: number) => void;
+}
+
+const NO_OP = (): void => {};
+const DISABLED: InstrumentHooks = { enter: NO_OP, exit: NO_OP, memoryGrow: NO_OP };
+
+/**
+ * The hooks for one instance. On the hot path they only write into the tracker's typed arrays.
+ * `ignored[i] === 1` marks functions whose enter/exit are skipped: the module's own
+ * `dylibso:observe/api` imports, whose calls the reference instrumenter wraps too.
+ * With tracing off the hooks do nothing at all.
+ */
+export function createInstrumentHooks(
+  state: InstanceSpanState,
+  tracker: FunctionCallTracker | undefined,
+  ignored: Uint8Array,
+): InstrumentHooks {
+  if (tracker === undefined) return DISABLED;
+  const memoryGrow = (pages: number): void => state.memoryGrow(pages >>> 0);
+  if (!ignored.includes(1)) {
+    return { enter: (func) => tracker.enter(func), exit: (func) => tracker.exit(func), memoryGrow };
+  }
+  return {
+    enter: (func) => {
+      if (ignored[func] !== 1) tracker.enter(func);
+    },
+    exit: (func) => {
+      if (ignored[func] !== 1) tracker.exit(func);
+    },
+    memoryGrow,
+  };
+}

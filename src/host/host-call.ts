@@ -1,0 +1,83 @@
+import { SpanKind, SpanStatusCode, context as otelContext, trace, type Context, type HrTime, type Span, type Tracer } from '@opentelemetry/api';
+import type { CloseReason, InstanceSpanState } from '../engine/index.js';
+import { GuestExit } from '../runtime/wasi-imports.js';
+import { WasmOtelError, oneLine } from './errors.js';
+
+/** Options for one call into a guest. */
+export interface CallOptions {
+  /** Name of the host span around the call (default: the guest's name). */
+  spanName?: string;
+  /** Parent of the host span (default: the active OTel context). */
+  parentContext?: Context;
+  /**
+   * The guest is finished after this call (a command): spans it left open are closed (status
+   * error, `wasm_otel.span.close_reason` = "exit") before the host span ends.
+   */
+  finalCall?: boolean;
+}
+
+/** The guest a call goes into. */
+export interface HostCallTarget {
+  readonly name: string;
+  readonly state: InstanceSpanState;
+  readonly tracer: Tracer;
+}
+
+/**
+ * Runs `body` (a call into the guest) inside a host span (kind internal) that is the guest's
+ * outer span context. A trap, an exit or an error result closes the spans the guest left open
+ * and is rethrown as a WasmOtelError (`guest_trap`, `guest_exit`, `guest_error`).
+ */
+export function callInHostSpan<T>(target: HostCallTarget, options: CallOptions, body: () => T): T {
+  const parent = options.parentContext ?? otelContext.active();
+  const span = target.tracer.startSpan(options.spanName ?? target.name, { kind: SpanKind.INTERNAL }, parent);
+  // The SDK's spans carry their start time; other providers' spans leave the engine's own clock.
+  target.state.enterCall(span.spanContext(), (span as { startTime?: HrTime }).startTime, span);
+  try {
+    const result = otelContext.with(trace.setSpan(parent, span), body);
+    if (options.finalCall) target.state.closeOpenSpans('exit', 'span still open when the guest exited');
+    span.setStatus({ code: SpanStatusCode.OK });
+    return result;
+  } catch (error) {
+    throw failed(target, error, span);
+  } finally {
+    target.state.leaveCall();
+    span.end();
+  }
+}
+
+/** Classifies a failed call, closes what the guest left open, marks the host span. */
+function failed(target: HostCallTarget, error: unknown, span: Span): WasmOtelError {
+  const close = (reason: CloseReason, detail: string): void => {
+    target.state.closeOpenSpans(reason, detail);
+  };
+  if (error instanceof GuestExit) {
+    close('exit', `span still open when the guest exited with code ${error.code}`);
+    if (error.code === 0) {
+      span.setStatus({ code: SpanStatusCode.OK });
+    } else {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: `guest exited with code ${error.code}` });
+    }
+    span.setAttribute('process.exit.code', error.code);
+    return new WasmOtelError('guest_exit', `${target.name} exited with code ${error.code}`, { cause: error });
+  }
+  if (isComponentError(error)) {
+    close('exit', 'span still open when the guest returned an error');
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'guest returned an error' });
+    return new WasmOtelError('guest_error', `${target.name} returned an error: ${oneLine(error)}`, { cause: error });
+  }
+  const reason = oneLine(error);
+  close('trap', `span still open when the guest trapped: ${reason}`);
+  span.recordException(error instanceof Error ? error : new Error(reason));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: `guest trapped: ${reason}` });
+  return new WasmOtelError('guest_trap', `${target.name} trapped: ${reason}`, { cause: error });
+}
+
+function isComponentError(error: unknown): boolean {
+  return error instanceof Error && error.constructor?.name === 'ComponentError';
+}
+
+/** The exit code of a failed call: the guest's own for an exit, undefined for anything else. */
+export function exitCodeOf(error: unknown): number | undefined {
+  return error instanceof WasmOtelError && error.code === 'guest_exit' ? (error.cause as GuestExit).code : undefined;
+}

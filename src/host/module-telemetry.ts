@@ -1,0 +1,71 @@
+import { InstanceSpanState } from '../engine/index.js';
+import { GuestMemory } from '../core/guest-memory.js';
+import type { CoreModuleInfo } from '../core/module-info.js';
+import { createObserveImports, type ObserveUsage } from '../core/observe-imports.js';
+import { callInHostSpan, type CallOptions } from './host-call.js';
+import type { HostContext } from './host-context.js';
+
+/**
+ * Telemetry for ONE instance of a core module that your code instantiates itself: merge
+ * `imports` into your import object, `bind` the instance, and make calls into it through `call`
+ * (each in a host span that the module's spans nest under; calls made around it produce root
+ * spans). Spans still open when the instance is done are closed by `dispose`.
+ *
+ * ```ts
+ * const telemetry = loaded.telemetry();
+ * const { instance } = await WebAssembly.instantiate(loaded.module, { ...myImports, ...telemetry.imports });
+ * telemetry.bind(instance);
+ * telemetry.call(() => (instance.exports.work as () => number)());
+ * ```
+ */
+export class ModuleTelemetry {
+  /** The `dylibso:observe/*` (and legacy `dylibso_observe`) imports the module uses. */
+  readonly imports: WebAssembly.Imports;
+  private readonly memory = new GuestMemory();
+  private readonly state: InstanceSpanState;
+  private disposed = false;
+
+  constructor(
+    readonly name: string,
+    info: CoreModuleInfo,
+    usage: ObserveUsage,
+    private readonly host: HostContext,
+  ) {
+    this.state = new InstanceSpanState(host.pipeline, host.limits, host.problems);
+    this.imports = createObserveImports(info, usage, {
+      state: this.state,
+      memory: this.memory,
+      problems: host.problems,
+      instruments: host.instruments,
+      logs: host.logs,
+      tracing: host.pipeline.enabled,
+      minSpanMicros: host.minSpanMicros,
+    });
+  }
+
+  /** Binds the instance's exported `memory` (where the module's strings are read from). */
+  bind(instance: WebAssembly.Instance): void {
+    const memory = instance.exports.memory;
+    this.memory.bind(memory instanceof WebAssembly.Memory ? memory : undefined);
+  }
+
+  /**
+   * Calls into the module inside a host span. A trap or `proc_exit` closes the spans left open
+   * and is rethrown as a WasmOtelError (`guest_trap`, `guest_exit`).
+   */
+  call<T>(body: () => T, options: CallOptions = {}): T {
+    return callInHostSpan({ name: this.name, state: this.state, tracer: this.host.tracer }, options, body);
+  }
+
+  /** Spans the module has open (function calls and span-enter). */
+  get openSpanCount(): number {
+    return this.state.openSpanCount;
+  }
+
+  /** Closes every span still open (status error, close reason "dispose"). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.state.closeOpenSpans('dispose', 'span still open when the module instance was disposed');
+  }
+}
