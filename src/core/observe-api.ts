@@ -83,7 +83,7 @@ export function createObserveApi(cx: ObserveApiContext): ObserveApiFunctions {
       emitLog(
         cx.logs,
         {
-          timestamp: undefined,
+          timestamp: state.now(),
           observedTimestamp: undefined,
           severityText: severity?.[0],
           severityNumber: severity?.[1],

@@ -181,6 +181,11 @@ export class InstanceSpanState {
     return index >= 0 ? this.open[index]!.context : undefined;
   }
 
+  /** The host's clock, on the time line of the current call's host span. */
+  now(): HrTime {
+    return this.clock.now();
+  }
+
   get openSpanCount(): number {
     return this.open.length + (this.calls?.openCalls ?? 0);
   }

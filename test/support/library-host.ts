@@ -1,8 +1,8 @@
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import { SimpleSpanProcessor, type Sampler } from '@opentelemetry/sdk-trace-base';
+import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, SimpleSpanProcessor, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { OtlpGuestMetricExporter, createHost, type EngineLimits, type WasmOtelHost } from '../../src/index.js';
 import type { OtlpReceiver } from './otlp-receiver.js';
@@ -12,13 +12,25 @@ export const TEST_SERVICE = 'wasm-otel-test';
 /** A host whose spans, log records and metrics go over real OTLP/HTTP protobuf to the test receiver. */
 export function hostFor(
   receiver: OtlpReceiver,
-  options: { sampler?: Sampler; limits?: Partial<EngineLimits>; metricExporters?: PushMetricExporter[]; json?: boolean } = {},
+  options: { sampler?: Sampler; limits?: Partial<EngineLimits>; metricExporters?: PushMetricExporter[]; json?: boolean; minSpanMicros?: number; batchSpans?: boolean } = {},
 ): { host: WasmOtelHost; flush: () => Promise<void> } {
-  const processor = new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${receiver.endpoint}/v1/traces` }));
+  const traceExporter = new OTLPTraceExporter({ url: `${receiver.endpoint}/v1/traces` });
+  // Simple: one request per span (at most 30 in flight); batch: for many spans at once.
+  const processor = options.batchSpans
+    ? new BatchSpanProcessor(traceExporter, { maxQueueSize: 100_000, maxExportBatchSize: 1_000, scheduledDelayMillis: 10 })
+    : new SimpleSpanProcessor(traceExporter);
   const logs = new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${receiver.endpoint}/v1/logs` }) });
   const metrics = options.metricExporters ?? [new OtlpGuestMetricExporter(options.json ? 'http/json' : 'http/protobuf', { url: `${receiver.endpoint}/v1/metrics` })];
+  // Host-side instruments (core modules' statsd metrics): read on flush, exported to the receiver.
+  const reader = new PeriodicExportingMetricReader({
+    exporter: new OtlpGuestMetricExporter('http/protobuf', { url: `${receiver.endpoint}/v1/metrics` }),
+    exportIntervalMillis: 3_600_000,
+  });
+  const meterProvider = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': TEST_SERVICE }), readers: [reader] });
   const host = createHost({
     spanProcessors: [processor],
+    meterProvider,
+    ...(options.minSpanMicros !== undefined ? { minSpanMicros: options.minSpanMicros } : {}),
     logRecordProcessors: [logs],
     metricExporters: metrics,
     resource: resourceFromAttributes({ 'service.name': TEST_SERVICE }),
@@ -28,7 +40,7 @@ export function hostFor(
   return {
     host,
     flush: async () => {
-      await Promise.all([processor.forceFlush(), logs.forceFlush(), ...metrics.map((m) => m.forceFlush())]);
+      await Promise.all([processor.forceFlush(), logs.forceFlush(), meterProvider.forceFlush(), ...metrics.map((m) => m.forceFlush())]);
     },
   };
 }
