@@ -61,7 +61,7 @@ const BASE = -1;
 export interface FunctionCallTrackerOptions {
   /** Calls shorter than this (milliseconds) are dropped unless something inside needed them. */
   minDurationMs: number;
-  /** Open calls beyond this depth are not traced (counted once per excess call). */
+  /** Open calls beyond this depth are not traced (reported each time the depth is reached). */
   maxDepth: number;
   /** Completed calls buffered before a batch is built mid-call. */
   maxBuffered: number;
@@ -100,6 +100,13 @@ export class FunctionCallTracker {
     private readonly options: FunctionCallTrackerOptions,
   ) {
     this.minMs = options.minDurationMs;
+    if (options.maxBuffered < INITIAL_DONE) this.resizeDone(Math.max(1, options.maxBuffered));
+    if (options.maxDepth + 1 < INITIAL_FRAMES) {
+      const size = Math.max(1, options.maxDepth) + 1;
+      this.frameFunc = grown(this.frameFunc, size);
+      this.frameStart = grown(this.frameStart, size);
+      this.frameCall = grown(this.frameCall, size);
+    }
   }
 
   /** True when nothing is buffered: the engine's open list is the whole truth. */
@@ -118,10 +125,10 @@ export class FunctionCallTracker {
       this.sink.startRootFunctionSpan(func, performance.now());
       return;
     }
-    if (d === this.frameFunc.length) {
-      if (!this.growFrames()) {
-        this.overflow++;
-        this.sink.tooDeep(d);
+    if (d >= this.frameFunc.length - 1 || this.overflow > 0) {
+      if (this.overflow > 0 || d >= this.options.maxDepth || !this.growFrames()) {
+        // Reported once each time calls go past the limit, not once per call.
+        if (this.overflow++ === 0) this.sink.tooDeep(d);
         return;
       }
     }
@@ -326,8 +333,9 @@ export class FunctionCallTracker {
   }
 
   private growFrames(): boolean {
-    const size = this.frameFunc.length * 2;
-    if (size > this.options.maxDepth) return false;
+    // One slot more than the depth limit: exitSlow parks a removed call just past the stack.
+    const size = Math.min(this.frameFunc.length * 2, this.options.maxDepth + 1);
+    if (size <= this.frameFunc.length) return false;
     this.frameFunc = grown(this.frameFunc, size);
     this.frameStart = grown(this.frameStart, size);
     this.frameCall = grown(this.frameCall, size);
@@ -335,14 +343,18 @@ export class FunctionCallTracker {
   }
 
   private growDone(): boolean {
-    const size = this.doneFunc.length * 2;
-    if (size > this.options.maxBuffered) return false;
+    const size = Math.min(this.doneFunc.length * 2, this.options.maxBuffered);
+    if (size <= this.doneFunc.length) return false;
+    this.resizeDone(size);
+    return true;
+  }
+
+  private resizeDone(size: number): void {
     this.doneFunc = grown(this.doneFunc, size);
     this.doneCall = grown(this.doneCall, size);
     this.doneParent = grown(this.doneParent, size);
     this.doneStart = grown(this.doneStart, size);
     this.doneEnd = grown(this.doneEnd, size);
-    return true;
   }
 
   private growGrowth(): void {
@@ -357,6 +369,6 @@ const NO_GROWTH: number[] = [];
 
 function grown<T extends Int32Array | Float64Array>(array: T, size: number): T {
   const next = new (array.constructor as new (n: number) => T)(size);
-  next.set(array);
+  next.set(size >= array.length ? array : array.subarray(0, size));
   return next;
 }

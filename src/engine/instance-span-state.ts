@@ -70,10 +70,6 @@ export const MEMORY_GROW_BYTES = 'wasm.memory.grow.bytes';
 export const MEMORY_GROWN_PAGES_TOTAL = 'wasm.memory.grow.total_pages';
 export const MEMORY_GROWN_BYTES_TOTAL = 'wasm.memory.grow.total_bytes';
 const PAGE_BYTES = 65536;
-/** Open function calls traced per instance (deeper calls are counted, not traced). */
-const MAX_CALL_DEPTH = 1 << 16;
-/** Finished function calls buffered before spans are built in the middle of a call. */
-const MAX_BUFFERED_CALLS = 1 << 20;
 
 /** Start options of a span the engine manages (it chooses the ids). */
 export interface ManagedSpanOptions {
@@ -380,8 +376,8 @@ export class InstanceSpanState {
     };
     this.calls = new FunctionCallTracker(sink, {
       minDurationMs: options.minSpanMicros / 1000,
-      maxDepth: MAX_CALL_DEPTH,
-      maxBuffered: MAX_BUFFERED_CALLS,
+      maxDepth: this.limits.maxFunctionCallDepth,
+      maxBuffered: this.limits.maxBufferedFunctionCalls,
     });
     return this.calls;
   }

@@ -28,6 +28,10 @@ export interface EngineLimits {
   maxTraceStateEntries: number;
   /** How many ended span ids an instance remembers to detect a span ended twice. */
   endedSpanMemory: number;
+  /** Function calls (instrumented core modules) traced while open at once; deeper ones are counted, not traced. */
+  maxFunctionCallDepth: number;
+  /** Finished function calls buffered before their spans are built in the middle of a call into the guest. */
+  maxBufferedFunctionCalls: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<EngineLimits> = Object.freeze({
@@ -42,6 +46,8 @@ export const DEFAULT_LIMITS: Readonly<EngineLimits> = Object.freeze({
   maxValueJsonLength: 1024 * 1024,
   maxTraceStateEntries: 32,
   endedSpanMemory: 4096,
+  maxFunctionCallDepth: 1 << 16,
+  maxBufferedFunctionCalls: 1 << 20,
 });
 
 /** Span limits as the OTel SDK's Tracer carries them (all optional). */

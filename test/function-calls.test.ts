@@ -1,0 +1,94 @@
+import type { HrTime } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { InstanceSpanState, ProblemCounter, resolveLimits, type EngineLimits } from '../src/engine/index.js';
+import { hostTracingFor } from '../src/telemetry/sdk-pipeline.js';
+
+// The engine's function-call tracker driven directly, for the cases no well-formed module shows:
+// unmatched hooks, calls nested past the depth limit, a buffer that fills in the middle of a call.
+// (Exported over OTLP from real modules in core-modules.test.ts; here spans are read in memory.)
+function engine(limits: Partial<EngineLimits> = {}, minSpanMicros = 0) {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const { tracer, pipeline } = hostTracingFor(provider);
+  const problems = new ProblemCounter();
+  const state = new InstanceSpanState(pipeline, resolveLimits(pipeline.spanLimits, limits), problems);
+  const calls = state.enableFunctionCalls({ minSpanMicros, nameOf: (i) => `f${i}`, scope: 'dylibso:observe/instrument' });
+  const host = tracer.startSpan('host');
+  state.enterCall(host.spanContext(), (host as unknown as { startTime: HrTime }).startTime, host);
+  const finish = (): ReadableSpan[] => {
+    state.leaveCall();
+    host.end();
+    return exporter.getFinishedSpans();
+  };
+  return { state, calls, problems, finish, hostId: host.spanContext().spanId };
+}
+
+const parentOf = (span: ReadableSpan): string | undefined => span.parentSpanContext?.spanId;
+
+describe('function-call tracker', () => {
+  it('an exit without enter is counted and ignored; an exit of an outer call closes it and re-parents the calls above', () => {
+    const { calls, problems, finish, hostId } = engine();
+    calls.exit(9);
+    calls.enter(1);
+    calls.enter(2);
+    calls.enter(3);
+    calls.exit(2); // 2 ends while 3 is still open: 3 now sits on 1
+    calls.exit(3);
+    calls.exit(1);
+    const spans = finish();
+    expect(problems.snapshot()).toEqual({ span_end_without_start: 1 });
+    const byName = Object.fromEntries(spans.map((s) => [s.name, s]));
+    expect(Object.keys(byName).sort()).toEqual(['f1', 'f2', 'f3', 'host']);
+    expect(parentOf(byName.f1!)).toBe(hostId);
+    expect(parentOf(byName.f2!)).toBe(byName.f1!.spanContext().spanId);
+    expect(parentOf(byName.f3!)).toBe(byName.f1!.spanContext().spanId);
+  });
+
+  it('calls past the depth limit are not traced (reported once), the rest of the tree is intact', () => {
+    const { calls, problems, finish, hostId } = engine({ maxFunctionCallDepth: 4 });
+    for (let i = 0; i < 10; i++) calls.enter(i);
+    for (let i = 9; i >= 0; i--) calls.exit(i);
+    const spans = finish().filter((s) => s.name !== 'host');
+    expect(problems.snapshot()).toEqual({ too_many_open_spans: 1 });
+    expect(spans.map((s) => s.name).sort()).toEqual(['f0', 'f1', 'f2', 'f3']);
+    const ids = Object.fromEntries(spans.map((s) => [s.name, s.spanContext().spanId]));
+    expect(spans.map((s) => [s.name, parentOf(s)]).sort()).toEqual([
+      ['f0', hostId],
+      ['f1', ids.f0],
+      ['f2', ids.f1],
+      ['f3', ids.f2],
+    ]);
+  });
+
+  it('a full buffer builds spans in the middle of a call; parents still open keep the ids their children name', () => {
+    const { calls, state, finish, hostId } = engine({ maxBufferedFunctionCalls: 2 });
+    calls.enter(1);
+    for (let i = 0; i < 5; i++) {
+      calls.enter(2);
+      calls.exit(2);
+    }
+    // Built while f1 is still open.
+    expect(state.openSpanCount).toBe(1);
+    calls.exit(1);
+    const spans = finish();
+    const f1 = spans.find((s) => s.name === 'f1')!;
+    expect(parentOf(f1)).toBe(hostId);
+    const children = spans.filter((s) => s.name === 'f2');
+    expect(children).toHaveLength(5);
+    for (const child of children) expect(parentOf(child)).toBe(f1.spanContext().spanId);
+    expect(new Set(spans.map((s) => s.spanContext().spanId)).size).toBe(7);
+  });
+
+  it('a short call that something needed (a log, here: the current span read) is kept despite the filter', () => {
+    const { calls, state, finish } = engine({}, 1_000_000);
+    calls.enter(1);
+    const current = state.currentSpanContext();
+    calls.exit(1);
+    calls.enter(2);
+    calls.exit(2);
+    const spans = finish().filter((s) => s.name !== 'host');
+    expect(spans.map((s) => s.name)).toEqual(['f1']);
+    expect(spans[0]!.spanContext().spanId).toBe(current.spanId);
+  });
+});
