@@ -13,7 +13,8 @@ describe('CLI contract: usage and load failures', () => {
   it('--help prints the usage on stdout and exits 0', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('wasm-otel run <file.wasm> [--invoke <export>] [-- <guest args>]');
+    expect(result.stdout).toContain('wasm-otel run <file.wasm> [--invoke <export>] [--dir <host-dir>[::<guest-dir>]]...');
+    expect(result.stdout).toContain('[--env <NAME>[=<value>]]... [--min-span-us <n>] [-- <guest args>]');
     expect(result.stderr).toBe('');
   });
 
@@ -29,6 +30,19 @@ describe('CLI contract: usage and load failures', () => {
     const result = await runCli(['run', 'x.wasm', '--bogus']);
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toMatch(/^wasm-otel: Unknown option '--bogus'/);
+  });
+
+  it('malformed --dir and --env are usage errors', async () => {
+    for (const [args, message] of [
+      [['--dir', 'a::b::c'], '--dir "a::b::c": expected HOST_DIR or HOST_DIR::GUEST_DIR'],
+      [['--dir', '::/x'], '--dir "::/x": expected HOST_DIR or HOST_DIR::GUEST_DIR'],
+      [['--dir', '/x::'], '--dir "/x::": expected HOST_DIR or HOST_DIR::GUEST_DIR'],
+      [['--env', '=v'], '--env "=v": expected NAME=VALUE or NAME'],
+    ] as const) {
+      const result = await runCli(['run', 'x.wasm', ...args]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`wasm-otel: ${message}\nRun "wasm-otel --help" for usage.\n`);
+    }
   });
 
   it('an unknown command is a usage error', async () => {

@@ -145,6 +145,16 @@ describe('core modules: the Observe API (dylibso:observe/api)', () => {
     await expectObserveManual('observe-manual.wasm');
   });
 
+  it('CLI: --env NAME passes the host\'s value; a host directory preopened at its own path', async () => {
+    const result = await runCli(['run', component('observe-manual.wasm'), '--env', 'GREETING', '--dir', scratch, '--', 'y', join(scratch, 'f.txt')], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      GREETING: 'from the host environment',
+    });
+    expect([result.code, result.stdout, result.stderr]).toEqual([0, 'done y\n', '']);
+    const logs = await waitForLogs(receiver, 7);
+    expect(logs.slice(5).map((l) => l.body)).toEqual(['from the host environment', 'first line from the sandbox']);
+  });
+
   it('a reactor: _initialize once, then each call of an export in its own host span (library)', async () => {
     const { host, flush } = hostFor(receiver);
     const instance = await (await host.loadModule(component('reactor.wasm'))).instantiate();

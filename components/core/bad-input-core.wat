@@ -20,15 +20,20 @@
 ;;    6. metric 1 "bad.type:1|zz"      unknown statsd type
 ;;    7. log 9 "odd level"             level outside 1..5
 ;;    8. log 3 (0x10000, 8)            ptr = first byte past the memory
-;;    9. span-tags "orphan:tag"        no span open (calls 1 and 2 must not
-;;                                     have opened one)
-;;   10. span-exit                     no span open
+;;    9. span-tags "orphan:tag"        lands on the second "unnamed span"
+;;                                     (a span-enter whose name cannot be
+;;                                     read still opens a span, named
+;;                                     "unnamed span", so its span-exit pairs)
+;;   10. span-exit                     closes the second "unnamed span"
 ;;   11. span-enter "still-fine"
 ;;   12.   span-tags "ok:yes"          -> ok=yes on still-fine
 ;;   13.   log 3 "after bad input"     info, correlated with still-fine
 ;;   14. span-exit                     closes still-fine
-;; Expected: exactly one span from the guest, `still-fine` {ok: yes}, with
-;; the log "after bad input"; no metric recorded; exit code 0.
+;; Expected: "unnamed span" (open until the exit: closed with error,
+;; close reason exit) -> { "unnamed span" {orphan: tag} with the log
+;; "odd level" (no severity), "still-fine" {ok: yes} with the log "after bad
+;; input" }; no metric recorded; counted: invalid_memory_access 2,
+;; invalid_utf8 1, invalid_metric 4, invalid_severity 1; exit code 0.
 (module
   (import "dylibso:observe/api" "span-enter" (func $span_enter (param i32 i32)))
   (import "dylibso:observe/api" "span-exit" (func $span_exit))

@@ -1,17 +1,24 @@
 import { VERSION } from '../version.js';
 
-export const USAGE = `wasm-otel ${VERSION} - run WebAssembly components with OpenTelemetry
+export const USAGE = `wasm-otel ${VERSION} - run WebAssembly components and modules with OpenTelemetry
 
 Usage:
-  wasm-otel run <file.wasm> [--invoke <export>] [-- <guest args>]
+  wasm-otel run <file.wasm> [--invoke <export>] [--dir <host-dir>[::<guest-dir>]]...
+                [--env <NAME>[=<value>]]... [--min-span-us <n>] [-- <guest args>]
   wasm-otel --help | --version
 
 run
   Runs a component built against any published shape of wasi:otel (draft-2025-03 to rc.2 and
-  main): its spans, metrics and log records are exported. Without --invoke it calls the component's wasi:cli/run export; with
-  --invoke <export> it calls the root export function of that name (e.g. --invoke run).
-  The call is wrapped in a host span (kind internal, named after the file) that the guest sees
-  as its outer span context. Arguments after -- are the guest's arguments.
+  main), or a core module (WASI preview1) using the Observe API (dylibso:observe/api) or
+  instrument hooks (dylibso:observe/instrument, dylibso_observe): its spans, metrics and log
+  records are exported. Without --invoke it calls the component's wasi:cli/run export, or the
+  module's _start; with --invoke <export> it calls the export function of that name (a reactor's
+  _initialize first). The call is wrapped in a host span (kind internal, named after the file)
+  that the guest's spans nest under. Arguments after -- are the guest's arguments.
+  --dir <host-dir>[::<guest-dir>]  preopen a directory (repeatable)
+  --env NAME=value | NAME          a guest environment variable (NAME alone: the host's value)
+  --min-span-us <n>                function calls of instrumented modules shorter than n
+                                   microseconds are not exported (default 20; 0 keeps all)
 
 Telemetry (standard OpenTelemetry variables):
   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT
@@ -24,9 +31,11 @@ Telemetry (standard OpenTelemetry variables):
                         otlp, console or none
   OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER(_ARG), OTEL_BSP_*,
   OTEL_BLRP_*, OTEL_SPAN_*_LIMIT, OTEL_LOGRECORD_ATTRIBUTE_*_LIMIT, OTEL_SDK_DISABLED, OTEL_LOG_LEVEL (diagnostics on stderr, default warn)
+  OTEL_METRIC_EXPORT_INTERVAL, OTEL_METRIC_EXPORT_TIMEOUT  export period of statsd metrics
   WASM_OTEL_CACHE_DIR   where transpiled components are cached (default ~/.cache/wasm-otel)
+  WASM_OTEL_MIN_SPAN_US default of --min-span-us
 
-Exit status: the guest's exit code; 0 when the call succeeded; 1 when the guest trapped,
-returned an error or could not be loaded, e.g. an unsupported wasi:otel version (reason on
-stderr); 2 for a usage error.
+Exit status: the guest's exit code (wasi:cli/exit, proc_exit); 0 when the call succeeded; 1
+when the guest trapped, returned an error or could not be loaded, e.g. an unsupported wasi:otel
+version or Observe API (reason on stderr); 2 for a usage error.
 `;
