@@ -22,7 +22,9 @@ check:
 test: check build
     npx vitest run --reporter=default --reporter=./test/support/count-reporter.ts
 
-# Benchmarks: guest span cost through the host vs the same span through the OTel JS SDK.
+# Benchmarks: guest span cost through the host vs the same span through the OTel JS SDK;
+# function-level hooks on a call-heavy module vs the same module without hooks.
 bench: build
     node --expose-gc bench/guest-span.bench.mjs
     node --expose-gc bench/metrics-logs.bench.mjs
+    node --expose-gc bench/function-hooks.bench.mjs

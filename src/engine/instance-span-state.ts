@@ -6,9 +6,9 @@ import type { ProblemCounter } from './problems.js';
 import { toReadableSpan } from './readable-span.js';
 import { exportSpan, type SpanPipeline } from './span-pipeline.js';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { AttributeBuilder, eventAttributes, spanAttributes } from './attribute-builder.js';
+import { AttributeBuilder, NO_ATTRIBUTES as EMPTY_ATTRIBUTES, eventAttributes, spanAttributes } from './attribute-builder.js';
 import type { AttributeValue } from '@opentelemetry/api';
-import type { EventReport, LinkReport, SpanReport } from './span-report.js';
+import type { EventReport, LinkReport, ScopeReport, SpanReport } from './span-report.js';
 import { TraceSampling } from './trace-sampling.js';
 import { FunctionCallTracker, type FinishedFunctionCall, type FunctionSpanSink, type OpenFunctionCall } from './function-call-tracker.js';
 import type { Span } from '@opentelemetry/api';
@@ -112,6 +112,8 @@ export class InstanceSpanState {
   /** Function-level tracing, for instrumented core modules. */
   private calls: FunctionCallTracker | undefined;
   private callOptions: FunctionCallOptions | undefined;
+  /** The scope of function spans (one object: built spans share it). */
+  private functionScope: ScopeReport | undefined;
   /** Span ids ended recently, oldest first, to detect a span ended twice. */
   private readonly ended = new Set<string>();
   /** Trace ids of host spans this instance was called under (recent ones). */
@@ -447,7 +449,7 @@ export class InstanceSpanState {
       events,
       links: [],
       status: { code: SpanStatusCode.UNSET },
-      scope: { name: options.scope, version: undefined, schemaUrl: undefined, attributes: spanAttributes(this.limits) },
+      scope: (this.functionScope ??= { name: options.scope, version: undefined, schemaUrl: undefined, attributes: EMPTY_ATTRIBUTES }),
       droppedEventsCount: 0,
       droppedLinksCount: 0,
     });
