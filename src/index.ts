@@ -1,5 +1,5 @@
 /**
- * wasm-otel's library API: host WebAssembly components in Node with OpenTelemetry.
+ * wasm-otel's library API: host WebAssembly components and core modules in Node with OpenTelemetry.
  *
  * ```ts
  * const host = createHost({ tracerProvider });
@@ -11,6 +11,12 @@
 export { createHost, type HostOptions, type LoadOptions, type WasmOtelHost } from './host/create-host.js';
 export { LoadedComponent, type InstantiateOptions } from './host/loaded-component.js';
 export { GuestInstance, type CallOptions } from './host/guest-instance.js';
+export { LoadedModule } from './host/loaded-module.js';
+export { ModuleInstance } from './host/module-instance.js';
+export { ModuleTelemetry } from './host/module-telemetry.js';
+export type { CoreModuleInfo, FunctionImport } from './core/module-info.js';
+export type { ObserveUsage } from './core/observe-imports.js';
+export { DEFAULT_MIN_SPAN_MICROS } from './host/min-span.js';
 export { WasmOtelError, type WasmOtelErrorCode } from './host/errors.js';
 export { DEFAULT_LIMITS, CLOSE_REASON_ATTRIBUTE, UNENDED_SPAN_NAME, type EngineLimits, type ProblemReason } from './engine/index.js';
 export { ConsoleTreeExporter, formatTraceTree } from './telemetry/console-tree-exporter.js';
