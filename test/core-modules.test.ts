@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WasmOtelError, createHost } from '../src/index.js';
 import { runCli } from './support/cli.js';
@@ -217,6 +218,48 @@ describe('core modules: the Observe API (dylibso:observe/api)', () => {
       ['odd level', 0, '', inner!.spanId],
       ['after bad input', 9, 'INFO', byName(spans, 'still-fine').spanId],
     ]);
+  });
+
+  it('a span-enter refused at the open-span limit: its span-exit does not end the span around it', async () => {
+    const { host, flush } = hostFor(receiver, { limits: { maxOpenSpans: 1 } });
+    const instance = await (await host.loadModule(component('observe-manual.wasm'))).instantiate();
+    expect(await instance.run()).toBe(0);
+    await flush();
+    expect(host.problems()).toEqual({ too_many_open_spans: 1 });
+    const spans = await receiver.waitForSpans(2);
+    expect(tree(spans)).toEqual([{ name: 'observe-manual.wasm', children: [{ name: 'handle-request', children: [] }] }]);
+    // db-query's tags land on the span that is open; handle-request is ended by its own span-exit.
+    const request = byName(spans, 'handle-request');
+    expect(request.attributes).toEqual({ 'http.method': 'GET', 'user.id': '42', cached: '', 'db.system': 'sqlite', 'db.rows': '3' });
+    expect(request.status.code).toBe(OtlpStatusCode.UNSET);
+  });
+
+  it('Observe imports with another name or signature are refused at load with the reason', async () => {
+    const { host } = hostFor(receiver);
+    const cases: [string, string][] = [
+      [
+        '(import "dylibso:observe/api" "span-enter" (func (param i64 i32)))',
+        'bad.wasm imports dylibso:observe/api span-enter(i64, i32), but dylibso:observe/api span-enter is (i32, i32) -> ()',
+      ],
+      [
+        '(import "dylibso:observe/api" "span-begin" (func (param i32 i32)))',
+        'bad.wasm imports dylibso:observe/api span-begin(i32, i32), which dylibso:observe/api does not have (it has: span-enter, span-exit, span-tags, metric, log)',
+      ],
+      [
+        '(import "dylibso:observe/instrument" "enter" (func (param i32) (result i32)))',
+        'bad.wasm imports dylibso:observe/instrument enter(i32) -> i32, but dylibso:observe/instrument enter is (i32) -> ()',
+      ],
+      [
+        '(import "dylibso_observe" "span_enter" (func (param i32 i32)))',
+        'bad.wasm imports dylibso_observe span_enter(i32, i32), which dylibso_observe does not have (it has: instrument_enter, instrument_exit, instrument_memory_grow)',
+      ],
+    ];
+    for (const [importText, message] of cases) {
+      const bytes = await parse(`(module ${importText} (memory (export "memory") 1) (func (export "_start")))`);
+      const error = await host.loadModule(bytes, { name: 'bad.wasm' }).catch((e: unknown) => e);
+      expect((error as WasmOtelError).code).toBe('unsupported_import');
+      expect((error as Error).message).toBe(message);
+    }
   });
 
   it('bad input through the CLI: exit 0, one stderr line per problem', async () => {

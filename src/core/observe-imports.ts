@@ -35,7 +35,7 @@ export function observeUsage(info: CoreModuleInfo): ObserveUsage | { error: stri
   for (const fn of info.functionImports) {
     const known = SIGNATURES[fn.module];
     if (!known) continue;
-    if (fn.module === LEGACY_MODULE && (fn.params.includes('i64') || !(fn.name in known))) {
+    if (fn.module === LEGACY_MODULE && fn.params.includes('i64')) {
       return {
         error:
           `imports ${describe(fn)}: the old Observe API (64-bit pointers, module "${LEGACY_MODULE}"), which wasm-otel does not serve; ` +
