@@ -198,6 +198,8 @@ describe('core modules: the Observe API (dylibso:observe/api)', () => {
       invalid_utf8: 1,
       invalid_metric: 4,
       invalid_severity: 1,
+      // the first "unnamed span", still open at the exit
+      open_spans_closed: 1,
     });
     const spans = await receiver.waitForSpans(4);
     expect(spans).toHaveLength(4);
@@ -457,6 +459,7 @@ describe('core modules: traps and exits', () => {
     expect((error as WasmOtelError).code).toBe('guest_trap');
     expect((error as Error).message).toBe('trap-core.wasm trapped: unreachable');
     expect(instance.openSpanCount).toBe(0);
+    expect(host.problems()).toEqual({ open_spans_closed: 3 });
     await flush();
     const spans = await receiver.waitForSpans(4);
     expect(tree(spans)).toEqual([

@@ -53,7 +53,7 @@ describe('span-state engine: managed spans', () => {
 
     expect(state.endManagedSpan(auto.spanId)).toBe(false);
     expect(state.setAttributes('0123456789abcdef', [['x', 1]])).toBe(false);
-    expect(problems.snapshot()).toEqual({ span_ended_twice: 1, invalid_argument: 1 });
+    expect(problems.snapshot()).toEqual({ span_ended_twice: 1, invalid_argument: 1, open_spans_closed: 2 });
 
     await flush();
     const spans = await receiver.waitForSpans(4);

@@ -5,7 +5,7 @@ import { hostFor, TEST_SERVICE } from './support/library-host.js';
 import { component } from './support/paths.js';
 import { waitForLogs, waitForMetrics } from './support/otlp-signals.js';
 import { ALL_SCENARIOS, SPAN_COUNT, expectScenario, expectScenarioTelemetry, guestId } from './support/scenarios.js';
-import { byName } from './support/span-tree.js';
+import { byName, closedByHost, problemsSince } from './support/span-tree.js';
 
 let receiver: OtlpReceiver;
 let flush: () => Promise<void>;
@@ -23,6 +23,7 @@ beforeEach(() => receiver.reset());
 describe('scenarios through the library, exported over OTLP/HTTP protobuf', () => {
   for (const name of ALL_SCENARIOS) {
     it(name, async () => {
+      const before = host.problems();
       const instance = await scenarios.instantiate();
       await instance.call(name, [], { finalCall: true });
       await flush();
@@ -30,7 +31,7 @@ describe('scenarios through the library, exported over OTLP/HTTP protobuf', () =
       expectScenario(name, spans);
       expect(spans.every((s) => s.resource['service.name'] === TEST_SERVICE)).toBe(true);
       expect(receiver.requests.every((r) => r.encoding === 'protobuf' && r.path === '/v1/traces')).toBe(true);
-      expect(host.problems()).toEqual({});
+      expect(problemsSince(host.problems(), before)).toEqual(closedByHost(spans));
     });
   }
 
@@ -55,6 +56,7 @@ describe('scenarios through the library, exported over OTLP/HTTP protobuf', () =
   });
 
   it('metrics-and-logs: the log record belongs to its span, the metrics arrive exactly as the guest sent them', async () => {
+    const before = host.problems();
     const instance = await scenarios.instantiate();
     await instance.call('metrics-and-logs', [], { finalCall: true });
     await flush();
@@ -62,7 +64,7 @@ describe('scenarios through the library, exported over OTLP/HTTP protobuf', () =
     expectScenario('metrics-and-logs', spans);
     expectScenarioTelemetry(await waitForLogs(receiver, 1), await waitForMetrics(receiver, 4), byName(spans, 'checkout'));
     expect(receiver.requests.map((r) => r.path).sort()).toEqual(['/v1/logs', '/v1/metrics', '/v1/traces', '/v1/traces']);
-    expect(host.problems()).toEqual({});
+    expect(problemsSince(host.problems(), before)).toEqual({});
   });
 
   it('a span left open by a non-final call stays open until dispose()', async () => {

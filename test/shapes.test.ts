@@ -18,7 +18,7 @@ import { hostFor, TEST_SERVICE } from './support/library-host.js';
 import { OtlpSpanKind, OtlpStatusCode, startOtlpReceiver, type OtlpAttributes, type OtlpReceiver, type OtlpSpan } from './support/otlp-receiver.js';
 import { receivedLogs, waitForLogs, waitForMetrics, type OtlpLog, type OtlpMetric } from './support/otlp-signals.js';
 import { component } from './support/paths.js';
-import { byName } from './support/span-tree.js';
+import { byName, closedByHost, problemsSince } from './support/span-tree.js';
 
 const SHAPES = ['draft-2025-03', 'draft-2025-11', 'draft-2025-12', 'rc.1', 'rc.2', 'main'] as const;
 type Shape = (typeof SHAPES)[number];
@@ -175,6 +175,7 @@ describe('draft-2025-03: on-start(span, parent), current-span-context = the host
   }
 
   it('spans keep their typed attributes (OTLP string, bool, double, int, arrays), events, links, parents and times; current() is the host span even while a guest span is open', async () => {
+    const before = host.problems();
     const instance = await loaded['draft-2025-03'].instantiate();
     const h0 = (await call(instance, 'current')) as GuestContext;
     const rootCtx = ctx(h0.traceId, 'a300000000000001');
@@ -259,10 +260,11 @@ describe('draft-2025-03: on-start(span, parent), current-span-context = the host
     });
     // sampled, parent not remote
     expect([root.flags, child.flags]).toEqual([0x101, 0x101]);
-    expect(host.problems()).toEqual({});
+    expect(problemsSince(host.problems(), before)).toEqual(closedByHost(spans));
   });
 
   it('a span started and never ended is exported on dispose() with what on-start said: real name, kind, start time, attributes, parent', async () => {
+    const before = host.problems();
     const instance = await loaded['draft-2025-03'].instantiate();
     const h = (await call(instance, 'current')) as GuestContext;
     // parent from `parent`: same trace, parent-span-id empty
@@ -286,7 +288,9 @@ describe('draft-2025-03: on-start(span, parent), current-span-context = the host
     await flush();
     expect(await receiver.waitForSpans(4)).toHaveLength(4); // the host spans only
     instance.dispose();
-    const sinceLastCall = BigInt(Math.ceil((performance.now() - lastCallReturned) * 1e6));
+    // (+100 us: the SDK's and the engine's readings of the same moments differ by float rounding
+    // of millisecond clocks; seen once 12 us past the bare bound on a loaded machine.)
+    const sinceLastCall = BigInt(Math.ceil((performance.now() - lastCallReturned) * 1e6)) + 100_000n;
     expect(instance.openSpanCount).toBe(0);
 
     const spans = await spansExactly(7);
@@ -311,7 +315,7 @@ describe('draft-2025-03: on-start(span, parent), current-span-context = the host
       expect(span.scope).toEqual({ name: 'wasm-otel', version: '', attributes: {} });
       expect(span.endTimeUnixNano >= lastCallEnd && span.endTimeUnixNano <= lastCallEnd + sinceLastCall, `${lastCallEnd} <= ${span.endTimeUnixNano} <= ${lastCallEnd} + ${sinceLastCall}`).toBe(true);
     }
-    expect(host.problems()).toEqual({});
+    expect(problemsSince(host.problems(), before)).toEqual(closedByHost(spans));
   });
 
   it('still holds when the span ends with an empty parent-span-id', async () => {
@@ -506,6 +510,7 @@ describe.each(CASES)('$shape: on-start(context), $context, metrics, logs: $logs'
   const value = (t: D11Types.Value, j: string) => (typedValues ? t : j) as Tracing.KeyValue['value'];
 
   it('a guest span with attributes, event, link, status, scope; parents and times exactly; the context export; metrics (and a log record)', async () => {
+    const before = host.problems();
     const instance = await loaded[shape].instantiate();
     const h0 = (await call(instance, context)) as GuestContext;
     const work = ctx(h0.traceId, 'c000000000000001', { traceState: [['vendor', 'v1']] });
@@ -618,12 +623,13 @@ describe.each(CASES)('$shape: on-start(context), $context, metrics, logs: $logs'
     } else {
       expect(receivedLogs(receiver)).toEqual([]);
     }
-    expect(host.problems()).toEqual({});
+    expect(problemsSince(host.problems(), before)).toEqual(closedByHost(spans));
   });
 });
 
 describe('all six shapes side by side in one host', () => {
   it('interleaved calls on one instance of each shape: every instance keeps its own spans, current span, logs and metrics', async () => {
+    const before = host.problems();
     const instances = {} as Record<Shape, GuestInstance>;
     for (const shape of SHAPES) instances[shape] = await loaded[shape].instantiate();
     const contextExport = (shape: Shape) => (shape === 'draft-2025-03' || shape === 'main' ? 'current' : 'outer');
@@ -715,7 +721,7 @@ describe('all six shapes side by side in one host', () => {
     for (const shape of metricShapes) {
       expect(metrics.filter((m) => m.resource['service.name'] === `${shape}-guest`)).toEqual(expectedMetrics(shape, shape === 'draft-2025-11'));
     }
-    expect(host.problems()).toEqual({});
+    expect(problemsSince(host.problems(), before)).toEqual(closedByHost(spans));
   });
 });
 

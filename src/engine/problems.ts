@@ -19,6 +19,7 @@ export type ProblemReason =
   | 'span_ended_twice'
   | 'span_start_duplicate'
   | 'too_many_open_spans'
+  | 'open_spans_closed'
   | 'name_truncated'
   | 'attribute_value_truncated'
   | 'attributes_dropped'
@@ -46,6 +47,19 @@ export class ProblemCounter {
     this.counts.set(reason, (this.counts.get(reason) ?? 0) + amount);
     try {
       diag.warn(`wasm-otel: ${reason}: ${message}`);
+    } catch {
+      // a broken diag logger must not break the host
+    }
+  }
+
+  /**
+   * Counts something the host repaired that the caller already hears of another way (a trap or
+   * exit is the call's result); the message goes to `diag` at info level.
+   */
+  note(reason: ProblemReason, message: string, amount = 1): void {
+    this.counts.set(reason, (this.counts.get(reason) ?? 0) + amount);
+    try {
+      diag.info(`wasm-otel: ${reason}: ${message}`);
     } catch {
       // a broken diag logger must not break the host
     }

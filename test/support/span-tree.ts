@@ -65,3 +65,22 @@ export function tree(spans: readonly TreeSpan[]): SpanTreeNode[] {
   };
   return spans.filter(isRoot).sort(order).map((s) => build(s, new Set()));
 }
+
+/** Counters added since `before` (a `problems()` snapshot), zero entries left out. */
+export function problemsSince(now: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  const delta: Record<string, number> = {};
+  for (const [reason, count] of Object.entries(now)) {
+    const added = count - (before[reason] ?? 0);
+    if (added !== 0) delta[reason] = added;
+  }
+  return delta;
+}
+
+/**
+ * What the host counts for spans it closed itself (`open_spans_closed`): one per exported span
+ * carrying `wasm_otel.span.close_reason`.
+ */
+export function closedByHost(spans: readonly { attributes: Record<string, unknown> }[]): Record<string, number> {
+  const closed = spans.filter((s) => s.attributes['wasm_otel.span.close_reason'] !== undefined).length;
+  return closed > 0 ? { open_spans_closed: closed } : {};
+}
