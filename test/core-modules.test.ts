@@ -450,6 +450,34 @@ describe('core modules: function-level tracing (dylibso:observe/instrument)', ()
   });
 });
 
+describe('core modules: function-level tracing through the CLI', () => {
+  it('both families, memory growth and demangled names, as the library exports them', async () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint };
+    const mixed = await runCli(['run', component('mixed.wasm'), '--min-span-us', '0'], env);
+    expect([mixed.code, mixed.stderr]).toEqual([0, '']);
+    const mixedSpans = await receiver.waitForSpans(6);
+    expect(tree(mixedSpans)).toEqual([
+      {
+        name: 'mixed.wasm',
+        children: [{ name: 'handler', children: [{ name: 'manual-a', children: [{ name: 'open_and_return', children: [] }, { name: 'manual-b', children: [{ name: 'work', children: [] }] }] }] }],
+      },
+    ]);
+    expect((await waitForLogs(receiver, 1)).map((l) => l.spanId)).toEqual([byName(mixedSpans, 'manual-a').spanId]);
+
+    receiver.reset();
+    const grow = await runCli(['run', component('memory-grow.wasm'), '--min-span-us', '1000'], env);
+    expect([grow.code, grow.stderr]).toEqual([0, '']);
+    const growSpans = await receiver.waitForSpans(2);
+    expect(tree(growSpans)).toEqual([{ name: 'memory-grow.wasm', children: [{ name: 'grow_big', children: [] }] }]);
+    expect(byName(growSpans, 'grow_big').attributes).toEqual({ 'wasm.memory.grow.total_pages': 3n, 'wasm.memory.grow.total_bytes': 196608n });
+
+    receiver.reset();
+    const names = await runCli(['run', component('mangled-names.wasm'), '--min-span-us', '0'], env);
+    expect([names.code, names.stderr]).toEqual([0, '']);
+    expect(tree(await receiver.waitForSpans(7))[0]!.children.map((c) => c.name)).toEqual(['core::fmt::write', 'foo::bar()', 'mycrate::foo', '__wasm_call_ctors', '_private', 'plain_c_name']);
+  });
+});
+
 describe('core modules: traps and exits', () => {
   it('a trap closes the open function and manual spans with error status and exports them (library)', async () => {
     const { host, flush } = hostFor(receiver, { minSpanMicros: 0 });
