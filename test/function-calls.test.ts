@@ -61,6 +61,17 @@ describe('function-call tracker', () => {
     ]);
   });
 
+  it('after a trap deep past the limit, the next call is traced normally', () => {
+    const { calls, state, problems, finish } = engine({ maxFunctionCallDepth: 4 });
+    for (let i = 0; i < 10; i++) calls.enter(i); // e.g. a stack overflow: no exits
+    expect(state.closeOpenSpans('trap', 'span still open when the guest trapped')).toBe(4);
+    calls.enter(42);
+    calls.exit(42);
+    const spans = finish();
+    expect(spans.filter((s) => s.name === 'f42')).toHaveLength(1);
+    expect(problems.snapshot()).toEqual({ too_many_open_spans: 1, open_spans_closed: 4 });
+  });
+
   it('a full buffer builds spans in the middle of a call; parents still open keep the ids their children name', () => {
     const { calls, state, finish, hostId } = engine({ maxBufferedFunctionCalls: 2 });
     calls.enter(1);

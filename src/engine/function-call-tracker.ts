@@ -171,6 +171,11 @@ export class FunctionCallTracker {
     this.growth = 0;
   }
 
+  /** The calls are over (trap, exit): forget calls past the depth limit that will never exit. */
+  forgetUntraced(): void {
+    this.overflow = 0;
+  }
+
   // ---- internals --------------------------------------------------------------------------------
 
   /** The call at stack position `d` (already removed from the stack) ended at `end`. */

@@ -494,6 +494,7 @@ export class InstanceSpanState {
    */
   closeOpenSpans(reason: CloseReason, detail: string): number {
     this.settleCalls();
+    this.calls?.forgetUntraced();
     const now = this.clock.now();
     if (this.open.length > 0) {
       this.problems.note('open_spans_closed', `${this.open.length} ${this.open.length === 1 ? 'span' : 'spans'} left open (${detail}): closed with status error and exported`, this.open.length);
