@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { WasmOtelError, createHost } from '../src/index.js';
 import { runCli } from './support/cli.js';
 import { hostFor } from './support/library-host.js';
@@ -565,6 +566,25 @@ describe('core modules: your own instantiate (ModuleTelemetry)', () => {
     expect(new Set(outside.map((s) => s.traceId)).size).toBe(1);
     expect(telemetry.openSpanCount).toBe(0);
     telemetry.dispose();
+  });
+
+  it('a failure inside the host while building spans is reported, never thrown into the module', async () => {
+    let spanIds = 0;
+    const idGenerator = {
+      generateTraceId: () => '0af7651916cd43dd8448eb211c80319c',
+      generateSpanId: () => {
+        if (++spanIds > 1) throw new Error('id source exhausted');
+        return 'b7ad6b7169203331';
+      },
+    };
+    const provider = new BasicTracerProvider({ idGenerator, spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())] });
+    const host = createHost({ tracerProvider: provider, minSpanMicros: 0 });
+    const loaded = await host.loadModule(component('fib.wasm'));
+    const telemetry = loaded.telemetry();
+    const instance = new WebAssembly.Instance(loaded.module, telemetry.imports);
+    telemetry.bind(instance);
+    expect(telemetry.call(instance.exports.run as () => number)).toBe(55);
+    expect(host.problems()).toEqual({ host_error: 1 });
   });
 
   it('tracing disabled (no provider): the hooks do nothing and the module runs', async () => {

@@ -1,4 +1,4 @@
-import type { FunctionCallTracker, InstanceSpanState } from '../engine/index.js';
+import type { FunctionCallTracker, InstanceSpanState, ProblemCounter } from '../engine/index.js';
 
 /** Instrumentation scope of function spans (`dylibso:observe/instrument` hooks). */
 export const INSTRUMENT_SCOPE = 'dylibso:observe/instrument';
@@ -17,24 +17,41 @@ const DISABLED: InstrumentHooks = { enter: NO_OP, exit: NO_OP, memoryGrow: NO_OP
  * The hooks for one instance. On the hot path they only write into the tracker's typed arrays.
  * `ignored[i] === 1` marks functions whose enter/exit are skipped: the module's own
  * `dylibso:observe/api` imports, whose calls the reference instrumenter wraps too.
- * With tracing off the hooks do nothing at all.
+ * With tracing off the hooks do nothing at all. A failure inside the host is reported, never
+ * thrown into the module.
  */
 export function createInstrumentHooks(
   state: InstanceSpanState,
   tracker: FunctionCallTracker | undefined,
   ignored: Uint8Array,
+  problems: ProblemCounter,
 ): InstrumentHooks {
   if (tracker === undefined) return DISABLED;
-  const memoryGrow = (pages: number): void => state.memoryGrow(pages >>> 0);
-  if (!ignored.includes(1)) {
-    return { enter: (func) => tracker.enter(func), exit: (func) => tracker.exit(func), memoryGrow };
-  }
+  const failed = (hook: string, error: unknown): void => {
+    problems.report('host_error', `${hook} hook failed inside the host: ${error instanceof Error ? error.message : String(error)}`);
+  };
+  const memoryGrow = (pages: number): void => {
+    try {
+      state.memoryGrow(pages >>> 0);
+    } catch (error) {
+      failed('memory-grow', error);
+    }
+  };
+  const anyIgnored = ignored.includes(1);
   return {
     enter: (func) => {
-      if (ignored[func] !== 1) tracker.enter(func);
+      try {
+        if (!anyIgnored || ignored[func] !== 1) tracker.enter(func);
+      } catch (error) {
+        failed('enter', error);
+      }
     },
     exit: (func) => {
-      if (ignored[func] !== 1) tracker.exit(func);
+      try {
+        if (!anyIgnored || ignored[func] !== 1) tracker.exit(func);
+      } catch (error) {
+        failed('exit', error);
+      }
     },
     memoryGrow,
   };

@@ -1,4 +1,4 @@
-import { isSpanContextValid, type Attributes } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { AttributeBuilder, emitLog, type GuestInstruments, type InstanceSpanState, type LogPipeline, type ProblemCounter } from '../engine/index.js';
 import type { GuestMemory } from './guest-memory.js';
@@ -37,8 +37,6 @@ export type ObserveApiFunctions = Record<'span-enter' | 'span-exit' | 'span-tags
 
 export function createObserveApi(cx: ObserveApiContext): ObserveApiFunctions {
   const { state, memory, problems } = cx;
-  /** span-enter calls the engine refused and whose span-exit has not come yet. */
-  let refused = 0;
   const read = (what: string, ptr: number, len: number): string | undefined => {
     const text = memory.readString(ptr, len);
     if (typeof text === 'string') return text;
@@ -48,18 +46,10 @@ export function createObserveApi(cx: ObserveApiContext): ObserveApiFunctions {
   return {
     'span-enter': guarded(problems, 'span-enter', (ptr: number, len: number) => {
       const name = read('span-enter', ptr, len) ?? UNREADABLE_SPAN_NAME;
-      const started = state.startManagedSpan({ name, scope: API_SCOPE, tag: MANUAL_SPAN });
-      // Refused (too many open spans, reported): its span-exit must not end the span around it.
-      if (!isSpanContextValid(started)) refused++;
+      state.startManagedSpan({ name, scope: API_SCOPE, tag: MANUAL_SPAN });
     }),
     'span-exit': guarded(problems, 'span-exit', () => {
-      if (refused > 0) {
-        refused--;
-        return;
-      }
-      const open = state.findOpen((tag) => tag === MANUAL_SPAN);
-      if (open) state.endManagedSpan(open.spanId);
-      else problems.report('span_end_without_start', 'span-exit with no span open (from span-enter); ignored');
+      if (!state.endInnermost(MANUAL_SPAN)) problems.report('span_end_without_start', 'span-exit with no span open (from span-enter); ignored');
     }),
     'span-tags': guarded(problems, 'span-tags', (ptr: number, len: number) => {
       const text = read('span-tags', ptr, len);

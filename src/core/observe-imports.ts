@@ -86,7 +86,7 @@ export function createObserveImports(info: CoreModuleInfo, usage: ObserveUsage, 
     const tracker = cx.tracing
       ? cx.state.enableFunctionCalls({ minSpanMicros: cx.minSpanMicros, nameOf: (index) => names.nameOf(index), scope: INSTRUMENT_SCOPE })
       : undefined;
-    const hooks = createInstrumentHooks(cx.state, tracker, usage.ignored);
+    const hooks = createInstrumentHooks(cx.state, tracker, usage.ignored, cx.problems);
     if (usage.instrument) imports[INSTRUMENT_MODULE] = { enter: hooks.enter, exit: hooks.exit, 'memory-grow': hooks.memoryGrow };
     if (usage.legacy) {
       imports[LEGACY_MODULE] = { instrument_enter: hooks.enter, instrument_exit: hooks.exit, instrument_memory_grow: hooks.memoryGrow };

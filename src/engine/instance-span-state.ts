@@ -112,6 +112,8 @@ export class InstanceSpanState {
   /** Function-level tracing, for instrumented core modules. */
   private calls: FunctionCallTracker | undefined;
   private callOptions: FunctionCallOptions | undefined;
+  /** Starts refused at the open-span limit, by tag, whose end has not come yet. */
+  private readonly refused = new Map<string | number, number>();
   /** The scope of function spans (one object: built spans share it). */
   private functionScope: ScopeReport | undefined;
   /** Span ids ended recently, oldest first, to detect a span ended twice. */
@@ -250,6 +252,7 @@ export class InstanceSpanState {
     this.settleCalls();
     if (this.open.length >= this.limits.maxOpenSpans) {
       this.problems.report('too_many_open_spans', `instance already has ${this.open.length} open spans; span ${JSON.stringify(options.name)} is not started`);
+      if (options.tag !== undefined) this.refused.set(options.tag, (this.refused.get(options.tag) ?? 0) + 1);
       return INVALID_SPAN_CONTEXT;
     }
     const parent = options.root ? INVALID_SPAN_CONTEXT : this.currentSpanContext();
@@ -289,6 +292,21 @@ export class InstanceSpanState {
       },
     });
     return context;
+  }
+
+  /**
+   * Ends the innermost open managed span with this tag (a stack-like API's "exit"). A start of
+   * that tag refused at the open-span limit is paired first: its end ends nothing.
+   * Returns false when there is neither (the caller reports it).
+   */
+  endInnermost(tag: string | number, endTime?: HrTime): boolean {
+    const refused = this.refused.get(tag) ?? 0;
+    if (refused > 0) {
+      this.refused.set(tag, refused - 1);
+      return true;
+    }
+    const open = this.findOpen((t) => t === tag);
+    return open !== undefined && this.endManagedSpan(open.spanId, endTime);
   }
 
   /** The innermost open managed span for which `match(tag)` holds, if any. */
@@ -367,10 +385,7 @@ export class InstanceSpanState {
       startRootFunctionSpan: (func, startPerf) => {
         this.startManagedSpan({ name: options.nameOf(func), scope: options.scope, tag: func, startTime: this.clock.timeOf(this.clock.anchorNow, startPerf) });
       },
-      endOpenFunctionSpan: (func, endPerf) => {
-        const open = this.findOpen((tag) => tag === func);
-        return open !== undefined && this.endManagedSpan(open.spanId, this.clock.timeOf(this.clock.anchorNow, endPerf));
-      },
+      endOpenFunctionSpan: (func, endPerf) => this.endInnermost(func, this.clock.timeOf(this.clock.anchorNow, endPerf)),
       baseMemoryGrew: (pages, perf) => this.currentMemoryGrew(pages, this.clock.timeOf(this.clock.anchorNow, perf)),
       newSpanId: () => this.pipeline.idGenerator.generateSpanId(),
       unmatchedExit: (func) => this.problems.report('span_end_without_start', `exit hook for function ${func} (${options.nameOf(func)}) without a matching enter; ignored`),
@@ -483,7 +498,12 @@ export class InstanceSpanState {
   }
 
   private settleCalls(): void {
-    if (this.calls !== undefined && !this.calls.settled) this.calls.settle();
+    if (this.calls === undefined || this.calls.settled) return;
+    try {
+      this.calls.settle();
+    } catch (error) {
+      this.problems.report('host_error', `building function spans failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   // ---- cleanup ----------------------------------------------------------------------------------
@@ -495,6 +515,7 @@ export class InstanceSpanState {
   closeOpenSpans(reason: CloseReason, detail: string): number {
     this.settleCalls();
     this.calls?.forgetUntraced();
+    this.refused.clear();
     const now = this.clock.now();
     if (this.open.length > 0) {
       this.problems.note('open_spans_closed', `${this.open.length} ${this.open.length === 1 ? 'span' : 'spans'} left open (${detail}): closed with status error and exported`, this.open.length);
