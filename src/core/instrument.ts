@@ -27,14 +27,11 @@ export function createInstrumentHooks(
   problems: ProblemCounter,
 ): InstrumentHooks {
   if (tracker === undefined) return DISABLED;
-  const failed = (hook: string, error: unknown): void => {
-    problems.report('host_error', `${hook} hook failed inside the host: ${error instanceof Error ? error.message : String(error)}`);
-  };
   const memoryGrow = (pages: number): void => {
     try {
       state.memoryGrow(pages >>> 0);
     } catch (error) {
-      failed('memory-grow', error);
+      problems.hostError('memory-grow hook', error);
     }
   };
   const anyIgnored = ignored.includes(1);
@@ -43,14 +40,14 @@ export function createInstrumentHooks(
       try {
         if (!anyIgnored || ignored[func] !== 1) tracker.enter(func);
       } catch (error) {
-        failed('enter', error);
+        problems.hostError('enter hook', error);
       }
     },
     exit: (func) => {
       try {
         if (!anyIgnored || ignored[func] !== 1) tracker.exit(func);
       } catch (error) {
-        failed('exit', error);
+        problems.hostError('exit hook', error);
       }
     },
     memoryGrow,

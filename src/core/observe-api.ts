@@ -124,7 +124,7 @@ function guarded<A extends number[]>(problems: ProblemCounter, name: string, bod
     try {
       body(...args);
     } catch (error) {
-      problems.report('host_error', `${name} failed inside the host: ${error instanceof Error ? error.message : String(error)}`);
+      problems.hostError(name, error);
     }
   };
 }

@@ -502,7 +502,7 @@ export class InstanceSpanState {
     try {
       this.calls.settle();
     } catch (error) {
-      this.problems.report('host_error', `building function spans failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.problems.hostError('building function spans', error);
     }
   }
 

@@ -65,6 +65,11 @@ export class ProblemCounter {
     }
   }
 
+  /** Something failed inside the host while serving a guest call (reported, never rethrown). */
+  hostError(what: string, error: unknown): void {
+    this.report('host_error', `${what} failed inside the host: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
   count(reason: ProblemReason): number {
     return this.counts.get(reason) ?? 0;
   }

@@ -18,7 +18,7 @@ export function createLogsImports(state: InstanceSpanState, pipeline: LogPipelin
         if (!pipeline.enabled) return;
         emitLog(pipeline, decodeLogRecord(record, cx), state.currentSpanContext(), cx.problems);
       } catch (error) {
-        cx.problems.report('host_error', `on-emit failed inside the host: ${error instanceof Error ? error.message : String(error)}`);
+        cx.problems.hostError('on-emit', error);
       }
     },
   };

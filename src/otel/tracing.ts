@@ -25,7 +25,7 @@ export interface TracingImports {
 export function createTracingImports(state: InstanceSpanState, limits: EngineLimits, problems: ProblemCounter, shape: OtelShape): TracingImports {
   const cx: DecodeContext = { limits, problems, openContext: (spanId) => state.openSpanContext(spanId) };
   const guard = (what: string, error: unknown): void =>
-    problems.report('host_error', `${what} failed inside the host: ${error instanceof Error ? error.message : String(error)}`);
+    problems.hostError(what, error);
   const cache = new GuestContextCache();
 
   return {
