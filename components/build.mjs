@@ -78,6 +78,13 @@ export const GUESTS = [
     world: 'current-span',
   },
   {
+    name: 'flood',
+    kind: 'wat',
+    source: 'components/wat/flood.wat',
+    wit: 'wit/guests/probes',
+    world: 'flood',
+  },
+  {
     name: 'trap',
     kind: 'wat',
     source: 'components/wat/trap.wat',

@@ -7,11 +7,12 @@ import { createHost } from '../host/create-host.js';
 import { WasmOtelError, oneLine } from '../host/errors.js';
 import { exitCodeOf } from '../host/host-call.js';
 import { wasmKind } from '../runtime/wasm-kind.js';
+import { OneLineDiagLogger, writeStderr, writeStderrLine } from '../telemetry/diag-line.js';
+import { routeSdkErrors } from '../telemetry/sdk-errors.js';
 import { telemetryFromEnv } from '../telemetry/telemetry-from-env.js';
 import { VERSION } from '../version.js';
 import { parseCommandLine, type RunCommand } from './args.js';
 import { USAGE } from './help.js';
-import { StderrDiagLogger } from './stderr-diag-logger.js';
 
 /** The CLI: returns the process exit code; writes only to stdout (help) and stderr. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -24,7 +25,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     case 'usage-error':
-      process.stderr.write(`wasm-otel: ${command.message}\nRun "wasm-otel --help" for usage.\n`);
+      writeStderr(`wasm-otel: ${command.message}\nRun "wasm-otel --help" for usage.\n`);
       return 2;
     case 'run':
       return run(command);
@@ -32,8 +33,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function run(command: RunCommand): Promise<number> {
-  diag.setLogger(new StderrDiagLogger(), { logLevel: logLevelFromEnv(), suppressOverrideMessage: true });
+  diag.setLogger(new OneLineDiagLogger(), { logLevel: logLevelFromEnv(), suppressOverrideMessage: true });
   const problems = new ProblemCounter();
+  routeSdkErrors(problems);
   const telemetry = telemetryFromEnv(problems);
   const host = createHost({
     tracerProvider: telemetry.tracerProvider ?? trace.getTracerProvider(),
@@ -63,12 +65,14 @@ async function run(command: RunCommand): Promise<number> {
     if (exitCode !== undefined) {
       code = exitCode;
     } else {
-      process.stderr.write(`wasm-otel: ${oneLine(error)}\n`);
+      writeStderrLine(`wasm-otel: ${oneLine(error)}`);
       code = 1;
     }
   } finally {
     instance?.dispose();
     await telemetry.shutdown();
+    const summary = problems.summary();
+    if (summary !== undefined) writeStderrLine(summary);
   }
   return code;
 }

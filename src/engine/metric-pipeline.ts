@@ -1,6 +1,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ProblemCounter } from './problems.js';
+import { isReported } from './reported-errors.js';
 
 /** Where guest metrics go: push exporters, handed the guest's data without re-aggregation. */
 export interface MetricPipeline {
@@ -21,8 +22,9 @@ export function exportMetrics(pipeline: MetricPipeline, metrics: ResourceMetrics
     const done = (result: ExportResult): void => {
       if (result.code === ExportResultCode.SUCCESS) return;
       const reason = `metric export failed: ${result.error?.message ?? 'the exporter reported failure'}`;
-      if (returned) problems.report('metrics_export_failed', reason);
-      else failures.push(reason);
+      if (!returned) failures.push(reason);
+      // An exporter that books its failures (a delivery ledger) counts and reports them itself, at exit.
+      else if (!isReported(result.error)) problems.report('metrics_export_failed', reason);
     };
     try {
       exporter.export(metrics, done);

@@ -7,6 +7,7 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ProblemCounter } from '../engine/index.js';
 import { ConsoleReport } from './console-report.js';
 import type { TextSink } from './console-tree-exporter.js';
+import type { DeliveryLedger } from './delivery-ledger.js';
 import { readTelemetryEnv } from './env-config.js';
 import { resourceFromEnv } from './resource.js';
 import { logProcessorsFor, metricExportersFor, spanProcessorsFor } from './signal-exporters.js';
@@ -25,9 +26,19 @@ export interface EnvTelemetry {
    * Undefined when there is no metric exporter.
    */
   meterProvider: ApiMeterProvider | undefined;
-  /** Flushes and stops every exporter, then prints the console report. Never rejects. */
+  /** What each OTLP exporter was handed and could not deliver. */
+  ledgers: readonly DeliveryLedger[];
+  /**
+   * Flushes and stops every exporter, each signal within its export timeout
+   * (OTEL_BSP_EXPORT_TIMEOUT, OTEL_BLRP_EXPORT_TIMEOUT, OTEL_METRIC_EXPORT_TIMEOUT; 30 s by
+   * default), reports one line per signal for what was not delivered, then prints the console
+   * report. Never rejects.
+   */
   shutdown(): Promise<void>;
 }
+
+/** The SDK's default export timeout (spans, log records, metrics). */
+export const DEFAULT_EXPORT_TIMEOUT_MILLIS = 30_000;
 
 /**
  * Builds what the CLI exports through, from the standard OTEL_* variables (sampler, limits,
@@ -35,35 +46,63 @@ export interface EnvTelemetry {
  */
 export function telemetryFromEnv(problems: ProblemCounter, consoleSink: TextSink = process.stderr): EnvTelemetry {
   const config = readTelemetryEnv(problems);
-  if (config.disabled) return { tracerProvider: undefined, loggerProvider: undefined, metricExporters: [], meterProvider: undefined, shutdown: async () => {} };
+  if (config.disabled) {
+    return { tracerProvider: undefined, loggerProvider: undefined, metricExporters: [], meterProvider: undefined, ledgers: [], shutdown: async () => {} };
+  }
   const resource = resourceFromEnv();
   const report = new ConsoleReport();
-  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: spanProcessorsFor(config, report) });
-  const loggerProvider = new LoggerProvider({ resource, processors: logProcessorsFor(config, report), logRecordLimits: logRecordLimitsFromEnv() });
-  const metricExporters = metricExportersFor(config, report);
+  const ledgers: DeliveryLedger[] = [];
+  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: spanProcessorsFor(config, report, ledgers) });
+  const loggerProvider = new LoggerProvider({ resource, processors: logProcessorsFor(config, report, ledgers), logRecordLimits: logRecordLimitsFromEnv() });
+  const metricExporters = metricExportersFor(config, report, ledgers);
   const meterProvider = metricExporters.length > 0 ? new MeterProvider({ resource, readers: metricExporters.map(periodicReader) }) : undefined;
-  const settle = async (what: string, work: () => Promise<unknown>): Promise<void> => {
-    try {
-      await work();
-    } catch (error) {
-      problems.report('host_error', `flushing ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
   return {
     tracerProvider,
     loggerProvider,
     metricExporters,
     meterProvider,
+    ledgers,
     async shutdown() {
       await Promise.all([
-        settle('spans', () => tracerProvider.shutdown()),
-        settle('log records', () => loggerProvider.shutdown()),
+        withinTimeout(() => tracerProvider.shutdown(), exportTimeoutFromEnv('OTEL_BSP_EXPORT_TIMEOUT')),
+        withinTimeout(() => loggerProvider.shutdown(), exportTimeoutFromEnv('OTEL_BLRP_EXPORT_TIMEOUT')),
         // The readers' last collection, then the exporters' shutdown (which waits for sends).
-        settle('metrics', async () => meterProvider?.shutdown()),
+        withinTimeout(async () => meterProvider?.shutdown(), exportTimeoutFromEnv('OTEL_METRIC_EXPORT_TIMEOUT')),
       ]);
+      reportUndelivered(ledgers, problems);
       report.print(consoleSink);
     },
   };
+}
+
+/**
+ * Runs a flush, giving up after `millis`. A failed or late flush is not reported here: what it
+ * failed to deliver is in the exporters' ledgers, reported once per signal.
+ */
+async function withinTimeout(flush: () => Promise<unknown>, millis: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, millis);
+  });
+  try {
+    await Promise.race([flush().catch(() => undefined), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One line per exporter that could not deliver everything it was handed (failed or still sending). */
+export function reportUndelivered(ledgers: readonly DeliveryLedger[], problems: ProblemCounter): void {
+  for (const ledger of ledgers) {
+    const message = ledger.describeUndelivered();
+    if (message !== undefined) problems.report(ledger.problemReason, message, ledger.undelivered);
+  }
+}
+
+/** An export timeout variable in milliseconds (> 0), else the SDK's default. */
+export function exportTimeoutFromEnv(variable: string): number {
+  const value = getNumberFromEnv(variable);
+  return value !== undefined && value > 0 ? value : DEFAULT_EXPORT_TIMEOUT_MILLIS;
 }
 
 /** OTEL_LOGRECORD_ATTRIBUTE_*_LIMIT, else the general OTEL_ATTRIBUTE_*_LIMIT (the SDK's LoggerProvider does not read them). */

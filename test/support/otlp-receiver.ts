@@ -692,9 +692,25 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+/**
+ * How a misbehaving collector answers one request: an HTTP status (with an optional
+ * Retry-After), a reset connection, no answer at all, or a delay before the normal answer.
+ */
+export type ReceiverFault =
+  | { kind: 'status'; status: number; retryAfter?: string }
+  | { kind: 'reset' }
+  | { kind: 'hang' }
+  | { kind: 'delay'; ms: number };
+
+export interface ReceiverOptions {
+  /** Called for every request (`attempt` counts requests to that path from 1); undefined answers normally. */
+  fault?: (request: { signal: OtlpSignal | undefined; attempt: number }) => ReceiverFault | undefined;
+}
+
 /** Start a receiver on 127.0.0.1 with an ephemeral port. */
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<OtlpReceiver> {
   assertLongSupport();
+  const attempts = new Map<string, number>();
 
   const requests: OtlpRequestRecord[] = [];
   const errors: OtlpReceiverError[] = [];
@@ -716,6 +732,21 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const contentType = req.headers['content-type'] ?? '';
     const contentEncoding = req.headers['content-encoding'] ?? '';
+    const attempt = (attempts.get(path) ?? 0) + 1;
+    attempts.set(path, attempt);
+    const fault = options.fault?.({ signal: CODECS[path]?.signal, attempt });
+    if (fault?.kind === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'hang') return;
+    if (fault?.kind === 'status') {
+      await readBody(req).catch(() => undefined);
+      res.writeHead(fault.status, { 'content-type': 'text/plain', ...(fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {}) });
+      res.end(`injected ${fault.status}`);
+      return;
+    }
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     try {
       const body = await readBody(req);
       const c = CODECS[path];

@@ -1,0 +1,89 @@
+import type { ProblemReason } from '../engine/index.js';
+
+export type TelemetrySignal = 'traces' | 'metrics' | 'logs';
+
+const UNITS: Record<TelemetrySignal, [string, string]> = {
+  traces: ['span', 'spans'],
+  logs: ['log record', 'log records'],
+  metrics: ['metric batch', 'metric batches'],
+};
+
+const FAILURE_REASONS: Record<TelemetrySignal, ProblemReason> = {
+  traces: 'traces_export_failed',
+  logs: 'logs_export_failed',
+  metrics: 'metrics_export_failed',
+};
+
+/**
+ * What became of the items one exporter was handed: delivered, failed (with why), or still on
+ * the way. One per exporter that can fail (OTLP); read at exit for the one-line report of what
+ * was not delivered.
+ */
+export class DeliveryLedger {
+  handed = 0;
+  delivered = 0;
+  failed = 0;
+  /** Why items failed, most frequent first when reported; keyed by the short reason. */
+  private readonly reasons = new Map<string, number>();
+
+  constructor(
+    readonly signal: TelemetrySignal,
+    /** Where the exporter sends (an OTLP URL), for messages. */
+    readonly destination: string,
+  ) {}
+
+  get problemReason(): ProblemReason {
+    return FAILURE_REASONS[this.signal];
+  }
+
+  /** Items handed over and not settled yet. */
+  get pending(): number {
+    return Math.max(0, this.handed - this.delivered - this.failed);
+  }
+
+  noteHanded(count: number): void {
+    this.handed += count;
+  }
+
+  noteDelivered(count: number): void {
+    this.delivered += count;
+  }
+
+  noteFailed(count: number, reason: string): void {
+    this.failed += count;
+    this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + count);
+  }
+
+  /** How many items were not delivered: failed, and still pending (counted as undelivered at exit). */
+  get undelivered(): number {
+    return this.failed + this.pending;
+  }
+
+  /**
+   * `6 spans not delivered to http://127.0.0.1:4318/v1/traces (ECONNREFUSED)` (reported under
+   * `problemReason`), or undefined when everything handed over was delivered.
+   */
+  describeUndelivered(): string | undefined {
+    const total = this.undelivered;
+    if (total === 0) return undefined;
+    const reasons = [...this.reasons.entries()].sort((a, b) => b[1] - a[1]).map(([reason]) => reason);
+    if (this.pending > 0) reasons.push(`${this.pending.toLocaleString('en-US')} still being sent at exit`);
+    const [one, many] = UNITS[this.signal];
+    return `${total.toLocaleString('en-US')} ${total === 1 ? one : many} not delivered to ${this.destination} (${reasons.join('; ')})`;
+  }
+}
+
+/** A failed export's error in a few words: the network error code, the HTTP status, or the message. */
+export function shortExportError(error: unknown): string {
+  if (error === undefined || error === null) return 'export failed';
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+  if (typeof code === 'number' && code >= 100 && code < 600) return `HTTP ${code}`;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/timed? ?out/i.test(message)) return 'timed out';
+  if (/retryable status/i.test(message)) return 'retryable HTTP status (429, 502, 503 or 504) until the retries ran out';
+  const errno = /\b(E[A-Z]{3,})\b/.exec(message);
+  if (errno) return errno[1]!;
+  const line = message.split('\n')[0]!.trim();
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line || 'export failed';
+}

@@ -1,0 +1,100 @@
+import { writeSync } from 'node:fs';
+import type { DiagLogger } from '@opentelemetry/api';
+
+/** Longest diagnostic line written; the rest is cut (messages can quote guest data). */
+const MAX_LINE = 1000;
+
+/**
+ * One diagnostic as one line that starts with `wasm-otel:`. The OTel SDK passes errors, JSON
+ * text of errors (its global error handler stringifies them) and whole request objects as
+ * arguments: errors become their message (and code), JSON errors their message, objects a short
+ * description, so no stack or JSON dump ever reaches the user.
+ */
+export function diagLine(message: unknown, args: readonly unknown[]): string {
+  const parts = [describe(message, true), ...args.map((arg) => describe(arg, false))].filter((part) => part !== '');
+  let line = parts.join(' ').replace(/\s+/g, ' ').trim();
+  if (!line.startsWith('wasm-otel:')) line = `wasm-otel: ${line}`;
+  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 3)}...` : line;
+}
+
+function describe(value: unknown, first: boolean): string {
+  if (typeof value === 'string') return first || value.length < 200 ? fromJsonError(value) : `${value.slice(0, 197)}...`;
+  if (value instanceof Error) return errorText(value);
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return `(${value.length} items)`;
+  if (typeof value === 'object') {
+    const message = (value as { message?: unknown }).message;
+    if (typeof message === 'string') return message;
+    return '';
+  }
+  return '';
+}
+
+/** The SDK's error handler logs `{"stack":...,"message":...}`: keep the message. */
+function fromJsonError(text: string): string {
+  const trimmed = text.trimStart();
+  if (!trimmed.startsWith('{')) return firstLine(text);
+  try {
+    const parsed = JSON.parse(trimmed) as { message?: unknown; name?: unknown; code?: unknown };
+    if (typeof parsed.message === 'string') {
+      const code = typeof parsed.code === 'string' || typeof parsed.code === 'number' ? ` (${parsed.code})` : '';
+      return `${firstLine(parsed.message)}${code}`;
+    }
+    return '(details omitted)';
+  } catch {
+    return firstLine(text);
+  }
+}
+
+function errorText(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  const message = firstLine(error.message || error.name);
+  return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+function firstLine(text: string): string {
+  const end = text.indexOf('\n');
+  return end < 0 ? text : text.slice(0, end);
+}
+
+/**
+ * OTel diagnostics as single `wasm-otel:` lines on stderr (every level; stdout stays the
+ * guest's). Written synchronously, so lines from any thread keep their order and none is lost
+ * when the process exits.
+ */
+export class OneLineDiagLogger implements DiagLogger {
+  constructor(private readonly write: (line: string) => void = writeStderrLine) {}
+
+  error = (message: string, ...args: unknown[]): void => this.emit(message, args);
+  warn = (message: string, ...args: unknown[]): void => this.emit(message, args);
+  info = (message: string, ...args: unknown[]): void => this.emit(message, args);
+  debug = (message: string, ...args: unknown[]): void => this.emit(message, args);
+  verbose = (message: string, ...args: unknown[]): void => this.emit(message, args);
+
+  private emit(message: string, args: unknown[]): void {
+    try {
+      this.write(diagLine(message, args));
+    } catch {
+      // diagnostics must never break the host
+    }
+  }
+}
+
+/** Writes one line to stderr synchronously (retrying short writes of a pipe). */
+export function writeStderrLine(line: string): void {
+  writeStderr(`${line}\n`);
+}
+
+export function writeStderr(text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(2, bytes, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      return;
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from './support/cli.js';
+import { startOtlpReceiver, type OtlpReceiver, type ReceiverFault } from './support/otlp-receiver.js';
+import { component } from './support/paths.js';
+
+/*
+ * A misbehaving collector on 127.0.0.1 (down, slow, 500, 429, reset, never answers): the CLI
+ * keeps the guest's exit code, says in one line per signal what it could not deliver and where,
+ * and exits within the documented timeouts. The guest is the demo (scenarios.wasm's
+ * wasi:cli/run): 5 spans, 1 log record, 1 metric batch.
+ */
+
+let receiver: OtlpReceiver | undefined;
+afterEach(async () => {
+  await receiver?.close();
+  receiver = undefined;
+});
+
+async function collector(fault: (attempt: number) => ReceiverFault | undefined): Promise<string> {
+  receiver = await startOtlpReceiver({ fault: ({ attempt }) => fault(attempt) });
+  return receiver.endpoint;
+}
+
+/** An endpoint where nothing listens. */
+async function deadEndpoint(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+async function timedRun(args: string[], env: Record<string, string>): Promise<CliResult & { millis: number }> {
+  const started = performance.now();
+  const result = await runCli(args, env);
+  return { ...result, millis: performance.now() - started };
+}
+
+const demo = ['run', component('scenarios.wasm')];
+
+function undeliveredLines(endpoint: string, reason: string): string[] {
+  return [
+    `wasm-otel: traces_export_failed: 5 spans not delivered to ${endpoint}/v1/traces (${reason})`,
+    `wasm-otel: logs_export_failed: 1 log record not delivered to ${endpoint}/v1/logs (${reason})`,
+    `wasm-otel: metrics_export_failed: 1 metric batch not delivered to ${endpoint}/v1/metrics (${reason})`,
+  ];
+}
+
+const lines = (stderr: string): string[] => stderr.split('\n').filter((line) => line !== '');
+
+describe('export failures: one line per signal, the guest exit code, bounded exit time', () => {
+  it('a collector that is down: ECONNREFUSED for each signal, exit 0', async () => {
+    const endpoint = await deadEndpoint();
+    const result = await timedRun(demo, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '500' });
+    expect(result.code).toBe(0);
+    expect(lines(result.stderr)).toEqual(undeliveredLines(endpoint, 'ECONNREFUSED'));
+    expect(result.stderr).not.toMatch(/stack|\{"/);
+    expect(result.millis).toBeLessThan(10_000);
+  });
+
+  it('HTTP 500: not retried, the status is named', async () => {
+    const endpoint = await collector(() => ({ kind: 'status', status: 500 }));
+    const result = await timedRun(demo, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    expect(result.code).toBe(0);
+    expect(lines(result.stderr)).toEqual(undeliveredLines(endpoint, 'HTTP 500'));
+    expect(receiver!.requests).toHaveLength(0);
+  });
+
+  it('HTTP 429 until the timeout: retried, then reported', async () => {
+    const endpoint = await collector(() => ({ kind: 'status', status: 429, retryAfter: '0' }));
+    const result = await timedRun(demo, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '1500' });
+    expect(result.code).toBe(0);
+    expect(lines(result.stderr)).toEqual(undeliveredLines(endpoint, 'retryable HTTP status (429, 502, 503 or 504) until the retries ran out'));
+    expect(result.millis).toBeLessThan(12_000);
+  });
+
+  it('429 once, then accepted: everything delivered, nothing reported', async () => {
+    const endpoint = await collector((attempt) => (attempt === 1 ? { kind: 'status', status: 429, retryAfter: '0' } : undefined));
+    const result = await timedRun(demo, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(receiver!.spans()).toHaveLength(5);
+    expect(receiver!.requests.map((r) => r.signal).sort()).toEqual(['logs', 'metrics', 'traces']);
+  });
+
+  it('connections reset: ECONNRESET, retried until the timeout', async () => {
+    const endpoint = await collector(() => ({ kind: 'reset' }));
+    const result = await timedRun(demo, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '1000' });
+    expect(result.code).toBe(0);
+    expect(lines(result.stderr)).toEqual(undeliveredLines(endpoint, 'ECONNRESET'));
+  });
+
+  it('a collector that never answers: each request times out at OTEL_EXPORTER_OTLP_TIMEOUT', async () => {
+    const endpoint = await collector(() => ({ kind: 'hang' }));
+    const result = await timedRun(demo, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '700' });
+    expect(result.code).toBe(0);
+    expect(lines(result.stderr)).toEqual(undeliveredLines(endpoint, 'timed out'));
+    expect(result.millis).toBeLessThan(10_000);
+  });
+
+  it('never answers, long request timeout: each signal gives up at its own export timeout', async () => {
+    const endpoint = await collector(() => ({ kind: 'hang' }));
+    const result = await timedRun(demo, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_EXPORTER_OTLP_TIMEOUT: '120000',
+      OTEL_BSP_EXPORT_TIMEOUT: '1000',
+      OTEL_BLRP_EXPORT_TIMEOUT: '1000',
+      OTEL_METRIC_EXPORT_TIMEOUT: '1000',
+    });
+    expect(result.code).toBe(0);
+    expect(lines(result.stderr)).toEqual([
+      `wasm-otel: traces_export_failed: 5 spans not delivered to ${endpoint}/v1/traces (5 still being sent at exit)`,
+      `wasm-otel: logs_export_failed: 1 log record not delivered to ${endpoint}/v1/logs (1 still being sent at exit)`,
+      `wasm-otel: metrics_export_failed: 1 metric batch not delivered to ${endpoint}/v1/metrics (1 still being sent at exit)`,
+    ]);
+    expect(result.millis).toBeLessThan(10_000);
+  });
+
+  it('a slow collector: everything delivered, nothing reported', async () => {
+    const endpoint = await collector(() => ({ kind: 'delay', ms: 300 }));
+    const result = await timedRun(demo, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(receiver!.spans()).toHaveLength(5);
+  });
+
+  it('the exit code stays the guest\'s when delivery fails', async () => {
+    const endpoint = await deadEndpoint();
+    const result = await timedRun(['run', component('scenarios.wasm'), '--invoke', 'exit-with-error'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_EXPORTER_OTLP_TIMEOUT: '300',
+    });
+    expect(result.code).toBe(1);
+    expect(lines(result.stderr)).toEqual([`wasm-otel: traces_export_failed: 2 spans not delivered to ${endpoint}/v1/traces (ECONNREFUSED)`]);
+  });
+
+  it('the SDK\'s diagnostics are single wasm-otel lines, never JSON or stacks (OTEL_LOG_LEVEL=debug)', async () => {
+    const endpoint = await deadEndpoint();
+    const result = await timedRun(demo, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '300', OTEL_LOG_LEVEL: 'debug' });
+    expect(result.code).toBe(0);
+    const all = lines(result.stderr);
+    expect(all.length).toBeGreaterThan(3);
+    for (const line of all) {
+      expect(line).toMatch(/^wasm-otel: /);
+      expect(line).not.toMatch(/"stack"|\{"|^\s+at /);
+    }
+  });
+});
