@@ -85,6 +85,13 @@ export const GUESTS = [
     world: 'flood',
   },
   {
+    name: 'hostile',
+    kind: 'wat',
+    source: 'components/wat/hostile.wat',
+    wit: 'wit/guests/probes',
+    world: 'hostile',
+  },
+  {
     name: 'trap',
     kind: 'wat',
     source: 'components/wat/trap.wat',
@@ -156,6 +163,7 @@ export const GUESTS = [
   { name: 'mangled-names', kind: 'wat-module', source: 'components/core/mangled-names.wat' },
   { name: 'fib', kind: 'wat-module', source: 'components/core/fib.wat' },
   { name: 'fib-plain', kind: 'wat-module', source: 'components/core/fib-plain.wat' },
+  { name: 'probes-core', kind: 'wat-module', source: 'components/core/probes-core.wat' },
 ];
 
 const isCoreModule = (g) => g.kind === 'wat-module' || g.kind === 'c-module';

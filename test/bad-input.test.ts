@@ -97,21 +97,43 @@ describe('bad input from a guest: reported (diag + counter), never thrown, valid
     ]);
   });
 
-  it('absurd sizes are cut to the limits and counted', async () => {
+  it('absurd sizes are cut to the record budget while lifting, then to the limits, and counted', async () => {
     const spans = await callBad('huge', 4);
     expectOk(spans, 'huge', 'e000000000000005');
     const huge = byName(spans, 'huge-attributes');
+    // 1 MiB of guest data lifted: 65,531 of the 100,001 attributes; the 10,000 events and links not at all.
     expect(Object.keys(huge.attributes)).toHaveLength(128);
     expect(huge.attributes['huge.00000000']).toBe(0n);
     expect(huge.attributes['huge.0000007f']).toBe(0n);
+    expect(huge.droppedAttributesCount).toBe(65_531 - 128);
+    expect(huge.events).toHaveLength(0);
+    expect(huge.links).toHaveLength(0);
+    const longName = spans.find((s) => s.spanId === 'e000000000000041')!;
+    expect(longName.name).toBe('n'.repeat(1024));
+    expect(host.problems()).toEqual({
+      record_too_large: 2,
+      attributes_dropped: 65_531 - 128,
+      name_truncated: 1,
+    });
+    expect(warnings).toContain(
+      'wasm-otel: record_too_large: on-end of span "e000000000000040" ("huge-attributes"): points at 3,197,548 bytes of guest data, over the budget of 1,048,576 (WASM_OTEL_MAX_RECORD_BYTES): 54,470 list entries dropped; the rest is kept',
+    );
+  });
+
+  it('within a larger record budget the span limits cut the rest (events and links counted, not decoded)', async () => {
+    const large = hostFor(receiver, { limits: { maxRecordBytes: 8 << 20 } });
+    const instance = await (await large.host.load(component('bad-input.wasm'))).instantiate();
+    await instance.call('huge');
+    await large.flush();
+    const spans = await receiver.waitForSpans(4);
+    const huge = byName(spans, 'huge-attributes');
+    expect(Object.keys(huge.attributes)).toHaveLength(128);
     expect(huge.droppedAttributesCount).toBe(100_001 - 128);
     expect(huge.events).toHaveLength(128);
     expect(huge.droppedEventsCount).toBe(10_000 - 128);
     expect(huge.links).toHaveLength(128);
     expect(huge.droppedLinksCount).toBe(10_000 - 128);
-    const longName = spans.find((s) => s.spanId === 'e000000000000041')!;
-    expect(longName.name).toBe('n'.repeat(1024));
-    expect(host.problems()).toEqual({
+    expect(large.host.problems()).toEqual({
       attributes_dropped: 100_001 - 128,
       events_dropped: 10_000 - 128,
       links_dropped: 10_000 - 128,

@@ -2,7 +2,7 @@ import { SpanStatusCode, TraceFlags, type HrTime } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InstanceSpanState, ProblemCounter, resolveLimits } from '../src/engine/index.js';
+import { InstanceSpanState, ProblemCounter, createHostCaches, resolveLimits } from '../src/engine/index.js';
 import { hostTracingFor } from '../src/telemetry/sdk-pipeline.js';
 import { decodeSpanData } from '../src/otel/span-data.js';
 import { OtlpStatusCode, startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
@@ -113,7 +113,7 @@ describe('span-state engine: guest span data the scenario guests do not send', (
         droppedEvents: 3,
         droppedLinks: 4,
       },
-      { limits: resolveLimits(undefined), problems },
+      { limits: resolveLimits(undefined), problems, caches: createHostCaches() },
     )!;
     state.guestSpanEnded(report);
     await flush();

@@ -13,6 +13,7 @@ import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { componentEmbed, componentNew, parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { REWRITES, transformGlue } from '../src/runtime/glue-transform.js';
 import { createWasiImports } from '../src/runtime/wasi-imports.js';
+import { LIFT_BUDGET, LiftBudget } from '../src/runtime/lift-budget.js';
 import { component } from './support/paths.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -412,9 +413,10 @@ describe('spans guest (wasi:otel tracing imports)', () => {
   });
 
   it('applies every rewrite, to every import', () => {
-    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path']);
+    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget']);
     expect(transformed.skipped).toEqual([]);
     expect(transformed.source.match(FAST_PATH_MARK)).toHaveLength(3);
+    expect(transformed.source.match(/_jcoBudget\.begin\(\); \/\/ glue-transform: lift-budget/g)).toHaveLength(3);
     expect(transformed.source).not.toMatch(/_lowerImportBackwardsCompat\.bind/);
     expect(transformed.source).not.toMatch(/process\?\.env\?\.JCO_DEBUG\) \{ return; \}/);
     expect(transformed.source).not.toMatch(/(?<![\w$.])memory0\.buffer/);
@@ -433,8 +435,8 @@ describe('spans guest (wasi:otel tracing imports)', () => {
   it('each rewrite can be applied alone', () => {
     for (const name of REWRITES) {
       const one = transformGlue(raw.glue, { rewrites: [name] });
-      // ascii-strings builds on memory-views' helpers
-      expect(one.applied).toEqual(name === 'ascii-strings' ? [] : [name]);
+      // ascii-strings builds on memory-views' helpers, lift-budget on ascii-strings'
+      expect(one.applied).toEqual(name === 'ascii-strings' || name === 'lift-budget' ? [] : [name]);
     }
   });
 
@@ -483,6 +485,56 @@ describe('spans guest (wasi:otel tracing imports)', () => {
       '',
       'q'.repeat(200),
     ]);
+  });
+
+  /** on-end's span argument for each call, on the transformed glue with `budget` in the imports. */
+  async function budgeted(budget: LiftBudget, scenario: (x: Exports) => void): Promise<{ span: typeof EXPECTED_SPAN; cuts: ReturnType<LiftBudget['cuts']> }[]> {
+    const t: Transcript = { log: [] };
+    const host = new SpansHost(t);
+    const seen: { span: typeof EXPECTED_SPAN; cuts: ReturnType<LiftBudget['cuts']> }[] = [];
+    const imports = host.imports();
+    const onEnd = imports.onEnd;
+    imports.onEnd = (...args: unknown[]) => {
+      seen.push({ span: args[0] as typeof EXPECTED_SPAN, cuts: budget.cuts() });
+      return onEnd(...args);
+    };
+    const instantiate = await load(transformed.source);
+    scenario(await instantiate(coreModules(raw.files), { 'wasi:otel/tracing': imports, [LIFT_BUDGET]: budget } as Record<string, unknown>));
+    return seen;
+  }
+
+  it('lift-budget: a record within the budget is lifted exactly as generated', async () => {
+    const [one] = await budgeted(new LiftBudget(1 << 20), (x) => x.emitSpan!());
+    expect(one!.span).toEqual(EXPECTED_SPAN);
+    expect(one!.cuts).toBeUndefined();
+  });
+
+  it('lift-budget: past the budget strings are cut at a character boundary and later list entries are not lifted', async () => {
+    const name = 'é'.repeat(1000); // 2000 bytes
+    const [cut] = await budgeted(new LiftBudget(600), (x) => x.emitNamed!(name));
+    const got = cut!.span;
+    expect(got.name.length).toBeGreaterThan(100);
+    expect(got.name.length).toBeLessThan(300);
+    expect(name.startsWith(got.name)).toBe(true);
+    // what came before the name is whole; the short strings after it too; the lists after it are gone
+    expect(got.spanContext).toEqual(EXPECTED_SPAN.spanContext);
+    expect(got.parentSpanId).toBe(EXPECTED_SPAN.parentSpanId);
+    expect(got.attributes).toEqual([]);
+    expect(got.events).toEqual([]);
+    expect(got.instrumentationScope).toEqual(EXPECTED_SPAN.instrumentationScope);
+    expect(got.status).toEqual(EXPECTED_SPAN.status);
+    expect(cut!.cuts).toEqual({ bytes: expect.any(Number), stringsCut: 1, entriesDropped: 6, invalidUtf8: 0 });
+    expect(cut!.cuts!.bytes).toBeGreaterThan(2000);
+  });
+
+  it('lift-budget: the budget starts again for every record', async () => {
+    const seen = await budgeted(new LiftBudget(700), (x) => {
+      x.emitNamed!('n'.repeat(5000));
+      x.emitSpan!();
+    });
+    expect(seen[0]!.cuts?.stringsCut).toBe(1);
+    expect(seen[1]!.span).toEqual(EXPECTED_SPAN);
+    expect(seen[1]!.cuts).toBeUndefined();
   });
 
   it('reads memory correctly after memory.grow (between calls and while lowering)', async () => {
@@ -628,6 +680,7 @@ describe('variety guest (scalars, results, options, lists, a resource)', () => {
       'sync-import-fast-path: test:glue/host#new Counter: not plain data (resources, streams, futures or task state)',
       'sync-import-fast-path: test:glue/host#inc: not plain data (resources, streams, futures or task state)',
       'sync-import-fast-path: test:glue/host#peek: not plain data (resources, streams, futures or task state)',
+      'lift-budget: no telemetry imports',
     ]);
     expect(transformed.source.match(FAST_PATH_MARK)).toHaveLength(7);
   });
@@ -711,7 +764,7 @@ describe('components/span-bench.wasm', () => {
   it.skipIf(!existsSync(path))('gets every rewrite and sends the same spans', async () => {
     const { glue, files } = await transpile(await readFile(path));
     const transformed = transformGlue(glue);
-    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path']);
+    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget']);
     expect(transformed.skipped).toEqual([]);
     const runOnce = async (source: string) => {
       const calls: unknown[] = [];
@@ -739,7 +792,7 @@ describe('components/scenarios.wasm (componentize-js: WASI resources next to the
   it.skipIf(!existsSync(path))('leaves resource imports alone and behaves the same', async () => {
     const { glue, files } = await transpile(await readFile(path));
     const transformed = transformGlue(glue);
-    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path']);
+    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget']);
     const fast = [...transformed.source.matchAll(/_checkMayLeave\(0\); \/\/ glue-transform: sync-import-fast-path\n[\s\S]*?_trackHostOperation\(\(\) => (\w+)\(/g)].map((m) => m[1]);
     expect(fast).toEqual(expect.arrayContaining(['onStart', 'onEnd', 'outerSpanContext']));
     expect(transformed.skipped.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProblemCounter, resolveLimits } from '../src/engine/index.js';
+import { ProblemCounter, createHostCaches, resolveLimits } from '../src/engine/index.js';
 import { decodeJsonValue } from '../src/otel/json-value.js';
 import { decodeSpanData } from '../src/otel/span-data.js';
 import { timeFrom } from '../src/otel/time.js';
@@ -117,7 +117,7 @@ describe('span data repairs', () => {
         droppedEvents: 3,
         droppedLinks: 4,
       },
-      { limits: resolveLimits(undefined), problems },
+      { limits: resolveLimits(undefined), problems, caches: createHostCaches() },
     )!;
     expect(report.endTime).toEqual([1_700_000_001, 0]);
     expect(report.parentSpanId).toBeUndefined();

@@ -11,6 +11,8 @@ export interface InstrumentHooks {
 }
 
 const NO_OP = (): void => {};
+/** Pages of a 32-bit memory at most (4 GiB). */
+const MAX_PAGES = 65536;
 const DISABLED: InstrumentHooks = { enter: NO_OP, exit: NO_OP, memoryGrow: NO_OP };
 
 /**
@@ -29,7 +31,12 @@ export function createInstrumentHooks(
   if (tracker === undefined) return DISABLED;
   const memoryGrow = (pages: number): void => {
     try {
-      state.memoryGrow(pages >>> 0);
+      const count = pages >>> 0;
+      if (count > MAX_PAGES) {
+        problems.report('invalid_argument', `memory-grow(${pages}): not a page count (a 32-bit memory has at most ${MAX_PAGES} pages); ignored`);
+        return;
+      }
+      state.memoryGrow(count);
     } catch (error) {
       problems.hostError('memory-grow hook', error);
     }

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
-import { AttributeBuilder, emitLog, type GuestInstruments, type InstanceSpanState, type LogPipeline, type ProblemCounter } from '../engine/index.js';
+import { AttributeBuilder, emitLog, type GuestInstruments, type InstanceSpanState, type LogPipeline, type ProblemCounter, type ScopeCache } from '../engine/index.js';
 import type { GuestMemory } from './guest-memory.js';
 import { parseStatsd, type StatsdMetric } from './statsd.js';
 import { parseTags } from './tags.js';
@@ -30,6 +30,7 @@ export interface ObserveApiContext {
   problems: ProblemCounter;
   instruments: GuestInstruments;
   logs: LogPipeline;
+  scopes: ScopeCache;
 }
 
 /** The functions of `dylibso:observe/api`, by import name (i32 arguments). Never throw. */
@@ -39,6 +40,10 @@ export function createObserveApi(cx: ObserveApiContext): ObserveApiFunctions {
   const { state, memory, problems } = cx;
   const read = (what: string, ptr: number, len: number): string | undefined => {
     const text = memory.readString(ptr, len);
+    const cut = memory.takeCut();
+    if (cut > 0) {
+      problems.report('record_too_large', `${what}: a string of ${cut.toLocaleString('en-US')} bytes, over the budget of ${memory.maxBytes.toLocaleString('en-US')} (WASM_OTEL_MAX_RECORD_BYTES): cut`);
+    }
     if (typeof text === 'string') return text;
     problems.report(text.error.includes('UTF-8') ? 'invalid_utf8' : 'invalid_memory_access', `${what}: ${text.error}`);
     return undefined;
@@ -94,6 +99,7 @@ export function createObserveApi(cx: ObserveApiContext): ObserveApiFunctions {
         },
         state.currentSpanContext(),
         problems,
+        cx.scopes,
       );
     }),
   };

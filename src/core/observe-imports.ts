@@ -1,4 +1,4 @@
-import type { GuestInstruments, InstanceSpanState, LogPipeline, ProblemCounter } from '../engine/index.js';
+import type { GuestInstruments, InstanceSpanState, LogPipeline, ProblemCounter, ScopeCache } from '../engine/index.js';
 import { FunctionNames } from './function-names.js';
 import type { GuestMemory } from './guest-memory.js';
 import { createInstrumentHooks, INSTRUMENT_SCOPE } from './instrument.js';
@@ -72,6 +72,7 @@ export interface CoreImportsContext {
   problems: ProblemCounter;
   instruments: GuestInstruments;
   logs: LogPipeline;
+  scopes: ScopeCache;
   /** False when spans are not recorded at all (the hooks then do nothing). */
   tracing: boolean;
   minSpanMicros: number;

@@ -42,6 +42,19 @@ export class AttributeBuilder {
     }
   }
 
+  /**
+   * False when `add(key, ...)` would drop the attribute (a new key past the count limit): the
+   * front-end then counts it with `dropOverLimit()` without decoding its value.
+   */
+  accepts(key: string): boolean {
+    return this.kept < this.countLimit || (this.values[key] !== undefined && Object.prototype.hasOwnProperty.call(this.values, key));
+  }
+
+  dropOverLimit(): void {
+    this.dropped++;
+    this.overLimit++;
+  }
+
   /** An attribute the front-end could not decode, or `count` the guest says it dropped. */
   reject(count = 1): void {
     this.dropped += count;

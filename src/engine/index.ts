@@ -6,6 +6,10 @@ export { AttributeBuilder, NO_ATTRIBUTES, spanAttributes, eventAttributes, linkA
 export type { SpanPipeline } from './span-pipeline.js';
 export { exportMetrics, type MetricPipeline } from './metric-pipeline.js';
 export { emitLog, type LogPipeline } from './log-pipeline.js';
+export { InternCache, ScopeCache, attributesKey, DEFAULT_INTERN_LIMITS, type InternCacheLimits, type Scope } from './scope-cache.js';
+export { GuestReadableSpan, toReadableSpan } from './readable-span.js';
+export { createHostCaches, type HostCaches } from './host-caches.js';
+export { InstanceRegistry } from './instance-registry.js';
 export { GuestLogRecord } from './guest-log-record.js';
 export type {
   GuestExemplar,
@@ -25,5 +29,7 @@ export {
   type ManagedSpanOptions,
 } from './instance-span-state.js';
 export { FunctionCallTracker } from './function-call-tracker.js';
+export { journaledSpansAsEnded, type JournalEntry, type OpenSpanJournal } from './open-span-journal.js';
+export { isReported, markReported } from './reported-errors.js';
 export { GuestInstruments, type GuestMeasurement } from './guest-instruments.js';
 export { MEMORY_GROW_EVENT, MEMORY_GROW_PAGES, MEMORY_GROW_BYTES, MEMORY_GROWN_PAGES_TOTAL, MEMORY_GROWN_BYTES_TOTAL, type FunctionCallOptions } from './instance-span-state.js';

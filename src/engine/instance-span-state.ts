@@ -4,6 +4,8 @@ import { rememberBounded } from './bounded-memory.js';
 import type { EngineLimits } from './limits.js';
 import type { ProblemCounter } from './problems.js';
 import { toReadableSpan } from './readable-span.js';
+import { ScopeCache } from './scope-cache.js';
+import type { InstanceRegistry, SpanHolder } from './instance-registry.js';
 import { exportSpan, type SpanPipeline } from './span-pipeline.js';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { AttributeBuilder, NO_ATTRIBUTES as EMPTY_ATTRIBUTES, eventAttributes, spanAttributes } from './attribute-builder.js';
@@ -12,12 +14,9 @@ import type { EventReport, LinkReport, ScopeReport, SpanReport } from './span-re
 import { TraceSampling } from './trace-sampling.js';
 import { FunctionCallTracker, type FinishedFunctionCall, type FunctionSpanSink, type OpenFunctionCall } from './function-call-tracker.js';
 import type { Span } from '@opentelemetry/api';
+import { CLOSE_REASON_ATTRIBUTE, UNENDED_SPAN_NAME, type CloseReason } from './open-span-journal.js';
 
-/** Why the engine closed spans the guest left open. Exported as `wasm_otel.span.close_reason`. */
-export type CloseReason = 'trap' | 'exit' | 'dispose';
-
-export const CLOSE_REASON_ATTRIBUTE = 'wasm_otel.span.close_reason';
-export const UNENDED_SPAN_NAME = 'unended guest span';
+export { CLOSE_REASON_ATTRIBUTE, UNENDED_SPAN_NAME, type CloseReason } from './open-span-journal.js';
 export const HOST_SCOPE_NAME = 'wasm-otel';
 /** How many host trace ids an instance remembers (to tell guest root traces from the host's). */
 const HOST_TRACES_REMEMBERED = 1024;
@@ -39,6 +38,8 @@ interface OpenSpan {
   attributes: [string, AttributeValue][];
   /** Present for spans the engine manages (wasi:observe, core-module Observe API). */
   managed: ManagedSpanData | undefined;
+  /** Handle of the span in the pipeline's open-span journal (-1: not noted). */
+  journal: number;
 }
 
 /** What a managed span collects between its start and its end. */
@@ -52,6 +53,8 @@ interface ManagedSpanData {
   tag: string | number | undefined;
   /** WebAssembly pages `memory.grow` added inside the span (exported as totals when > 0). */
   grownPages: number;
+  /** Events not kept: past the event count limit. */
+  droppedEvents: number;
 }
 
 /** Function-level tracing of an instrumented core module (see enableFunctionCalls). */
@@ -102,7 +105,7 @@ export interface StartDetails {
  * span around the current call into the guest, and cleanup of what the guest left open.
  * Front-ends (wasi:otel, wasi:observe, the core-module Observe API) call this; none keeps a stack.
  */
-export class InstanceSpanState {
+export class InstanceSpanState implements SpanHolder {
   /** Open spans in the order they were entered; the last one is the current span. */
   private readonly open: OpenSpan[] = [];
   /** Host spans of the calls into this guest in progress (innermost last). */
@@ -129,8 +132,16 @@ export class InstanceSpanState {
     private readonly pipeline: SpanPipeline,
     private readonly limits: EngineLimits,
     private readonly problems: ProblemCounter,
+    private readonly scopes: ScopeCache = new ScopeCache(),
+    private readonly siblings?: InstanceRegistry,
   ) {
     this.sampling = new TraceSampling(pipeline.sampler);
+    siblings?.register(this);
+  }
+
+  /** True when this instance has a span with this id open. */
+  holdsOpen(spanId: string): boolean {
+    return this.indexOf(spanId) >= 0;
   }
 
   // ---- calls into the guest -------------------------------------------------------------------
@@ -218,7 +229,9 @@ export class InstanceSpanState {
       kind: details?.kind ?? SpanKind.INTERNAL,
       attributes: details?.attributes ?? NO_ATTRIBUTES,
       managed: undefined,
+      journal: -1,
     });
+    this.noteOpened(this.open[this.open.length - 1]!);
   }
 
   /** A guest finished a span and sent its complete data. */
@@ -233,6 +246,9 @@ export class InstanceSpanState {
       this.removeOpen(index);
     } else if (this.ended.has(spanId)) {
       this.problems.report('span_ended_twice', `span ${spanId} (${JSON.stringify(report.name)}) was already ended; the second end is dropped`);
+      return;
+    } else if (this.siblings?.heldElsewhere(spanId, this)) {
+      this.problems.report('span_id_conflict', `span ${spanId} (${JSON.stringify(report.name)}) was never started by this instance and is open in another instance; refused`);
       return;
     } else {
       this.problems.report('span_end_without_start', `span ${spanId} (${JSON.stringify(report.name)}) ended but was never started; exported anyway`);
@@ -289,8 +305,11 @@ export class InstanceSpanState {
         scope: options.scope ?? HOST_SCOPE_NAME,
         tag: options.tag,
         grownPages: 0,
+        droppedEvents: 0,
       },
+      journal: -1,
     });
+    this.noteOpened(this.open[this.open.length - 1]!);
     return context;
   }
 
@@ -332,7 +351,7 @@ export class InstanceSpanState {
     if (!span) return false;
     const builder = eventAttributes(this.limits);
     for (const [key, value] of attributes) builder.add(key, value);
-    span.managed!.events.push({ name, time: time ?? this.clock.now(), attributes: builder });
+    this.pushEvent(span.managed!, { name, time: time ?? this.clock.now(), attributes: builder });
     return true;
   }
 
@@ -409,12 +428,18 @@ export class InstanceSpanState {
     const last = this.open[this.open.length - 1];
     if (last?.managed) {
       last.managed.grownPages += pages;
-      last.managed.events.push({ name: MEMORY_GROW_EVENT, time, attributes: this.growthAttributes(pages) });
+      this.pushEvent(last.managed, { name: MEMORY_GROW_EVENT, time, attributes: this.growthAttributes(pages) });
       return;
     }
     if (last) return; // a guest-identified span (wasi:otel): its events are the guest's own
     const hostSpan = this.hostSpans[this.hostSpans.length - 1];
     hostSpan?.addEvent(MEMORY_GROW_EVENT, { [MEMORY_GROW_PAGES]: pages, [MEMORY_GROW_BYTES]: pages * PAGE_BYTES }, time);
+  }
+
+  /** Events of a managed span past the event count limit are only counted (reported at its end). */
+  private pushEvent(managed: ManagedSpanData, event: EventReport): void {
+    if (managed.events.length < this.limits.eventCountLimit) managed.events.push(event);
+    else managed.droppedEvents++;
   }
 
   private growthAttributes(pages: number): AttributeBuilder {
@@ -424,15 +449,21 @@ export class InstanceSpanState {
     return attributes;
   }
 
-  private growthEvents(growth: number[]): { events: EventReport[]; pages: number } {
+  /** A function call's memory growth as events (up to the event count limit; the rest counted) and its total. */
+  private growthEvents(growth: number[]): { events: EventReport[]; pages: number; dropped: number } {
     const events: EventReport[] = [];
     let pages = 0;
+    let dropped = 0;
     for (let i = 0; i < growth.length; i += 2) {
+      pages += growth[i + 1]!;
+      if (events.length >= this.limits.eventCountLimit) {
+        dropped++;
+        continue;
+      }
       const time = this.clock.timeOf(this.clock.anchorNow, growth[i]!);
       events.push({ name: MEMORY_GROW_EVENT, time, attributes: this.growthAttributes(growth[i + 1]!) });
-      pages += growth[i + 1]!;
     }
-    return { events, pages };
+    return { events, pages, dropped };
   }
 
   /** The context of a function span on the base's trace (the span current below light calls). */
@@ -451,7 +482,7 @@ export class InstanceSpanState {
     const base = this.innermostContext();
     const anchor = this.clock.anchorNow;
     const attributes = spanAttributes(this.limits);
-    const { events, pages } = call.memoryGrowth.length > 0 ? this.growthEvents(call.memoryGrowth) : NO_GROWTH;
+    const { events, pages, dropped } = call.memoryGrowth.length > 0 ? this.growthEvents(call.memoryGrowth) : NO_GROWTH;
     if (pages > 0) addGrowthTotals(attributes, pages);
     this.export({
       spanContext: this.functionSpanContext(call.spanId, base),
@@ -465,7 +496,7 @@ export class InstanceSpanState {
       links: [],
       status: { code: SpanStatusCode.UNSET },
       scope: (this.functionScope ??= { name: options.scope, version: undefined, schemaUrl: undefined, attributes: EMPTY_ATTRIBUTES }),
-      droppedEventsCount: 0,
+      droppedEventsCount: dropped,
       droppedLinksCount: 0,
     });
   }
@@ -474,7 +505,7 @@ export class InstanceSpanState {
   private openFunctionCall(call: OpenFunctionCall): void {
     const options = this.callOptions!;
     const base = this.innermostContext();
-    const { events, pages } = this.growthEvents(call.memoryGrowth);
+    const { events, pages, dropped } = this.growthEvents(call.memoryGrowth);
     this.open.push({
       context: this.functionSpanContext(call.spanId, base),
       startTime: this.clock.timeOf(this.clock.anchorNow, call.startPerf),
@@ -493,8 +524,11 @@ export class InstanceSpanState {
         scope: options.scope,
         tag: call.func,
         grownPages: pages,
+        droppedEvents: dropped,
       },
+      journal: -1,
     });
+    this.noteOpened(this.open[this.open.length - 1]!);
   }
 
   private settleCalls(): void {
@@ -523,6 +557,7 @@ export class InstanceSpanState {
     let closed = 0;
     while (this.open.length > 0) {
       const span = this.open.pop()!;
+      this.noteClosed(span);
       this.rememberEnded(span.context.spanId);
       const status = { code: SpanStatusCode.ERROR, message: detail };
       if (span.managed) {
@@ -582,7 +617,7 @@ export class InstanceSpanState {
       links: managed.links,
       status,
       scope: { name: managed.scope, version: undefined, schemaUrl: undefined, attributes: spanAttributes(this.limits) },
-      droppedEventsCount: 0,
+      droppedEventsCount: managed.droppedEvents,
       droppedLinksCount: 0,
     };
   }
@@ -592,7 +627,7 @@ export class InstanceSpanState {
     const hostKnows = this.hostKnowsTrace(report.spanContext.traceId);
     const sampled = this.sampling.isSampled(report, hostKnows);
     if (!sampled) return;
-    const span = toReadableSpan(report, sampled, this.pipeline.resource, this.limits, this.problems);
+    const span = toReadableSpan(report, sampled, this.pipeline.resource, this.limits, this.problems, this.scopes);
     exportSpan(this.pipeline, span, this.processorFailed);
   }
 
@@ -602,8 +637,34 @@ export class InstanceSpanState {
 
   /** Spans usually end innermost first: pop, and only splice for one ended out of order. */
   private removeOpen(index: number): void {
+    this.noteClosed(this.open[index]!);
     if (index === this.open.length - 1) this.open.pop();
     else this.open.splice(index, 1);
+  }
+
+  /** Notes an open span in the pipeline's journal (spans that will be exported only). */
+  private noteOpened(span: OpenSpan): void {
+    const journal = this.pipeline.journal;
+    if (journal === undefined) return;
+    const context = span.context;
+    let sampled = (context.traceFlags & TraceFlags.SAMPLED) !== 0;
+    if (!sampled && !this.hostKnowsTrace(context.traceId)) sampled = this.sampling.decidedSampled(context.traceId);
+    if (!sampled) return;
+    const flagged = (context.traceFlags & TraceFlags.SAMPLED) !== 0;
+    span.journal = journal.opened({
+      context: flagged ? context : { ...context, traceFlags: context.traceFlags | TraceFlags.SAMPLED },
+      parentSpanId: span.parentSpanId,
+      name: span.name,
+      kind: span.kind,
+      startTime: span.startTime ?? this.clock.timeOf(span.startAnchor, span.startPerf),
+      scope: span.managed?.scope ?? HOST_SCOPE_NAME,
+    });
+  }
+
+  private noteClosed(span: OpenSpan): void {
+    if (span.journal < 0) return;
+    this.pipeline.journal?.closed(span.journal);
+    span.journal = -1;
   }
 
   private indexOf(spanId: string): number {
@@ -616,7 +677,7 @@ export class InstanceSpanState {
   }
 }
 
-const NO_GROWTH = { events: [] as EventReport[], pages: 0 };
+const NO_GROWTH = { events: [] as EventReport[], pages: 0, dropped: 0 };
 
 function addGrowthTotals(attributes: AttributeBuilder, pages: number): void {
   attributes.add(MEMORY_GROWN_PAGES_TOTAL, pages);

@@ -24,6 +24,13 @@ export interface EngineLimits {
   attributePerLinkCountLimit: number;
   /** Longest JSON text of a single attribute value the host will parse. */
   maxValueJsonLength: number;
+  /** Deepest nesting of arrays and maps in one attribute value or log body; deeper values are dropped. */
+  maxValueDepth: number;
+  /**
+   * Bytes of guest data one record (span, log record, metrics batch, Observe API string) may
+   * point at; past it strings are cut and list entries dropped while lifting (see LiftBudget).
+   */
+  maxRecordBytes: number;
   /** Entries in the trace state kept (W3C allows 32). */
   maxTraceStateEntries: number;
   /** How many ended span ids an instance remembers to detect a span ended twice. */
@@ -44,6 +51,8 @@ export const DEFAULT_LIMITS: Readonly<EngineLimits> = Object.freeze({
   attributePerEventCountLimit: 128,
   attributePerLinkCountLimit: 128,
   maxValueJsonLength: 1024 * 1024,
+  maxValueDepth: 32,
+  maxRecordBytes: 1024 * 1024,
   maxTraceStateEntries: 32,
   endedSpanMemory: 4096,
   maxFunctionCallDepth: 1 << 16,

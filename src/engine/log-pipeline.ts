@@ -5,7 +5,7 @@ import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { GuestLogRecord } from './guest-log-record.js';
 import type { LogReport } from './log-report.js';
 import type { ProblemCounter } from './problems.js';
-import { scopeOf, type Scope } from './scope-cache.js';
+import type { Scope, ScopeCache } from './scope-cache.js';
 import { HOST_SCOPE_NAME } from './instance-span-state.js';
 
 /** Where guest log records go: the log record processors of a logger provider. */
@@ -27,7 +27,7 @@ let defaultScope: Scope | undefined;
  * current in the guest instance (its own innermost open span, else the host's span around the
  * call), so logs line up with traces without the guest's help.
  */
-export function emitLog(pipeline: LogPipeline, report: LogReport, current: SpanContext, problems: ProblemCounter): void {
+export function emitLog(pipeline: LogPipeline, report: LogReport, current: SpanContext, problems: ProblemCounter, scopes: ScopeCache): void {
   if (!pipeline.enabled) return;
   const attributes = report.attributes;
   if (attributes.overLimit > 0) {
@@ -42,7 +42,7 @@ export function emitLog(pipeline: LogPipeline, report: LogReport, current: SpanC
     report.observedTimestamp ?? hrTime(),
     spanContext,
     report.resource ?? pipeline.resource,
-    report.scope ? scopeOf(report.scope) : (defaultScope ??= { name: HOST_SCOPE_NAME }),
+    report.scope ? scopes.scopeOf(report.scope) : (defaultScope ??= { name: HOST_SCOPE_NAME }),
     report.attributes.values,
     report.attributes.dropped,
     pipeline.attributeCountLimit,

@@ -1,6 +1,6 @@
 import { TraceFlags, type Attributes, type HrTime, type Link, type SpanContext, type SpanKind, type SpanStatus } from '@opentelemetry/api';
 import { hrTimeDuration, type InstrumentationScope } from '@opentelemetry/core';
-import { scopeOf } from './scope-cache.js';
+import type { ScopeCache } from './scope-cache.js';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import type { AttributeBuilder } from './attribute-builder.js';
@@ -9,7 +9,7 @@ import type { ProblemCounter } from './problems.js';
 import type { SpanReport } from './span-report.js';
 
 /** A finished guest span as span processors and exporters see it. */
-class GuestReadableSpan implements ReadableSpan {
+export class GuestReadableSpan implements ReadableSpan {
   readonly ended = true;
 
   constructor(
@@ -50,6 +50,7 @@ export function toReadableSpan(
   resource: Resource,
   limits: EngineLimits,
   problems: ProblemCounter,
+  scopes: ScopeCache,
 ): ReadableSpan {
   const spanId = report.spanContext.spanId;
   let name = report.name;
@@ -90,7 +91,7 @@ export function toReadableSpan(
   const parentSpanContext: SpanContext | undefined =
     report.parentSpanId === undefined ? undefined : { traceId: spanContext.traceId, spanId: report.parentSpanId, traceFlags: spanContext.traceFlags };
 
-  const instrumentationScope = scopeOf(report.scope);
+  const instrumentationScope = scopes.scopeOf(report.scope);
 
   return new GuestReadableSpan(
     spanContext,

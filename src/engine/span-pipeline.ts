@@ -1,6 +1,7 @@
 import type { Resource } from '@opentelemetry/resources';
 import type { IdGenerator, ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SdkSpanLimits } from './limits.js';
+import type { OpenSpanJournal } from './open-span-journal.js';
 
 /**
  * Where finished guest spans go: the span processors, sampler and resource of the host's
@@ -16,6 +17,8 @@ export interface SpanPipeline {
   readonly idGenerator: IdGenerator;
   /** False when telemetry is off (OTEL_SDK_DISABLED or a no-op provider): spans are dropped quietly. */
   readonly enabled: boolean;
+  /** Where open spans are noted for a thread that may have to close them (see OpenSpanJournal). */
+  readonly journal?: OpenSpanJournal;
 }
 
 /** Hands one span to the processors; a failing processor is reported, never thrown. */

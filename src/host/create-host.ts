@@ -6,7 +6,7 @@ import { LoggerProvider as SdkLoggerProvider, type LogRecordProcessor } from '@o
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { GuestInstruments, ProblemCounter, resolveLimits, type EngineLimits } from '../engine/index.js';
+import { GuestInstruments, InstanceRegistry, ProblemCounter, createHostCaches, resolveLimits, type EngineLimits } from '../engine/index.js';
 import { API_SCOPE } from '../core/observe-api.js';
 import { defaultCacheDir } from '../runtime/cache-dir.js';
 import { transpileComponent } from '../runtime/transpile.js';
@@ -18,6 +18,7 @@ import type { HostContext } from './host-context.js';
 import { LoadedComponent } from './loaded-component.js';
 import { LoadedModule } from './loaded-module.js';
 import { minSpanMicrosFromEnv } from './min-span.js';
+import { maxRecordBytesFromEnv } from './record-budget.js';
 
 export interface HostOptions {
   /**
@@ -76,6 +77,11 @@ export interface WasmOtelHost {
   problems(): Record<string, number>;
   /** The counter itself (shared with the CLI's configuration checks). */
   readonly problemCounter: ProblemCounter;
+  /**
+   * Empties the host's caches (scopes and guest resources). Loaded components and instances keep
+   * working; call it when the host is done with them.
+   */
+  dispose(): void;
 }
 
 export function createHost(options: HostOptions = {}): WasmOtelHost {
@@ -102,14 +108,17 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
     instruments: new GuestInstruments(options.meterProvider ?? metrics.getMeterProvider(), API_SCOPE, problems),
     minSpanMicros: options.minSpanMicros ?? minSpanMicrosFromEnv(problems),
     logs: logPipelineFor(loggerProvider),
-    limits: resolveLimits(pipeline.spanLimits, options.limits),
+    limits: resolveLimits(pipeline.spanLimits, { ...envLimits(problems), ...options.limits }),
     problems,
+    caches: createHostCaches(),
+    instances: new InstanceRegistry(),
   };
   const cacheDir = options.cacheDir ?? defaultCacheDir();
 
   return {
     problemCounter: problems,
     problems: () => problems.snapshot(),
+    dispose: () => context.caches.clear(),
     async load(source, loadOptions = {}) {
       const { bytes, name } = await readSource(source, loadOptions.name);
       const kind = wasmKind(bytes);
@@ -143,6 +152,12 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
       return LoadedModule.create(name, bytes, context);
     },
   };
+}
+
+/** Limits set by wasm-otel's own variables (WASM_OTEL_MAX_RECORD_BYTES). */
+function envLimits(problems: ProblemCounter): Partial<EngineLimits> {
+  const maxRecordBytes = maxRecordBytesFromEnv(problems);
+  return maxRecordBytes === undefined ? {} : { maxRecordBytes };
 }
 
 async function readSource(source: string | Uint8Array, name: string | undefined): Promise<{ bytes: Uint8Array; name: string }> {

@@ -10,6 +10,7 @@ export type WasmOtelErrorCode =
   | 'missing_import'
   | 'unsupported_shape'
   | 'unknown_export'
+  | 'invalid_arguments'
   | 'guest_trap'
   | 'guest_error'
   | 'guest_exit';

@@ -61,6 +61,11 @@ function failed(target: HostCallTarget, error: unknown, span: Span): WasmOtelErr
     span.setAttribute('process.exit.code', error.code);
     return new WasmOtelError('guest_exit', `${target.name} exited with code ${error.code}`, { cause: error });
   }
+  if (isArgumentError(error)) {
+    // Thrown by jco's lowering of the arguments before the guest ran: nothing of the guest to close.
+    span.setStatus({ code: SpanStatusCode.ERROR, message: `invalid arguments: ${oneLine(error)}` });
+    return new WasmOtelError('invalid_arguments', `${target.name}: the arguments do not fit the export: ${oneLine(error)}`, { cause: error });
+  }
   if (isComponentError(error)) {
     close('exit', 'span still open when the guest returned an error');
     span.setStatus({ code: SpanStatusCode.ERROR, message: 'guest returned an error' });
@@ -71,6 +76,17 @@ function failed(target: HostCallTarget, error: unknown, span: Span): WasmOtelErr
   span.recordException(error instanceof Error ? error : new Error(reason));
   span.setStatus({ code: SpanStatusCode.ERROR, message: `guest trapped: ${reason}` });
   return new WasmOtelError('guest_trap', `${target.name} trapped: ${reason}`, { cause: error });
+}
+
+/**
+ * A TypeError or RangeError raised in JS with no WebAssembly frame on its stack: jco refusing the
+ * host's arguments while lowering them (`expected a string`, a missing record field, a BigInt
+ * where a number goes), not something the guest did. Errors the guest causes come out of wasm
+ * (traps are RuntimeErrors; a host import failing under the guest has wasm frames below it).
+ */
+function isArgumentError(error: unknown): boolean {
+  if (!(error instanceof TypeError || error instanceof RangeError)) return false;
+  return !/\bwasm:\/\/|wasm-function\[/.test(error.stack ?? '');
 }
 
 function isComponentError(error: unknown): boolean {

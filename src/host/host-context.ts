@@ -1,5 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
-import type { EngineLimits, GuestInstruments, LogPipeline, MetricPipeline, ProblemCounter, SpanPipeline } from '../engine/index.js';
+import type { EngineLimits, GuestInstruments, HostCaches, InstanceRegistry, LogPipeline, MetricPipeline, ProblemCounter, SpanPipeline } from '../engine/index.js';
 
 /** What the host shares with every component and module it loads. */
 export interface HostContext {
@@ -13,4 +13,8 @@ export interface HostContext {
   problems: ProblemCounter;
   /** Function calls of instrumented core modules shorter than this are not exported as spans. */
   minSpanMicros: number;
+  /** Scopes and guest resources, shared by the host's instances; emptied by dispose(). */
+  caches: HostCaches;
+  /** The host's live instances (a span open in one cannot be ended by another). */
+  instances: InstanceRegistry;
 }

@@ -4,6 +4,7 @@ import { InstanceSpanState } from '../engine/index.js';
 import { createOtelImports } from '../otel/imports.js';
 import { otelShapeOf, type OtelShape } from '../otel/shapes.js';
 import type { TranspiledComponent } from '../runtime/transpile.js';
+import { LIFT_BUDGET, LiftBudget } from '../runtime/lift-budget.js';
 import { createWasiImports, type WasiOptions } from '../runtime/wasi-imports.js';
 import { WasmOtelError, oneLine } from './errors.js';
 import { unversioned } from './export-names.js';
@@ -59,8 +60,9 @@ export class LoadedComponent {
 
   /** Instantiates the component with wasi:otel, preview2-shim's WASI and `options.imports`. */
   async instantiate(options: InstantiateOptions = {}): Promise<GuestInstance> {
-    const state = new InstanceSpanState(this.host.pipeline, this.host.limits, this.host.problems);
-    const imports: Record<string, unknown> = {
+    const state = new InstanceSpanState(this.host.pipeline, this.host.limits, this.host.problems, this.host.caches.scopes, this.host.instances);
+    const lift = new LiftBudget(this.host.limits.maxRecordBytes);
+    const imports: Record<string | symbol, unknown> = {
       ...createWasiImports({ args: [this.name], ...options }),
       ...createOtelImports({
         state,
@@ -69,8 +71,11 @@ export class LoadedComponent {
         shape: this.shape,
         metrics: this.host.metrics,
         logs: this.host.logs,
+        caches: this.host.caches,
+        lift,
       }),
       ...(options.imports ?? {}),
+      [LIFT_BUDGET]: lift,
     };
     const missing = [...new Set(this.transpiled.imports.map(unversioned))].filter((name) => !(name in imports));
     if (missing.length > 0) {

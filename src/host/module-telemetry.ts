@@ -21,7 +21,7 @@ import type { HostContext } from './host-context.js';
 export class ModuleTelemetry {
   /** The `dylibso:observe/*` (and legacy `dylibso_observe`) imports the module uses. */
   readonly imports: WebAssembly.Imports;
-  private readonly memory = new GuestMemory();
+  private readonly memory: GuestMemory;
   private readonly state: InstanceSpanState;
   private disposed = false;
 
@@ -31,13 +31,15 @@ export class ModuleTelemetry {
     usage: ObserveUsage,
     private readonly host: HostContext,
   ) {
-    this.state = new InstanceSpanState(host.pipeline, host.limits, host.problems);
+    this.memory = new GuestMemory(host.limits.maxRecordBytes);
+    this.state = new InstanceSpanState(host.pipeline, host.limits, host.problems, host.caches.scopes, host.instances);
     this.imports = createObserveImports(info, usage, {
       state: this.state,
       memory: this.memory,
       problems: host.problems,
       instruments: host.instruments,
       logs: host.logs,
+      scopes: host.caches.scopes,
       tracing: host.pipeline.enabled,
       minSpanMicros: host.minSpanMicros,
     });

@@ -1,6 +1,7 @@
-import type { EngineLimits, InstanceSpanState, LogPipeline, MetricPipeline, ProblemCounter } from '../engine/index.js';
+import type { EngineLimits, HostCaches, InstanceSpanState, LogPipeline, MetricPipeline, ProblemCounter } from '../engine/index.js';
 import { createLogsImports } from './logs.js';
 import { createMetricsImports } from './metrics.js';
+import type { LiftBudget } from '../runtime/lift-budget.js';
 import type { OtelShape } from './shapes.js';
 import { createTracingImports } from './tracing.js';
 
@@ -12,19 +13,22 @@ export interface OtelImportContext {
   shape: OtelShape;
   metrics: MetricPipeline;
   logs: LogPipeline;
+  caches: HostCaches;
+  /** The byte budget the glue lifts records within (its cuts are reported per record). */
+  lift?: LiftBudget;
 }
 
 /**
  * The `wasi:otel` part of a guest's import object. jco's generated code looks imports up by the
  * unversioned interface name, so one object serves every version of the package.
  */
-export function createOtelImports({ state, limits, problems, shape, metrics, logs }: OtelImportContext): Record<string, object> {
-  const cx = { limits, problems };
+export function createOtelImports({ state, limits, problems, shape, metrics, logs, caches, lift }: OtelImportContext): Record<string, object> {
+  const cx = { limits, problems, caches };
   return {
     'wasi:otel/types': {},
-    'wasi:otel/tracing': createTracingImports(state, limits, problems, shape),
-    'wasi:otel/metrics': createMetricsImports(metrics, cx),
-    'wasi:otel/logs': createLogsImports(state, logs, {
+    'wasi:otel/tracing': createTracingImports(state, cx, shape, lift),
+    'wasi:otel/metrics': createMetricsImports(metrics, cx, lift),
+    'wasi:otel/logs': createLogsImports(state, logs, lift, {
       ...cx,
       attributeCountLimit: logs.attributeCountLimit,
       attributeValueLengthLimit: logs.attributeValueLengthLimit,

@@ -6,6 +6,9 @@ export const BYTES_PREFIX = 'data:application/octet-stream;base64,';
 
 export type DecodedValue = { ok: true; value: AttributeValue } | { ok: false; reason: string };
 
+/** Deepest nesting of arrays and maps accepted by default (EngineLimits.maxValueDepth). */
+export const DEFAULT_MAX_DEPTH = 32;
+
 /** True for text made only of characters a JSON number can have, starting like one. */
 function looksNumeric(text: string): boolean {
   const first = text.charCodeAt(0);
@@ -22,9 +25,11 @@ function looksNumeric(text: string): boolean {
  * attribute value the OTel JS SDK and its OTLP exporters understand:
  * string, boolean, number, byte strings (`data:application/octet-stream;base64,...` → Uint8Array),
  * arrays, and maps (nested objects). `null` and text that is not JSON give undefined; ask
- * `decodeJsonValue` for the reason. (This runs for every attribute, so it allocates nothing extra.)
+ * `decodeJsonValue` for the reason. Text longer than `maxLength` or arrays and maps nested deeper
+ * than `maxDepth` are refused before parsing (deep values break serializers and recursion).
+ * (This runs for every attribute, so it allocates nothing extra.)
  */
-export function jsonAttributeValue(text: string, maxLength: number): AttributeValue | undefined {
+export function jsonAttributeValue(text: string, maxLength: number, maxDepth = DEFAULT_MAX_DEPTH): AttributeValue | undefined {
   if (text.length > maxLength) return undefined;
   // Fast paths for the common scalars; everything else goes through JSON.parse.
   const first = text.charCodeAt(0);
@@ -40,6 +45,7 @@ export function jsonAttributeValue(text: string, maxLength: number): AttributeVa
     const last = text.charCodeAt(text.length - 1);
     if (Number.isFinite(value) && last >= 48 && last <= 57 && !/^-?0\d/.test(text)) return value;
   }
+  if ((first === 91 /* [ */ || first === 123) /* { */ && nestsDeeper(text, maxDepth)) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -50,10 +56,11 @@ export function jsonAttributeValue(text: string, maxLength: number): AttributeVa
 }
 
 /** Like jsonAttributeValue, with the reason when the text is rejected. */
-export function decodeJsonValue(text: string, maxLength: number): DecodedValue {
-  const value = jsonAttributeValue(text, maxLength);
+export function decodeJsonValue(text: string, maxLength: number, maxDepth = DEFAULT_MAX_DEPTH): DecodedValue {
+  const value = jsonAttributeValue(text, maxLength, maxDepth);
   if (value !== undefined) return { ok: true, value };
   if (text.length > maxLength) return { ok: false, reason: `JSON value of ${text.length} characters exceeds ${maxLength}` };
+  if (nestsDeeper(text, maxDepth)) return { ok: false, reason: `JSON value nested deeper than ${maxDepth} levels` };
   try {
     JSON.parse(text);
   } catch {
@@ -107,6 +114,26 @@ function fromString(value: string): AttributeValue {
     return new Uint8Array(bytes) as unknown as AttributeValue;
   }
   return value;
+}
+
+/** True when arrays and maps in the JSON `text` nest deeper than `max` (strings skipped). */
+function nestsDeeper(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 91 || c === 123) {
+      if (++depth > max) return true;
+    } else if (c === 93 || c === 125) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 /** `"..."` with no escapes, quotes or control characters inside: its content is the string. */

@@ -1,7 +1,7 @@
 import { TraceFlags, type SpanContext } from '@opentelemetry/api';
 import type { AnyValue, SeverityNumber } from '@opentelemetry/api-logs';
-import { AttributeBuilder, type LogReport, type ScopeReport } from '../engine/index.js';
-import { decodeAttributes, attributeValueOf, rejectionReason, type DecodeContext } from './key-values.js';
+import { AttributeBuilder, spanAttributes, type LogReport, type ScopeReport } from '../engine/index.js';
+import { cutName, decodeAttributes, decodeBoundedAttributes, attributeValueOf, rejectionReason, type DecodeContext } from './key-values.js';
 import { quoted } from './messages.js';
 import { resourceFromGuest } from './resource.js';
 import { severityNumberFromText } from './severity.js';
@@ -53,20 +53,20 @@ function severityOf(number: number | undefined, text: string | undefined, what: 
 
 function bodyOf(body: string | undefined, what: () => string, cx: DecodeContext): AnyValue | undefined {
   if (body === undefined) return undefined;
-  const value = attributeValueOf(body, cx.limits.maxValueJsonLength);
+  const value = attributeValueOf(body, cx.limits);
   if (value !== undefined) return value as AnyValue;
   if (body === 'null') return undefined;
-  cx.problems.report('invalid_log_body', `${what()}: body kept as plain text: ${rejectionReason(body, cx.limits.maxValueJsonLength)}`);
+  cx.problems.report('invalid_log_body', `${what()}: body kept as plain text: ${rejectionReason(body, cx.limits)}`);
   return typeof body === 'string' ? body : String(body);
 }
 
 function scopeOf(scope: WitLogRecord['instrumentationScope'], what: () => string, cx: DecodeContext): ScopeReport | undefined {
   if (scope === undefined) return undefined;
   return {
-    name: String(scope.name ?? ''),
-    version: typeof scope.version === 'string' ? scope.version : undefined,
-    schemaUrl: typeof scope.schemaUrl === 'string' ? scope.schemaUrl : undefined,
-    attributes: decodeAttributes(scope.attributes, new AttributeBuilder(Infinity, Infinity), what, ' scope', cx),
+    name: cutName(String(scope.name ?? ''), what, 'scope name', cx),
+    version: typeof scope.version === 'string' ? cutName(scope.version, what, 'scope version', cx) : undefined,
+    schemaUrl: typeof scope.schemaUrl === 'string' ? cutName(scope.schemaUrl, what, 'scope schema URL', cx) : undefined,
+    attributes: decodeBoundedAttributes(scope.attributes, spanAttributes(cx.limits), what, ' scope', cx),
   };
 }
 

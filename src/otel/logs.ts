@@ -1,4 +1,6 @@
 import { emitLog, type InstanceSpanState, type LogPipeline } from '../engine/index.js';
+import type { LiftBudget } from '../runtime/lift-budget.js';
+import { reportLiftCuts } from './lift-cuts.js';
 import { decodeLogRecord, type LogDecodeContext } from './log-record.js';
 import type { WitLogRecord } from './wit-types.js';
 
@@ -11,12 +13,13 @@ export interface LogsImports {
  * The host side of `wasi:otel/logs` for one guest instance: decode the record and emit it into
  * the log pipeline, with the instance's current span when the record names none. Never throws.
  */
-export function createLogsImports(state: InstanceSpanState, pipeline: LogPipeline, cx: LogDecodeContext): LogsImports {
+export function createLogsImports(state: InstanceSpanState, pipeline: LogPipeline, lift: LiftBudget | undefined, cx: LogDecodeContext): LogsImports {
   return {
     onEmit(record) {
       try {
+        const cut = reportLiftCuts(lift, () => 'log record', cx.problems);
         if (!pipeline.enabled) return;
-        emitLog(pipeline, decodeLogRecord(record, cx), state.currentSpanContext(), cx.problems);
+        emitLog(pipeline, decodeLogRecord(record, cut ? { ...cx, recordCut: true } : cx), state.currentSpanContext(), cx.problems, cx.caches.scopes);
       } catch (error) {
         cx.problems.hostError('on-emit', error);
       }

@@ -1,5 +1,7 @@
 import { exportMetrics, type MetricPipeline } from '../engine/index.js';
 import type { DecodeContext } from './key-values.js';
+import type { LiftBudget } from '../runtime/lift-budget.js';
+import { reportLiftCuts } from './lift-cuts.js';
 import { decodeResourceMetrics } from './metric-data.js';
 import type { WitResourceMetrics } from './wit-types.js';
 
@@ -13,12 +15,13 @@ export interface MetricsImports {
  * exporters as it is. `export` returns `err(reason)` (for jco: throws the reason, which jco turns
  * into the WIT result's error, never a trap) when data was malformed or an exporter refused it.
  */
-export function createMetricsImports(pipeline: MetricPipeline, cx: DecodeContext): MetricsImports {
+export function createMetricsImports(pipeline: MetricPipeline, cx: DecodeContext, lift?: LiftBudget): MetricsImports {
   return {
     export(metrics) {
       let reason: string | undefined;
       try {
-        const decoded = decodeResourceMetrics(metrics, cx);
+        const cut = reportLiftCuts(lift, () => 'metrics batch', cx.problems);
+        const decoded = decodeResourceMetrics(metrics, cut ? { ...cx, recordCut: true } : cx);
         const exportFailure = decoded.points > 0 || decoded.errors.length === 0 ? exportMetrics(pipeline, decoded.metrics, cx.problems) : undefined;
         const reasons = [...decoded.errors, ...(exportFailure ? [exportFailure] : [])];
         if (reasons.length > 0) reason = reasons.length === 1 ? reasons[0] : `${reasons.length} problems: ${reasons.join('; ')}`;

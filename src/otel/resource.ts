@@ -1,7 +1,6 @@
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { AttributeBuilder } from '../engine/index.js';
-import { rememberBounded } from '../engine/bounded-memory.js';
-import { decodeAttributes, type AnyKeyValue, type DecodeContext } from './key-values.js';
+import { spanAttributes } from '../engine/index.js';
+import { decodeBoundedAttributes, type AnyKeyValue, type DecodeContext } from './key-values.js';
 import type { Subject } from './messages.js';
 
 /** A resource as every shape sends it. */
@@ -10,22 +9,19 @@ export interface AnyResource {
   schemaUrl?: string;
 }
 
-const MAX_CACHED = 256;
-const cache = new Map<string, Resource>();
-
 /**
- * A guest's own resource as an OTel Resource, exactly as sent (no host attributes merged in).
- * Equal resources give the same object, so exporters group a guest's records under one resource.
+ * A guest's own resource as an OTel Resource, exactly as sent (no host attributes merged in),
+ * within the span attribute limits. Equal resources give the same object (the host's bounded
+ * resource cache), so exporters group a guest's records under one resource.
  */
 export function resourceFromGuest(resource: AnyResource, what: Subject, cx: DecodeContext): Resource {
+  const make = (): Resource => {
+    const attributes = decodeBoundedAttributes(resource?.attributes, spanAttributes(cx.limits), what, ' resource', cx);
+    const schemaUrl = typeof resource?.schemaUrl === 'string' && resource.schemaUrl !== '' ? resource.schemaUrl : undefined;
+    return resourceFromAttributes(attributes.values, schemaUrl === undefined ? undefined : { schemaUrl });
+  };
   const key = resourceKey(resource);
-  const cached = key === undefined ? undefined : cache.get(key);
-  if (cached) return cached;
-  const attributes = decodeAttributes(resource?.attributes, new AttributeBuilder(Infinity, Infinity), what, ' resource', cx);
-  const schemaUrl = typeof resource?.schemaUrl === 'string' && resource.schemaUrl !== '' ? resource.schemaUrl : undefined;
-  const decoded = resourceFromAttributes(attributes.values, schemaUrl === undefined ? undefined : { schemaUrl });
-  if (key !== undefined) rememberBounded(cache, key, MAX_CACHED, decoded);
-  return decoded;
+  return key === undefined ? make() : cx.caches.resources.get(key, make);
 }
 
 /** The resource's raw text, or undefined when it is not plain JSON-valued data (not cached then). */

@@ -9,7 +9,7 @@ import {
   type SpanReport,
 } from '../engine/index.js';
 import { timeFrom } from './time.js';
-import { decodeAttributes, type DecodeContext as BaseDecodeContext } from './key-values.js';
+import { cutName, decodeAttributes, decodeBoundedAttributes, type DecodeContext as BaseDecodeContext } from './key-values.js';
 import { quoted, subject, type Subject } from './messages.js';
 import { spanContextFromGuest, spanIdFrom } from './span-context.js';
 import type { WitSpanData, WitSpanKind, WitStatus } from './wit-types.js';
@@ -62,9 +62,11 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
 
   const attributes = decodeAttributes(data.attributes, spanAttributes(cx.limits), what, '', cx);
   attributes.reject(count(data.droppedAttributes));
+  // Events and links past the limits are counted, not decoded.
   const events: EventReport[] = [];
   const guestEvents = data.events ?? [];
-  for (let i = 0; i < guestEvents.length; i++) {
+  const eventCount = Math.min(guestEvents.length, cx.limits.eventCountLimit);
+  for (let i = 0; i < eventCount; i++) {
     const event = guestEvents[i]!;
     events.push({
       name: String(event.name),
@@ -72,9 +74,14 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
       attributes: event.attributes.length === 0 ? NO_ATTRIBUTES : decodeAttributes(event.attributes, eventAttributes(cx.limits), what, ' event', cx),
     });
   }
+  const eventsOver = guestEvents.length - eventCount;
+  if (eventsOver > 0) cx.problems.report('events_dropped', `${subject(what)} had ${guestEvents.length} events, kept ${eventCount}`, eventsOver);
   const links: LinkReport[] = [];
   let badLinks = 0;
-  for (const link of data.links ?? []) {
+  const guestLinks = data.links ?? [];
+  const linkCount = Math.min(guestLinks.length, cx.limits.linkCountLimit);
+  for (let i = 0; i < linkCount; i++) {
+    const link = guestLinks[i]!;
     const context = spanContextFromGuest(link.spanContext, () => `${subject(what)} link`, cx.limits, cx.problems);
     if (!context) {
       badLinks++;
@@ -82,6 +89,8 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
     }
     links.push({ context, attributes: decodeAttributes(link.attributes, linkAttributes(cx.limits), what, ' link', cx) });
   }
+  const linksOver = guestLinks.length - linkCount;
+  if (linksOver > 0) cx.problems.report('links_dropped', `${subject(what)} had ${guestLinks.length} links, kept ${linkCount}`, linksOver);
   const scope = data.instrumentationScope;
 
   return {
@@ -96,13 +105,13 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
     links,
     status: statusFrom(data.status, what, cx),
     scope: {
-      name: String(scope?.name ?? ''),
-      version: scope?.version,
-      schemaUrl: scope?.schemaUrl,
-      attributes: !scope?.attributes?.length ? NO_ATTRIBUTES : decodeAttributes(scope.attributes, spanAttributes(cx.limits), what, ' scope', cx),
+      name: cutName(String(scope?.name ?? ''), what, 'scope name', cx),
+      version: typeof scope?.version === 'string' ? cutName(scope.version, what, 'scope version', cx) : undefined,
+      schemaUrl: typeof scope?.schemaUrl === 'string' ? cutName(scope.schemaUrl, what, 'scope schema URL', cx) : undefined,
+      attributes: !scope?.attributes?.length ? NO_ATTRIBUTES : decodeBoundedAttributes(scope.attributes, spanAttributes(cx.limits), what, ' scope', cx),
     },
-    droppedEventsCount: count(data.droppedEvents),
-    droppedLinksCount: count(data.droppedLinks) + badLinks,
+    droppedEventsCount: count(data.droppedEvents) + eventsOver,
+    droppedLinksCount: count(data.droppedLinks) + badLinks + linksOver,
   };
 }
 

@@ -1,7 +1,9 @@
 import type { AttributeValue, SpanContext } from '@opentelemetry/api';
-import { spanAttributes, type EngineLimits, type InstanceSpanState, type ProblemCounter, type StartDetails } from '../engine/index.js';
+import { spanAttributes, type InstanceSpanState, type StartDetails } from '../engine/index.js';
 import { decodeAttributes } from './key-values.js';
 import { quoted } from './messages.js';
+import type { LiftBudget } from '../runtime/lift-budget.js';
+import { reportLiftCuts } from './lift-cuts.js';
 import type { OtelShape } from './shapes.js';
 import { spanContextFromGuest, spanContextToGuest, spanIdFrom, traceIdFrom } from './span-context.js';
 import { KINDS, decodeSpanData, type DecodeContext } from './span-data.js';
@@ -22,8 +24,9 @@ export interface TracingImports {
  * the instance's span state. Never throws into the guest: a StarlingMonkey guest that sees an
  * exception from an import is trapped for good.
  */
-export function createTracingImports(state: InstanceSpanState, limits: EngineLimits, problems: ProblemCounter, shape: OtelShape): TracingImports {
-  const cx: DecodeContext = { limits, problems, openContext: (spanId) => state.openSpanContext(spanId) };
+export function createTracingImports(state: InstanceSpanState, decode: Omit<DecodeContext, 'openContext'>, shape: OtelShape, lift?: LiftBudget): TracingImports {
+  const { limits, problems } = decode;
+  const cx: DecodeContext = { ...decode, openContext: (spanId) => state.openSpanContext(spanId) };
   const guard = (what: string, error: unknown): void =>
     problems.hostError(what, error);
   const cache = new GuestContextCache();
@@ -31,6 +34,7 @@ export function createTracingImports(state: InstanceSpanState, limits: EngineLim
   return {
     onStart(context, parent) {
       try {
+        reportLiftCuts(lift, () => 'on-start', problems);
         if (parent !== undefined || 'spanContext' in context) {
           startFromSpanData(context as WitSpanData, parent, state, cx);
           return;
@@ -43,7 +47,8 @@ export function createTracingImports(state: InstanceSpanState, limits: EngineLim
     },
     onEnd(span) {
       try {
-        const report = decodeSpanData(span, cx);
+        const cut = reportLiftCuts(lift, () => `on-end of span ${quoted(span?.spanContext?.spanId)} (${quoted(span?.name)})`, problems);
+        const report = decodeSpanData(span, cut ? { ...cx, recordCut: true } : cx);
         if (report) state.guestSpanEnded(report);
       } catch (error) {
         guard('on-end', error);

@@ -1,5 +1,6 @@
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, SimpleSpanProcessor, type Sampler } from '@opentelemetry/sdk-trace-base';
@@ -9,12 +10,12 @@ import type { OtlpReceiver } from './otlp-receiver.js';
 
 export const TEST_SERVICE = 'wasm-otel-test';
 
-/** A host whose spans, log records and metrics go over real OTLP/HTTP protobuf to the test receiver. */
+/** A host whose spans, log records and metrics go over real OTLP/HTTP protobuf to the test receiver (spans and metrics as OTLP/JSON with `json`). */
 export function hostFor(
   receiver: OtlpReceiver,
   options: { sampler?: Sampler; limits?: Partial<EngineLimits>; metricExporters?: PushMetricExporter[]; json?: boolean; minSpanMicros?: number; batchSpans?: boolean } = {},
 ): { host: WasmOtelHost; flush: () => Promise<void> } {
-  const traceExporter = new OTLPTraceExporter({ url: `${receiver.endpoint}/v1/traces` });
+  const traceExporter = options.json ? new OTLPJsonTraceExporter({ url: `${receiver.endpoint}/v1/traces` }) : new OTLPTraceExporter({ url: `${receiver.endpoint}/v1/traces` });
   // Simple: one request per span (at most 30 in flight); batch: for many spans at once.
   const processor = options.batchSpans
     ? new BatchSpanProcessor(traceExporter, { maxQueueSize: 100_000, maxExportBatchSize: 1_000, scheduledDelayMillis: 10 })
