@@ -1,5 +1,8 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
+import { runCli, startCli } from './support/cli.js';
 import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
 import { component } from './support/paths.js';
 
@@ -27,6 +30,60 @@ function expectFloodSpans(count: number): void {
 }
 
 describe('delivery of large runs', () => {
+  it('default settings: 100,000 spans in one call all reach the collector', async () => {
+    const result = await runCli(['run', component('flood.wasm'), '--invoke', 'spans-100k'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    await receiver.waitForSpans(100_001);
+    expectFloodSpans(100_000);
+  }, 120_000);
+
+  it("a long-running guest's spans leave while it runs (it waits for the collector to have its first span)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wasm-otel-sync-'));
+    try {
+      const { child, result } = startCli(['run', component('probes-core.wasm'), '--invoke', 'wait-for-file', '--dir', `${dir}::/sync`], {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+      });
+      try {
+        const [first] = await receiver.waitForSpans(1, 20_000);
+        expect(first!.name).toBe('first');
+      } catch (error) {
+        child.kill('SIGKILL');
+        throw error;
+      }
+      // Only now does the guest go on: the span left while it was still running.
+      await writeFile(join(dir, 'ready'), '');
+      const done = await result;
+      expect(done.stderr).toBe('');
+      expect(done.code).toBe(0);
+      const spans = await receiver.waitForSpans(3);
+      expect(spans.map((s) => s.name).sort()).toEqual(['first', 'probes-core.wasm', 'second']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a failing collector: the guest stops waiting; what the queue cannot hold is dropped and counted (spans_dropped), at warn level, with the number', async () => {
+    const result = await runCli(['run', component('flood.wasm'), '--invoke', 'spans-15k'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '300',
+      OTEL_BSP_MAX_QUEUE_SIZE: '100',
+    });
+    expect(result.code).toBe(0);
+    const lines = result.stderr.split('\n').filter((line) => line !== '');
+    expect(lines[0]).toBe('wasm-otel: BatchSpanProcessor: maxExportBatchSize must be smaller or equal to maxQueueSize, setting maxExportBatchSize to match maxQueueSize');
+    const dropped = /^wasm-otel: spans_dropped: ([\d,]+) spans dropped: more than 100 \(OTEL_BSP_MAX_QUEUE_SIZE\) were waiting for an exporter that failed or was too slow$/.exec(lines[1]!);
+    const failed = /^wasm-otel: traces_export_failed: ([\d,]+) spans not delivered to http:\/\/127\.0\.0\.1:9\/v1\/traces \(ECONNREFUSED\)$/.exec(lines[2]!);
+    expect(dropped).not.toBeNull();
+    expect(failed).not.toBeNull();
+    const count = (text: string): number => Number(text.replaceAll(',', ''));
+    expect(count(dropped![1]!)).toBeGreaterThan(0);
+    // every span is accounted for: 15,000 guest spans and the host span
+    expect(count(dropped![1]!) + count(failed![1]!)).toBe(15_001);
+    expect(lines).toHaveLength(3);
+  });
+
   it('OTEL_BSP_MAX_QUEUE_SIZE=15000: the final flush delivers every queued span (no "Concurrent export limit reached")', async () => {
     const result = await runCli(['run', component('flood.wasm'), '--invoke', 'spans-15k'], {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,

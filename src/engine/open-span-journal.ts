@@ -18,6 +18,8 @@ export interface JournalEntry {
   startTime: HrTime;
   /** Instrumentation scope name. */
   scope: string;
+  /** The host's own span around a call into the guest (closed as interrupted, not as a guest span). */
+  host?: boolean;
 }
 
 /**
@@ -48,6 +50,8 @@ export function journaledSpansAsEnded(
   entries: readonly JournalEntry[],
   reason: CloseReason,
   detail: string,
+  /** The status message of host spans (e.g. `interrupted by SIGTERM`). */
+  hostDetail: string,
   endTime: HrTime,
   resource: Resource,
   problems: ProblemCounter,
@@ -55,7 +59,7 @@ export function journaledSpansAsEnded(
 ): ReadableSpan[] {
   return entries.map((entry) => {
     const attributes = new AttributeBuilder(1, Infinity);
-    attributes.add(CLOSE_REASON_ATTRIBUTE, reason);
+    if (!entry.host) attributes.add(CLOSE_REASON_ATTRIBUTE, reason);
     const report: SpanReport = {
       spanContext: entry.context,
       parentSpanId: entry.parentSpanId,
@@ -66,7 +70,7 @@ export function journaledSpansAsEnded(
       attributes,
       events: [],
       links: [],
-      status: { code: SpanStatusCode.ERROR, message: detail },
+      status: { code: SpanStatusCode.ERROR, message: entry.host ? hostDetail : detail },
       scope: { name: entry.scope, version: undefined, schemaUrl: undefined, attributes: NO_ATTRIBUTES },
       droppedEventsCount: 0,
       droppedLinksCount: 0,

@@ -36,6 +36,7 @@ export type ProblemReason =
   | 'invalid_log_body'
   | 'spans_dropped'
   | 'log_records_dropped'
+  | 'metric_batches_dropped'
   | 'traces_export_failed'
   | 'metrics_export_failed'
   | 'logs_export_failed'

@@ -6,7 +6,7 @@ import { LoggerProvider as SdkLoggerProvider, type LogRecordProcessor } from '@o
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { GuestInstruments, InstanceRegistry, ProblemCounter, createHostCaches, resolveLimits, type EngineLimits } from '../engine/index.js';
+import { GuestInstruments, InstanceRegistry, ProblemCounter, createHostCaches, resolveLimits, type EngineLimits, type OpenSpanJournal } from '../engine/index.js';
 import { API_SCOPE } from '../core/observe-api.js';
 import { defaultCacheDir } from '../runtime/cache-dir.js';
 import { transpileComponent } from '../runtime/transpile.js';
@@ -60,6 +60,14 @@ export interface HostOptions {
   cacheDir?: string | false;
   /** Count bad input in this counter (e.g. one shared with configuration checks). */
   problemCounter?: ProblemCounter;
+  /**
+   * Advanced (used to run guests on a worker thread): a shared flag; once `[0]` holds a signal
+   * number, every guest's next call into the host throws and unwinds the guest (spans closed
+   * with close reason `signal`, the call rejects with code `interrupted`).
+   */
+  interrupt?: Int32Array;
+  /** Advanced: where the engine notes open spans, so that another thread can close them (see OpenSpanJournal). */
+  openSpanJournal?: OpenSpanJournal;
 }
 
 export interface LoadOptions {
@@ -94,7 +102,9 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
           ...(options.sampler ? { sampler: options.sampler } : {}),
         })
       : trace.getTracerProvider());
-  const { tracer, pipeline } = hostTracingFor(provider);
+  const tracing = hostTracingFor(provider);
+  const { tracer } = tracing;
+  const pipeline = options.openSpanJournal && tracing.pipeline.enabled ? { ...tracing.pipeline, journal: options.openSpanJournal } : tracing.pipeline;
   const loggerProvider =
     options.loggerProvider ??
     (options.logRecordProcessors
@@ -112,6 +122,7 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
     problems,
     caches: createHostCaches(),
     instances: new InstanceRegistry(),
+    ...(options.interrupt ? { interrupt: options.interrupt } : {}),
   };
   const cacheDir = options.cacheDir ?? defaultCacheDir();
 

@@ -13,7 +13,8 @@ export type WasmOtelErrorCode =
   | 'invalid_arguments'
   | 'guest_trap'
   | 'guest_error'
-  | 'guest_exit';
+  | 'guest_exit'
+  | 'interrupted';
 
 /** An error from wasm-otel with a one-line, human-readable message and a stable code. */
 export class WasmOtelError extends Error {

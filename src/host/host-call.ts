@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode, context as otelContext, trace, type Context, type HrTime, type Span, type Tracer } from '@opentelemetry/api';
 import type { CloseReason, InstanceSpanState } from '../engine/index.js';
+import { GuestInterrupted } from '../runtime/guest-interrupt.js';
 import { GuestExit } from '../runtime/wasi-imports.js';
 import { WasmOtelError, oneLine } from './errors.js';
 
@@ -60,6 +61,11 @@ function failed(target: HostCallTarget, error: unknown, span: Span): WasmOtelErr
     }
     span.setAttribute('process.exit.code', error.code);
     return new WasmOtelError('guest_exit', `${target.name} exited with code ${error.code}`, { cause: error });
+  }
+  if (error instanceof GuestInterrupted) {
+    close('signal', `span still open when the run was interrupted by ${error.signalName}`);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: `interrupted by ${error.signalName}` });
+    return new WasmOtelError('interrupted', `${target.name} was interrupted by ${error.signalName}`, { cause: error });
   }
   if (isArgumentError(error)) {
     // Thrown by jco's lowering of the arguments before the guest ran: nothing of the guest to close.

@@ -17,4 +17,6 @@ export interface HostContext {
   caches: HostCaches;
   /** The host's live instances (a span open in one cannot be ended by another). */
   instances: InstanceRegistry;
+  /** When set, host imports stop the guest once `[0]` holds a signal number (see interruptible). */
+  interrupt?: Int32Array;
 }

@@ -4,6 +4,7 @@ import { InstanceSpanState } from '../engine/index.js';
 import { createOtelImports } from '../otel/imports.js';
 import { otelShapeOf, type OtelShape } from '../otel/shapes.js';
 import type { TranspiledComponent } from '../runtime/transpile.js';
+import { interruptible } from '../runtime/guest-interrupt.js';
 import { LIFT_BUDGET, LiftBudget } from '../runtime/lift-budget.js';
 import { createWasiImports, type WasiOptions } from '../runtime/wasi-imports.js';
 import { WasmOtelError, oneLine } from './errors.js';
@@ -62,18 +63,21 @@ export class LoadedComponent {
   async instantiate(options: InstantiateOptions = {}): Promise<GuestInstance> {
     const state = new InstanceSpanState(this.host.pipeline, this.host.limits, this.host.problems, this.host.caches.scopes, this.host.instances);
     const lift = new LiftBudget(this.host.limits.maxRecordBytes);
+    const otel = createOtelImports({
+      state,
+      limits: this.host.limits,
+      problems: this.host.problems,
+      shape: this.shape,
+      metrics: this.host.metrics,
+      logs: this.host.logs,
+      caches: this.host.caches,
+      lift,
+    });
+    const interrupt = this.host.interrupt;
+    if (interrupt) for (const [name, functions] of Object.entries(otel)) otel[name] = interruptible(functions, interrupt);
     const imports: Record<string | symbol, unknown> = {
       ...createWasiImports({ args: [this.name], ...options }),
-      ...createOtelImports({
-        state,
-        limits: this.host.limits,
-        problems: this.host.problems,
-        shape: this.shape,
-        metrics: this.host.metrics,
-        logs: this.host.logs,
-        caches: this.host.caches,
-        lift,
-      }),
+      ...otel,
       ...(options.imports ?? {}),
       [LIFT_BUDGET]: lift,
     };

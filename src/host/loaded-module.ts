@@ -1,5 +1,6 @@
 import { readModuleInfo, type CoreModuleInfo } from '../core/module-info.js';
 import { observeUsage, type ObserveUsage } from '../core/observe-imports.js';
+import { interruptible } from '../runtime/guest-interrupt.js';
 import { createPreview1 } from '../runtime/preview1.js';
 import { WasmOtelError, oneLine } from './errors.js';
 import type { HostContext } from './host-context.js';
@@ -50,7 +51,12 @@ export class LoadedModule {
     const telemetry = this.telemetry();
     const usesPreview1 = this.info.functionImports.some((fn) => fn.module === PREVIEW1);
     const preview1 = usesPreview1 ? await createPreview1({ args: [this.name], ...options }) : undefined;
-    const imports: WebAssembly.Imports = { ...preview1?.imports, ...telemetry.imports };
+    const wasi = preview1?.imports[PREVIEW1];
+    const interrupt = this.host.interrupt;
+    const imports: WebAssembly.Imports = {
+      ...(wasi ? { [PREVIEW1]: interrupt ? interruptible(wasi, interrupt) : wasi } : {}),
+      ...telemetry.imports,
+    };
     for (const [module, values] of Object.entries(options.imports ?? {})) {
       imports[module] = { ...imports[module], ...(values as WebAssembly.ModuleImports) };
     }

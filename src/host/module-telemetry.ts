@@ -2,6 +2,7 @@ import { InstanceSpanState } from '../engine/index.js';
 import { GuestMemory } from '../core/guest-memory.js';
 import type { CoreModuleInfo } from '../core/module-info.js';
 import { createObserveImports, type ObserveUsage } from '../core/observe-imports.js';
+import { interruptible } from '../runtime/guest-interrupt.js';
 import { callInHostSpan, type CallOptions } from './host-call.js';
 import type { HostContext } from './host-context.js';
 
@@ -33,7 +34,7 @@ export class ModuleTelemetry {
   ) {
     this.memory = new GuestMemory(host.limits.maxRecordBytes);
     this.state = new InstanceSpanState(host.pipeline, host.limits, host.problems, host.caches.scopes, host.instances);
-    this.imports = createObserveImports(info, usage, {
+    const imports = createObserveImports(info, usage, {
       state: this.state,
       memory: this.memory,
       problems: host.problems,
@@ -43,6 +44,9 @@ export class ModuleTelemetry {
       tracing: host.pipeline.enabled,
       minSpanMicros: host.minSpanMicros,
     });
+    const interrupt = host.interrupt;
+    if (interrupt) for (const [name, functions] of Object.entries(imports)) imports[name] = interruptible(functions, interrupt);
+    this.imports = imports;
   }
 
   /** Binds the instance's exported `memory` (where the module's strings are read from). */

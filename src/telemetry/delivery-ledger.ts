@@ -25,6 +25,7 @@ export class DeliveryLedger {
   failed = 0;
   /** Why items failed, most frequent first when reported; keyed by the short reason. */
   private readonly reasons = new Map<string, number>();
+  private readonly listeners = new Set<(count: number, delivered: boolean) => void>();
 
   constructor(
     readonly signal: TelemetrySignal,
@@ -47,11 +48,29 @@ export class DeliveryLedger {
 
   noteDelivered(count: number): void {
     this.delivered += count;
+    this.tell(count, true);
   }
 
   noteFailed(count: number, reason: string): void {
     this.failed += count;
     this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + count);
+    this.tell(count, false);
+  }
+
+  /** Hears of every settled export (how many items, and whether they were delivered); returns the unsubscribe. */
+  subscribe(listener: (count: number, delivered: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private tell(count: number, delivered: boolean): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(count, delivered);
+      } catch {
+        // a listener must not break the export path
+      }
+    }
   }
 
   /** How many items were not delivered: failed, and still pending (counted as undelivered at exit). */

@@ -106,7 +106,7 @@ export function exportTimeoutFromEnv(variable: string): number {
 }
 
 /** OTEL_LOGRECORD_ATTRIBUTE_*_LIMIT, else the general OTEL_ATTRIBUTE_*_LIMIT (the SDK's LoggerProvider does not read them). */
-function logRecordLimitsFromEnv(): LogRecordLimits {
+export function logRecordLimitsFromEnv(): LogRecordLimits {
   const limits: LogRecordLimits = {};
   const count = getNumberFromEnv('OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT') ?? getNumberFromEnv('OTEL_ATTRIBUTE_COUNT_LIMIT');
   const length = getNumberFromEnv('OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT') ?? getNumberFromEnv('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT');
@@ -115,11 +115,25 @@ function logRecordLimitsFromEnv(): LogRecordLimits {
   return limits;
 }
 
+/** OTEL_METRIC_EXPORT_INTERVAL in milliseconds (> 0), else 60 s. */
+export function metricExportIntervalFromEnv(): number {
+  const interval = getNumberFromEnv('OTEL_METRIC_EXPORT_INTERVAL');
+  return interval !== undefined && interval > 0 ? interval : 60_000;
+}
+
+/** The batch queue sizes (OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BLRP_MAX_QUEUE_SIZE; 2048 each by default). */
+export function queueSizesFromEnv(): { spans: number; logs: number } {
+  const size = (variable: string): number => {
+    const value = getNumberFromEnv(variable);
+    return value !== undefined && value > 0 ? Math.floor(value) : 2048;
+  };
+  return { spans: size('OTEL_BSP_MAX_QUEUE_SIZE'), logs: size('OTEL_BLRP_MAX_QUEUE_SIZE') };
+}
+
 /** A periodic reader on one exporter, with OTEL_METRIC_EXPORT_INTERVAL / _TIMEOUT (the SDK does not read them). */
 function periodicReader(exporter: PushMetricExporter): PeriodicExportingMetricReader {
-  const interval = getNumberFromEnv('OTEL_METRIC_EXPORT_INTERVAL');
   const timeout = getNumberFromEnv('OTEL_METRIC_EXPORT_TIMEOUT');
-  const exportIntervalMillis = interval !== undefined && interval > 0 ? interval : 60_000;
+  const exportIntervalMillis = metricExportIntervalFromEnv();
   const exportTimeoutMillis = Math.min(timeout !== undefined && timeout > 0 ? timeout : 30_000, exportIntervalMillis);
   return new PeriodicExportingMetricReader({ exporter, exportIntervalMillis, exportTimeoutMillis });
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI, ROOT } from './paths.js';
 
 export interface CliResult {
@@ -7,21 +7,31 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI (bin/wasm-otel.js over dist/) as a child process. */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  const childEnv: Record<string, string> = {};
+/** The environment a CLI child gets: ours without OTEL_* (the test says what it wants), plus `env`. */
+function childEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    // Start from a clean OTel environment: the test says what it wants.
-    if (value !== undefined && !key.startsWith('OTEL_')) childEnv[key] = value;
+    if (value !== undefined && !key.startsWith('OTEL_')) out[key] = value;
   }
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) childEnv[key] = value;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+/** Starts the real CLI (bin/wasm-otel.js over dist/) as a child process; `result` resolves when it exits. */
+export function startCli(args: string[], env: Record<string, string | undefined> = {}): { child: ChildProcess; result: Promise<CliResult> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+  return { child, result };
+}
+
+/** Runs the real CLI (bin/wasm-otel.js over dist/) as a child process. */
+export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return startCli(args, env).result;
 }

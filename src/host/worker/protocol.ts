@@ -1,0 +1,37 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { DiagLogLevel } from '@opentelemetry/api';
+import type { ChannelMessage } from '../../telemetry/transfer/channel-writer.js';
+import type { Stream, StreamLimits } from '../../telemetry/transfer/flow-control.js';
+import type { TransferResource } from '../../telemetry/transfer/log-transfer.js';
+import type { RunFileOptions, RunOutcome } from '../run-file.js';
+
+/** What the guest's worker thread is started with. */
+export interface WorkerRunData {
+  run: RunFileOptions;
+  minSpanMicros?: number;
+  /** The channel: telemetry and, last, the outcome. */
+  port: MessagePort;
+  /** The control block (Int32Array over it: credit, failing flags, interrupt). */
+  control: SharedArrayBuffer;
+  /** The open-span journal. */
+  journal: SharedArrayBuffer;
+  /** Which signals the telemetry thread exports (the others are not recorded at all). */
+  signals: { traces: boolean; logs: boolean; metrics: boolean };
+  /** The resource of the telemetry thread's providers. */
+  resource: TransferResource;
+  limits: StreamLimits;
+  waitMillis: Record<Stream, number>;
+  logLevel: DiagLogLevel;
+  logRecordLimits: { attributeCountLimit?: number; attributeValueLengthLimit?: number };
+  metricExportIntervalMillis: number;
+}
+
+/** The worker's last message: how the run ended, and its problem counts. */
+export interface DoneMessage {
+  t: 'done';
+  outcome: RunOutcome;
+  problems: Record<string, number>;
+  suppressed: Record<string, number>;
+}
+
+export type WorkerMessage = ChannelMessage | DoneMessage;

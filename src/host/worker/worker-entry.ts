@@ -1,0 +1,53 @@
+/**
+ * The guest's thread of a run on a worker (see worker-run.ts): a host whose providers send every
+ * finished span, log record and metric batch to the telemetry thread through the channel, runs
+ * the file, and posts the outcome last.
+ */
+import { workerData } from 'node:worker_threads';
+import { diag, trace } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { ProblemCounter } from '../../engine/index.js';
+import { OneLineDiagLogger } from '../../telemetry/diag-line.js';
+import { routeSdkErrors } from '../../telemetry/sdk-errors.js';
+import { ChannelWriter } from '../../telemetry/transfer/channel-writer.js';
+import { createHost } from '../create-host.js';
+import { runFile } from '../run-file.js';
+import type { DoneMessage, WorkerRunData } from './protocol.js';
+
+const data = workerData as WorkerRunData;
+diag.setLogger(new OneLineDiagLogger(), { logLevel: data.logLevel, suppressOverrideMessage: true });
+const problems = new ProblemCounter();
+routeSdkErrors(problems);
+
+const control = new Int32Array(data.control);
+const resource = resourceFromAttributes(data.resource.attributes, data.resource.schemaUrl !== undefined ? { schemaUrl: data.resource.schemaUrl } : undefined);
+const writer = new ChannelWriter({ port: data.port, control, journal: data.journal, limits: data.limits, waitMillis: data.waitMillis, logResource: resource });
+
+const tracerProvider = data.signals.traces ? new BasicTracerProvider({ resource, spanProcessors: [writer.spanProcessor] }) : undefined;
+const loggerProvider = data.signals.logs ? new LoggerProvider({ resource, processors: [writer.logProcessor], logRecordLimits: data.logRecordLimits }) : undefined;
+const meterProvider = data.signals.metrics
+  ? new MeterProvider({
+      resource,
+      readers: [new PeriodicExportingMetricReader({ exporter: writer.metricExporter, exportIntervalMillis: data.metricExportIntervalMillis })],
+    })
+  : undefined;
+
+const host = createHost({
+  tracerProvider: tracerProvider ?? trace.getTracerProvider(),
+  ...(loggerProvider ? { loggerProvider } : {}),
+  ...(meterProvider ? { meterProvider } : {}),
+  metricExporters: data.signals.metrics ? [writer.metricExporter] : [],
+  ...(data.minSpanMicros !== undefined ? { minSpanMicros: data.minSpanMicros } : {}),
+  problemCounter: problems,
+  interrupt: control,
+  openSpanJournal: writer.journal,
+});
+
+const outcome = await runFile(host, data.run);
+// The host instruments' (statsd) last collection goes out through the channel too.
+await meterProvider?.forceFlush().catch((error: unknown) => problems.hostError('collecting metrics', error));
+const done: DoneMessage = { t: 'done', outcome, problems: problems.snapshot(), suppressed: problems.suppressed() };
+data.port.postMessage(done);

@@ -1,0 +1,200 @@
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { constants } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { DiagLogLevel, trace, type TracerProvider } from '@opentelemetry/api';
+import { logs, type LoggerProvider } from '@opentelemetry/api-logs';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { ProblemCounter, createHostCaches, type ProblemReason } from '../../engine/index.js';
+import { signalName } from '../../runtime/guest-interrupt.js';
+import type { DeliveryLedger } from '../../telemetry/delivery-ledger.js';
+import { logPipelineFor } from '../../telemetry/sdk-log-pipeline.js';
+import { hostTracingFor } from '../../telemetry/sdk-pipeline.js';
+import { ChannelIntake } from '../../telemetry/transfer/channel-intake.js';
+import { createControlBlock, requestInterrupt, type Stream, type StreamLimits } from '../../telemetry/transfer/flow-control.js';
+import { encodeResource } from '../../telemetry/transfer/log-transfer.js';
+import { createJournalBuffer, readSharedJournal } from '../../telemetry/transfer/shared-span-journal.js';
+import type { RunFileOptions, RunOutcome } from '../run-file.js';
+import type { WorkerMessage, WorkerRunData } from './protocol.js';
+
+export interface WorkerRunOptions extends RunFileOptions {
+  /** Function calls of instrumented core modules shorter than this are not exported (see HostOptions). */
+  minSpanMicros?: number;
+  /** Where the run's spans go on this thread (an OTel JS SDK provider). Default: the global one. */
+  tracerProvider?: TracerProvider;
+  /** Where the run's log records go (an OTel JS SDK LoggerProvider). Default: the global one. */
+  loggerProvider?: LoggerProvider;
+  /** Push exporters for guest metrics and the host instruments (statsd). Default: none. */
+  metricExporters?: readonly PushMetricExporter[];
+  /**
+   * The delivery ledgers of this thread's OTLP exporters (see telemetryFromEnv): with them the
+   * guest waits while its telemetry is being sent instead of overflowing the batch queues.
+   */
+  ledgers?: readonly DeliveryLedger[];
+  /** Items per stream on their way at once (default: OTEL_BSP/BLRP_MAX_QUEUE_SIZE, 2048; 64 metric batches). */
+  limits?: Partial<StreamLimits>;
+  /** How long the guest waits for room per stream (default: the export timeouts, 30 s). */
+  waitMillis?: Partial<Record<Stream, number>>;
+  /** Counts the run's problems (the guest thread's are added when it ends). */
+  problemCounter?: ProblemCounter;
+  /** diag level of the guest's thread (default WARN). */
+  logLevel?: DiagLogLevel;
+  logRecordLimits?: { attributeCountLimit?: number; attributeValueLengthLimit?: number };
+  /** How often the host instruments (statsd) are exported during the run (default 60 s). */
+  metricExportIntervalMillis?: number;
+  /** After an interrupt, how long the guest has to reach a host call before its thread is stopped (default 1000 ms). */
+  stopGraceMillis?: number;
+}
+
+/** A run in progress on a worker thread. */
+export interface WorkerRun {
+  /** How the run ended; never rejects. */
+  readonly outcome: Promise<WorkerRunOutcome>;
+  /**
+   * Stops the run for a signal: the guest is unwound at its next call into the host (spans closed
+   * with close reason `signal`); one that makes none within `stopGraceMillis` has its thread
+   * stopped, and the spans it had open are closed from the journal. The exit code is 128 + the
+   * signal's number.
+   */
+  interrupt(signal: NodeJS.Signals): void;
+}
+
+export interface WorkerRunOutcome extends RunOutcome {
+  /** True when the guest's thread was stopped (it did not answer an interrupt, or it failed). */
+  stopped: boolean;
+}
+
+const DEFAULT_LIMITS: StreamLimits = { spans: 2048, logs: 2048, metrics: 64 };
+const DEFAULT_WAIT: Record<Stream, number> = { spans: 30_000, logs: 30_000, metrics: 30_000 };
+const DEFAULT_GRACE_MILLIS = 1000;
+
+/**
+ * Runs a file (as `wasm-otel run` does) on a worker thread, with its telemetry exported on this
+ * thread. The guest's calls are synchronous, so on the guest's own thread no timer and no network
+ * I/O can run until a call returns; here the guest thread hands every finished span, log record
+ * and metric batch over at once, and this thread's batch processors and exporters send them while
+ * the guest runs. When they fall behind, the guest waits (while they work) rather than telemetry
+ * being lost; this thread also stays free to take signals and to stop a guest that never returns.
+ */
+export function runInWorker(options: WorkerRunOptions): WorkerRun {
+  const problems = options.problemCounter ?? new ProblemCounter();
+  const name = basename(options.file);
+  const tracing = hostTracingFor(options.tracerProvider ?? trace.getTracerProvider());
+  const logPipeline = logPipelineFor(options.loggerProvider ?? logs.getLoggerProvider());
+  const metricExporters = options.metricExporters ?? [];
+  const limits: StreamLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const control = createControlBlock();
+  const journal = createJournalBuffer();
+  const { port1, port2 } = new MessageChannel();
+  const intake = new ChannelIntake(control, {
+    spans: tracing.pipeline,
+    logs: logPipeline,
+    metricExporters,
+    ledgers: options.ledgers ?? [],
+    limits,
+    problems,
+    caches: createHostCaches(),
+  });
+  const data: WorkerRunData = {
+    run: { file: options.file, ...(options.invoke !== undefined ? { invoke: options.invoke } : {}), args: options.args ?? [], env: options.env ?? {}, preopens: options.preopens ?? {} },
+    ...(options.minSpanMicros !== undefined ? { minSpanMicros: options.minSpanMicros } : {}),
+    port: port2,
+    control: control.buffer as SharedArrayBuffer,
+    journal,
+    signals: { traces: tracing.pipeline.enabled, logs: logPipeline.enabled, metrics: metricExporters.length > 0 },
+    resource: encodeResource(tracing.pipeline.resource),
+    limits,
+    waitMillis: { ...DEFAULT_WAIT, ...options.waitMillis },
+    logLevel: options.logLevel ?? DiagLogLevel.WARN,
+    logRecordLimits: options.logRecordLimits ?? {},
+    metricExportIntervalMillis: options.metricExportIntervalMillis ?? 60_000,
+  };
+  const worker = new Worker(workerEntry(), { workerData: data, transferList: [port2] });
+
+  let settle!: (outcome: WorkerRunOutcome) => void;
+  const outcome = new Promise<WorkerRunOutcome>((resolve) => (settle = resolve));
+  let finished = false;
+  let interruptedBy: number | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+
+  const finish = (result: WorkerRunOutcome): void => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(graceTimer);
+    port1.close();
+    intake.finish();
+    void worker.terminate();
+    settle(result);
+  };
+
+  const onMessage = (message: WorkerMessage): void => {
+    if (message.t !== 'done') {
+      intake.handle(message);
+      return;
+    }
+    for (const [reason, count] of Object.entries(message.problems)) problems.add(reason as ProblemReason, count, message.suppressed[reason] ?? 0);
+    finish({ ...message.outcome, stopped: false });
+  };
+  port1.on('message', onMessage);
+
+  /** The guest's thread is gone without its outcome: take what it sent, close what it left open. */
+  const stopped = (reasonClosed: 'signal' | 'trap', detail: string, hostDetail: string, result: RunOutcome): void => {
+    if (finished) return;
+    drain(port1, onMessage); // what it sent before it went (its outcome too, if it got that far)
+    if (finished) return;
+    intake.closeJournaled(readSharedJournal(journal), reasonClosed, detail, hostDetail);
+    finish({ ...result, stopped: true });
+  };
+
+  worker.on('error', (error) => {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    stopped('trap', `span still open when the guest's thread failed: ${message}`, `the guest's thread failed: ${message}`, {
+      exitCode: 1,
+      error: { code: 'guest_trap', message: `${name}: the guest's thread failed: ${message}` },
+    });
+  });
+  worker.on('exit', (code) => {
+    if (interruptedBy !== undefined) return; // handled by the grace timer or the done message
+    stopped('trap', `span still open when the guest's thread exited`, `the guest's thread exited (code ${code})`, {
+      exitCode: 1,
+      error: { code: 'guest_trap', message: `${name}: the guest's thread exited (code ${code}) before the run ended` },
+    });
+  });
+
+  return {
+    outcome,
+    interrupt(signal) {
+      if (finished || interruptedBy !== undefined) return;
+      const number = constants.signals[signal] ?? 15;
+      interruptedBy = number;
+      requestInterrupt(control, number);
+      const signal_ = signalName(number);
+      graceTimer = setTimeout(() => {
+        void worker.terminate().then(() =>
+          stopped('signal', `span still open when the run was interrupted by ${signal_}`, `interrupted by ${signal_}`, {
+            exitCode: 128 + number,
+            error: { code: 'interrupted', message: `${name} was interrupted by ${signal_} (the guest made no call into the host within ${options.stopGraceMillis ?? DEFAULT_GRACE_MILLIS} ms: stopped)` },
+          }),
+        );
+      }, options.stopGraceMillis ?? DEFAULT_GRACE_MILLIS);
+    },
+  };
+}
+
+/** Every message still queued on the port, synchronously. */
+function drain(port: MessagePort, handle: (message: WorkerMessage) => void): void {
+  for (let received = receiveMessageOnPort(port); received !== undefined; received = receiveMessageOnPort(port)) {
+    handle(received.message as WorkerMessage);
+  }
+}
+
+/**
+ * The worker script: beside this module once built (dist/host/worker/); when this module runs
+ * from the TypeScript sources (the test suite), the built one.
+ */
+function workerEntry(): URL {
+  const beside = new URL('./worker-entry.js', import.meta.url);
+  if (existsSync(fileURLToPath(beside))) return beside;
+  return new URL('../../../dist/host/worker/worker-entry.js', import.meta.url);
+}

@@ -1,0 +1,40 @@
+/** Thrown by a host import when the run was interrupted (a signal): unwinds the guest, like GuestExit. */
+export class GuestInterrupted extends Error {
+  constructor(
+    /** The signal's number (SIGTERM 15, SIGINT 2, SIGHUP 1). */
+    readonly signal: number,
+    /** Its name, for messages. */
+    readonly signalName: string,
+  ) {
+    super(`interrupted by ${signalName}`);
+    this.name = 'GuestInterrupted';
+  }
+}
+
+const SIGNAL_NAMES: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 15: 'SIGTERM' };
+
+export function signalName(signal: number): string {
+  return SIGNAL_NAMES[signal] ?? `signal ${signal}`;
+}
+
+/**
+ * The same functions, each first checking `flag[0]`: once it holds a signal number, the next call
+ * into the host throws GuestInterrupted instead of doing its work, so a guest that keeps calling
+ * the host (telemetry, instrument hooks, WASI) stops at once. One read of shared memory per call.
+ */
+export function interruptible<T extends object>(functions: T, flag: Int32Array): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(functions)) {
+    if (typeof value !== 'function') {
+      out[name] = value;
+      continue;
+    }
+    const fn = value as (...args: unknown[]) => unknown;
+    out[name] = function (this: unknown, ...args: unknown[]): unknown {
+      const signal = flag[0]!;
+      if (signal !== 0) throw new GuestInterrupted(signal, signalName(signal));
+      return fn.apply(this, args);
+    };
+  }
+  return out as T;
+}

@@ -1,0 +1,144 @@
+import { TraceFlags } from '@opentelemetry/api';
+import { hrTime } from '@opentelemetry/core';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { exportMetrics, journaledSpansAsEnded, type CloseReason, type HostCaches, type JournalEntry, type LogPipeline, type ProblemCounter, type SpanPipeline } from '../../engine/index.js';
+import { exportSpan } from '../../engine/span-pipeline.js';
+import type { DeliveryLedger, TelemetrySignal } from '../delivery-ledger.js';
+import type { ChannelMessage } from './channel-writer.js';
+import { CreditLedger, type Stream, type StreamLimits } from './flow-control.js';
+import { decodeLog } from './log-transfer.js';
+import { decodeMetrics } from './metric-transfer.js';
+import { decodeSpan } from './span-transfer.js';
+
+/** Where what arrives from a guest's thread goes on this thread. */
+export interface IntakeSinks {
+  spans: SpanPipeline;
+  logs: LogPipeline;
+  metricExporters: readonly PushMetricExporter[];
+  /**
+   * The OTLP exporters' delivery ledgers: an item counts as settled (room for the guest's thread
+   * to send another) once its exporter delivered it or gave up. Without a ledger for a signal,
+   * items settle as soon as they are handed on.
+   */
+  ledgers: readonly DeliveryLedger[];
+  limits: StreamLimits;
+  problems: ProblemCounter;
+  caches: HostCaches;
+}
+
+const STREAM_OF: Record<TelemetrySignal, Stream> = { traces: 'spans', logs: 'logs', metrics: 'metrics' };
+
+/**
+ * The telemetry thread's end of the channel: rebuilds what a guest's thread sent and hands it to
+ * this thread's pipelines (span processors, log record processors, metric exporters), settling
+ * credit as the exporters finish. What arrives while its stream is over the limit (the guest's
+ * thread stopped waiting because the exporter fails) is dropped and counted: spans_dropped,
+ * log_records_dropped, metric_batches_dropped.
+ */
+export class ChannelIntake {
+  private readonly credit: CreditLedger;
+  private readonly received: Record<Stream, number> = { spans: 0, logs: 0, metrics: 0 };
+  private readonly dropped: Record<Stream, number> = { spans: 0, logs: 0, metrics: 0 };
+  /** Settled by the ledgers of these streams; the others settle on hand-over. */
+  private readonly viaLedger = new Set<Stream>();
+  /** Span ids that arrived ended (the journal may still list the last of them). */
+  private readonly endedIds = new Set<string>();
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    control: Int32Array,
+    private readonly sinks: IntakeSinks,
+  ) {
+    this.credit = new CreditLedger(control);
+    for (const ledger of sinks.ledgers) {
+      const stream = STREAM_OF[ledger.signal];
+      this.viaLedger.add(stream);
+      this.unsubscribe.push(
+        ledger.subscribe((count, delivered) => {
+          this.credit.settle(stream, count);
+          this.credit.setFailing(stream, !delivered);
+        }),
+      );
+    }
+  }
+
+  handle(message: ChannelMessage): void {
+    switch (message.t) {
+      case 'span':
+        return this.span(message);
+      case 'log':
+        return this.log(message);
+      case 'metrics':
+        return this.metrics(message);
+    }
+  }
+
+  private span(message: Extract<ChannelMessage, { t: 'span' }>): void {
+    const { spans, caches, problems } = this.sinks;
+    this.endedIds.add(message.span.context.spanId);
+    if (this.endedIds.size > 65_536) this.endedIds.clear();
+    if (!this.admit('spans') || !spans.enabled) return;
+    const span = decodeSpan(message.span, spans.resource, caches.scopes);
+    // A span the batch processor will not queue (not sampled) settles now.
+    if (!this.viaLedger.has('spans') || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) this.credit.settle('spans', 1);
+    exportSpan(spans, span, (error) => problems.hostError('span processor', error));
+  }
+
+  private log(message: Extract<ChannelMessage, { t: 'log' }>): void {
+    const { logs, caches, problems } = this.sinks;
+    if (!this.admit('logs') || !logs.enabled) return;
+    if (!this.viaLedger.has('logs')) this.credit.settle('logs', 1);
+    try {
+      logs.processor.onEmit(decodeLog(message.log, logs.resource, caches.resources, caches.scopes, logs.attributeCountLimit));
+    } catch (error) {
+      problems.hostError('log record processor', error);
+    }
+  }
+
+  private metrics(message: Extract<ChannelMessage, { t: 'metrics' }>): void {
+    if (!this.admit('metrics')) return;
+    if (!this.viaLedger.has('metrics')) this.credit.settle('metrics', 1);
+    exportMetrics({ exporters: this.sinks.metricExporters }, decodeMetrics(message.metrics, this.sinks.caches.resources), this.sinks.problems);
+  }
+
+  /** Counts an arrival; false (dropped and settled) when its stream is over the limit. */
+  private admit(stream: Stream): boolean {
+    this.received[stream]++;
+    // (settled includes what was dropped or settled at once)
+    const inFlight = this.received[stream] - this.credit.settled(stream);
+    if (inFlight <= this.sinks.limits[stream] || !this.viaLedger.has(stream)) return true;
+    this.dropped[stream]++;
+    this.credit.settle(stream, 1);
+    return false;
+  }
+
+  /**
+   * Closes the spans a stopped guest thread still had open (from its journal), as the engine
+   * would have: status error, close reason attribute, ended now. Returns how many.
+   */
+  closeJournaled(entries: readonly JournalEntry[], reason: CloseReason, detail: string, hostDetail: string): number {
+    const open = entries.filter((entry) => !this.endedIds.has(entry.context.spanId));
+    if (open.length === 0 || !this.sinks.spans.enabled) return 0;
+    const { spans, problems, caches } = this.sinks;
+    for (const span of journaledSpansAsEnded(open, reason, detail, hostDetail, hrTime(), spans.resource, problems, caches.scopes)) {
+      exportSpan(spans, span, (error) => problems.hostError('span processor', error));
+    }
+    problems.note('open_spans_closed', `${open.length} ${open.length === 1 ? 'span' : 'spans'} left open (${detail}): closed with status error and exported`, open.length);
+    return open.length;
+  }
+
+  /** Reports what was dropped (once) and stops listening to the ledgers. */
+  finish(): void {
+    for (const stop of this.unsubscribe) stop();
+    const { problems, limits } = this.sinks;
+    if (this.dropped.spans > 0) {
+      problems.report('spans_dropped', `${this.dropped.spans.toLocaleString('en-US')} spans dropped: more than ${limits.spans} (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for an exporter that failed or was too slow`, this.dropped.spans);
+    }
+    if (this.dropped.logs > 0) {
+      problems.report('log_records_dropped', `${this.dropped.logs.toLocaleString('en-US')} log records dropped: more than ${limits.logs} (OTEL_BLRP_MAX_QUEUE_SIZE) were waiting for an exporter that failed or was too slow`, this.dropped.logs);
+    }
+    if (this.dropped.metrics > 0) {
+      problems.report('metric_batches_dropped', `${this.dropped.metrics.toLocaleString('en-US')} metric batches dropped: more than ${limits.metrics} were waiting for an exporter that failed or was too slow`, this.dropped.metrics);
+    }
+  }
+}
