@@ -20,6 +20,7 @@ export type ProblemReason =
   | 'span_ended_twice'
   | 'span_start_duplicate'
   | 'span_id_conflict'
+  | 'parent_cycle'
   | 'too_many_open_spans'
   | 'open_spans_closed'
   | 'name_truncated'

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { AggregationTemporality, DataPointType, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { formatAttributes, formatValue } from './console-tree-exporter.js';
+import { formatAttributes, formatValue } from './report-format.js';
 
 /**
  * A readable summary of exported metric batches: per resource and scope, one line per data

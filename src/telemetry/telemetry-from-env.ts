@@ -50,7 +50,7 @@ export function telemetryFromEnv(problems: ProblemCounter, consoleSink: TextSink
     return { tracerProvider: undefined, loggerProvider: undefined, metricExporters: [], meterProvider: undefined, ledgers: [], shutdown: async () => {} };
   }
   const resource = resourceFromEnv();
-  const report = new ConsoleReport();
+  const report = new ConsoleReport(problems);
   const ledgers: DeliveryLedger[] = [];
   const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: spanProcessorsFor(config, report, ledgers) });
   const loggerProvider = new LoggerProvider({ resource, processors: logProcessorsFor(config, report, ledgers), logRecordLimits: logRecordLimitsFromEnv() });
