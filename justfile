@@ -22,9 +22,17 @@ check:
 test: check build
     npx vitest run --reporter=default --reporter=./test/support/count-reporter.ts
 
-# Benchmarks: guest span cost through the host vs the same span through the OTel JS SDK;
-# function-level hooks on a call-heavy module vs the same module without hooks.
+# Guest span cost vs the OTel JS SDK; function-level hooks; metrics and logs; the CLI soak (1M spans, peak RSS).
 bench: build
     node --expose-gc bench/guest-span.bench.mjs
     node --expose-gc bench/metrics-logs.bench.mjs
     node --expose-gc bench/function-hooks.bench.mjs
+    node bench/soak.bench.mjs
+
+# Fuzz every front-end with `runs` cases each and a new seed (printed; WASM_OTEL_FUZZ_SEED=n repeats one).
+fuzz runs="5000": build
+    #!/usr/bin/env bash
+    set -euo pipefail
+    seed="${WASM_OTEL_FUZZ_SEED:-$(date +%s)}"
+    echo "fuzz: {{runs}} cases per front-end, seed $seed"
+    WASM_OTEL_FUZZ_RUNS={{runs}} WASM_OTEL_FUZZ_SEED="$seed" npx vitest run test/fuzz.test.ts

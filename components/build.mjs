@@ -164,6 +164,7 @@ export const GUESTS = [
   { name: 'fib', kind: 'wat-module', source: 'components/core/fib.wat' },
   { name: 'fib-plain', kind: 'wat-module', source: 'components/core/fib-plain.wat' },
   { name: 'probes-core', kind: 'wat-module', source: 'components/core/probes-core.wat' },
+  { name: 'observe-forwarder', kind: 'wat-module', source: 'components/core/observe-forwarder.wat' },
 ];
 
 const isCoreModule = (g) => g.kind === 'wat-module' || g.kind === 'c-module';
