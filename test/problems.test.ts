@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProblemCounter } from '../src/engine/problems.js';
 import { diagLine, OneLineDiagLogger } from '../src/telemetry/diag-line.js';
 import { DeliveryLedger, shortExportError } from '../src/telemetry/delivery-ledger.js';
+import { runCli } from './support/cli.js';
+import { component } from './support/paths.js';
 
 function captureDiag(): string[] {
   const lines: string[] = [];
@@ -44,6 +46,19 @@ describe('ProblemCounter: one line per problem, rate-limited per reason', () => 
     expect(problems.snapshot()).toEqual({ invalid_time: 1, spans_dropped: 7 });
     problems.add('invalid_time', 5, 5);
     expect(problems.summary()).toBe('wasm-otel: problems: invalid_time 6 (5 not shown), spans_dropped 7');
+  });
+});
+
+describe('through the CLI', () => {
+  it('100,000 reports of one problem: a few lines, then one summary line with the count at exit', async () => {
+    const result = await runCli(['run', component('probes-core.wasm'), '--invoke', 'unmatched-exits'], { OTEL_TRACES_EXPORTER: 'none' });
+    expect(result.code).toBe(0);
+    const lines = result.stderr.split('\n').filter((line) => line !== '');
+    const reports = lines.filter((line) => line.startsWith('wasm-otel: span_end_without_start: span-exit with no span open'));
+    expect(reports.length).toBeGreaterThanOrEqual(10);
+    expect(reports.length).toBeLessThan(20);
+    expect(lines.at(-1)).toMatch(/^wasm-otel: problems: span_end_without_start 100,000 \([\d,]+ not shown\)$/);
+    expect(lines).toHaveLength(reports.length + 1);
   });
 });
 

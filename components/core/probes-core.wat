@@ -6,6 +6,7 @@
 ;;   1 span-enter   2 span-exit (imports dylibso:observe/api)
 ;;   3 enter   4 exit   5 memory-grow (imports dylibso:observe/instrument)
 ;;   6 _initialize   7 bad-hooks   8 work   9 spin   10 wait-for-file
+;;   11 unmatched-exits
 ;;
 ;; Exports
 ;;   bad-hooks      enter(8) work: memory-grow(-1), memory-grow(70000) (neither is
@@ -18,6 +19,8 @@
 ;;                  path_filestat_get(fd 3, the first preopen, "ready") until the
 ;;                  file exists; then span 'second'. Run with --dir DIR::/sync:
 ;;                  it returns only once someone creates DIR/ready.
+;;   unmatched-exits  span-exit 100,000 times with no span open (100,000 reports
+;;                  of the same problem, for the rate limit of report lines).
 ;; Static data: "flood" at 0x100, "waiting" at 0x110, "first" at 0x120,
 ;; "second" at 0x130, "ready" at 0x140; filestat scratch at 0x200 (64 bytes).
 (module
@@ -71,4 +74,14 @@
           (i32.const 0))))
     (call $span_enter (i32.const 0x130) (i32.const 6))
     (call $span_exit))
+
+  (func $unmatched_exits (export "unmatched-exits")
+    (local $n i32)
+    (local.set $n (i32.const 100000))
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (call $span_exit)
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next))))
 )

@@ -14,7 +14,9 @@ run
   records are exported. Without --invoke it calls the component's wasi:cli/run export, or the
   module's _start; with --invoke <export> it calls the export function of that name (a reactor's
   _initialize first). The call is wrapped in a host span (kind internal, named after the file)
-  that the guest's spans nest under. Arguments after -- are the guest's arguments.
+  that the guest's spans nest under. Arguments after -- are the guest's arguments. The guest runs
+  on a worker thread: its telemetry is exported while it runs, and SIGTERM, SIGINT or SIGHUP
+  stop it, close its open spans and flush (a second signal exits at once).
   --dir <host-dir>[::<guest-dir>]  preopen a directory (repeatable)
   --env NAME=value | NAME          a guest environment variable (NAME alone: the host's value)
   --min-span-us <n>                function calls of instrumented modules shorter than n
@@ -34,8 +36,10 @@ Telemetry (standard OpenTelemetry variables):
   OTEL_METRIC_EXPORT_INTERVAL, OTEL_METRIC_EXPORT_TIMEOUT  export period of statsd metrics
   WASM_OTEL_CACHE_DIR   where transpiled components are cached (default ~/.cache/wasm-otel)
   WASM_OTEL_MIN_SPAN_US default of --min-span-us
+  WASM_OTEL_MAX_RECORD_BYTES  bytes of guest data one record may point at (default 1048576)
 
 Exit status: the guest's exit code (wasi:cli/exit, proc_exit); 0 when the call succeeded; 1
 when the guest trapped, returned an error or could not be loaded, e.g. an unsupported wasi:otel
-version or Observe API (reason on stderr); 2 for a usage error.
+version or Observe API (reason on stderr); 2 for a usage error; 128 + n after signal n.
+Telemetry that could not be delivered is reported on stderr at exit, one line per signal.
 `;
