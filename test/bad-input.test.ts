@@ -1,7 +1,7 @@
-import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadedComponent, WasmOtelHost } from '../src/index.js';
 import { runCli } from './support/cli.js';
+import { collectWarnings } from './support/warnings.js';
 import { hostFor } from './support/library-host.js';
 import { startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './support/otlp-receiver.js';
 import { component } from './support/paths.js';
@@ -12,27 +12,16 @@ let receiver: OtlpReceiver;
 let host: WasmOtelHost;
 let flush: () => Promise<void>;
 let badInput: LoadedComponent;
-const warnings: string[] = [];
-
-const logger: DiagLogger = {
-  error: (m) => warnings.push(m),
-  warn: (m) => warnings.push(m),
-  info: () => {},
-  debug: () => {},
-  verbose: () => {},
-};
+const warnings = collectWarnings();
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
 });
 afterAll(async () => {
-  diag.disable();
   await receiver.close();
 });
 beforeEach(async () => {
   receiver.reset();
-  warnings.length = 0;
   ({ host, flush } = hostFor(receiver));
   badInput = await host.load(component('bad-input.wasm'));
 });

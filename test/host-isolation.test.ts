@@ -4,13 +4,13 @@
  * argument errors mistaken for traps, nonsense from the instrument hooks.
  */
 import { spawn } from 'node:child_process';
-import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type * as Logs from '../generated/wasi-otel-0.2.0-rc.2/interfaces/wasi-otel-logs.js';
 import type * as Tracing from '../generated/wasi-otel-0.2.0-rc.2/interfaces/wasi-otel-tracing.js';
 import { InternCache } from '../src/engine/index.js';
 import { WasmOtelError, type WasmOtelHost } from '../src/index.js';
 import { hostFor } from './support/library-host.js';
+import { collectWarnings } from './support/warnings.js';
 import { OtlpStatusCode, startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
 import { waitForLogs } from './support/otlp-signals.js';
 import { ROOT, component } from './support/paths.js';
@@ -19,20 +19,16 @@ import { byName } from './support/span-tree.js';
 let receiver: OtlpReceiver;
 let host: WasmOtelHost;
 let flush: () => Promise<void>;
-const warnings: string[] = [];
-const logger: DiagLogger = { error: (m) => warnings.push(m), warn: (m) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} };
+const warnings = collectWarnings();
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
 });
 afterAll(async () => {
-  diag.disable();
   await receiver.close();
 });
 beforeEach(() => {
   receiver.reset();
-  warnings.length = 0;
   ({ host, flush } = hostFor(receiver));
 });
 

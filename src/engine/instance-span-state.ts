@@ -1,78 +1,29 @@
-import { INVALID_SPAN_CONTEXT, isSpanContextValid, SpanKind, SpanStatusCode, TraceFlags, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
-import { AnchoredClock, type ClockAnchor } from './anchored-clock.js';
+import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, type AttributeValue, type HrTime, type Span, type SpanContext, type SpanStatus } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { AnchoredClock } from './anchored-clock.js';
+import { eventAttributes, spanAttributes } from './attribute-builder.js';
 import { rememberBounded } from './bounded-memory.js';
+import type { FunctionCallTracker } from './function-call-tracker.js';
+import { createFunctionCalls, type FunctionCallOptions } from './function-spans.js';
+import type { InstanceRegistry, SpanHolder } from './instance-registry.js';
 import type { EngineLimits } from './limits.js';
+import { MEMORY_GROW_BYTES, MEMORY_GROW_EVENT, MEMORY_GROW_PAGES, PAGE_BYTES, growthAttributes } from './memory-growth.js';
+import { CLOSE_REASON_ATTRIBUTE, type CloseReason } from './open-span-journal.js';
+import { HOST_SCOPE_NAME, closedGuestReport, managedReport, pushEvent, type OpenSpan } from './open-span.js';
 import type { ProblemCounter } from './problems.js';
 import { toReadableSpan } from './readable-span.js';
 import { ScopeCache } from './scope-cache.js';
-import type { InstanceRegistry, SpanHolder } from './instance-registry.js';
 import { exportSpan, type SpanPipeline } from './span-pipeline.js';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { AttributeBuilder, NO_ATTRIBUTES as EMPTY_ATTRIBUTES, eventAttributes, spanAttributes } from './attribute-builder.js';
-import type { AttributeValue } from '@opentelemetry/api';
-import type { EventReport, LinkReport, ScopeReport, SpanReport } from './span-report.js';
+import type { LinkReport, SpanReport } from './span-report.js';
 import { TraceSampling } from './trace-sampling.js';
-import { FunctionCallTracker, type FinishedFunctionCall, type FunctionSpanSink, type OpenFunctionCall } from './function-call-tracker.js';
-import type { Span } from '@opentelemetry/api';
-import { CLOSE_REASON_ATTRIBUTE, UNENDED_SPAN_NAME, type CloseReason } from './open-span-journal.js';
 
 export { CLOSE_REASON_ATTRIBUTE, UNENDED_SPAN_NAME, type CloseReason } from './open-span-journal.js';
-export const HOST_SCOPE_NAME = 'wasm-otel';
+export { HOST_SCOPE_NAME } from './open-span.js';
+export type { FunctionCallOptions } from './function-spans.js';
+export { MEMORY_GROW_EVENT, MEMORY_GROW_PAGES, MEMORY_GROW_BYTES, MEMORY_GROWN_PAGES_TOTAL, MEMORY_GROWN_BYTES_TOTAL } from './memory-growth.js';
+
 /** How many host trace ids an instance remembers (to tell guest root traces from the host's). */
 const HOST_TRACES_REMEMBERED = 1024;
-
-/** What the host knows of a span between its start and its end. */
-interface OpenSpan {
-  context: SpanContext;
-  /** When the span started, if the guest said; else the host's clock reading below. */
-  startTime: HrTime | undefined;
-  startAnchor: ClockAnchor;
-  startPerf: number;
-  /** The parent: given by the guest, or the span that was current when it started. */
-  parentSpanId: string | undefined;
-  /** True when the guest named the parent at start (draft-2025-03's `on-start(span, parent)`). */
-  parentGiven: boolean;
-  /** Known only for shapes that send it at start (or spans the engine itself manages). */
-  name: string | undefined;
-  kind: SpanKind;
-  attributes: [string, AttributeValue][];
-  /** Present for spans the engine manages (wasi:observe, core-module Observe API). */
-  managed: ManagedSpanData | undefined;
-  /** Handle of the span in the pipeline's open-span journal (-1: not noted). */
-  journal: number;
-}
-
-/** What a managed span collects between its start and its end. */
-interface ManagedSpanData {
-  attributes: AttributeBuilder;
-  events: EventReport[];
-  links: LinkReport[];
-  status: SpanStatus;
-  scope: string;
-  /** Front-end's own mark (e.g. "manual", or a function index for automatic spans). */
-  tag: string | number | undefined;
-  /** WebAssembly pages `memory.grow` added inside the span (exported as totals when > 0). */
-  grownPages: number;
-  /** Events not kept: past the event count limit. */
-  droppedEvents: number;
-}
-
-/** Function-level tracing of an instrumented core module (see enableFunctionCalls). */
-export interface FunctionCallOptions {
-  /** Calls shorter than this many microseconds are dropped (0 keeps every call). */
-  minSpanMicros: number;
-  /** The span name of function `index` (called once per built span). */
-  nameOf: (index: number) => string;
-  /** Instrumentation scope of function spans. */
-  scope: string;
-}
-
-export const MEMORY_GROW_EVENT = 'memory.grow';
-export const MEMORY_GROW_PAGES = 'wasm.memory.grow.pages';
-export const MEMORY_GROW_BYTES = 'wasm.memory.grow.bytes';
-export const MEMORY_GROWN_PAGES_TOTAL = 'wasm.memory.grow.total_pages';
-export const MEMORY_GROWN_BYTES_TOTAL = 'wasm.memory.grow.total_bytes';
-const PAGE_BYTES = 65536;
 
 /** Start options of a span the engine manages (it chooses the ids). */
 export interface ManagedSpanOptions {
@@ -114,11 +65,8 @@ export class InstanceSpanState implements SpanHolder {
   private readonly hostSpans: (Span | undefined)[] = [];
   /** Function-level tracing, for instrumented core modules. */
   private calls: FunctionCallTracker | undefined;
-  private callOptions: FunctionCallOptions | undefined;
   /** Starts refused at the open-span limit, by tag, whose end has not come yet. */
   private readonly refused = new Map<string | number, number>();
-  /** The scope of function spans (one object: built spans share it). */
-  private functionScope: ScopeReport | undefined;
   /** Span ids ended recently, oldest first, to detect a span ended twice. */
   private readonly ended = new Set<string>();
   /** Trace ids of host spans this instance was called under (recent ones). */
@@ -218,7 +166,7 @@ export class InstanceSpanState implements SpanHolder {
     const current = this.currentSpanContext();
     const inferredParent = current.traceId === context.traceId && current.spanId !== context.spanId ? current.spanId : undefined;
     this.ended.delete(context.spanId);
-    this.open.push({
+    this.pushOpen({
       context,
       startTime: details?.startTime,
       startAnchor: this.clock.anchorNow,
@@ -231,7 +179,6 @@ export class InstanceSpanState implements SpanHolder {
       managed: undefined,
       journal: -1,
     });
-    this.noteOpened(this.open[this.open.length - 1]!);
   }
 
   /** A guest finished a span and sent its complete data. */
@@ -287,7 +234,7 @@ export class InstanceSpanState implements SpanHolder {
     }
     const attributes = spanAttributes(this.limits);
     for (const [key, value] of options.attributes ?? NO_ATTRIBUTES) attributes.add(key, value);
-    this.open.push({
+    this.pushOpen({
       context,
       startTime: options.startTime,
       startAnchor: this.clock.anchorNow,
@@ -309,7 +256,6 @@ export class InstanceSpanState implements SpanHolder {
       },
       journal: -1,
     });
-    this.noteOpened(this.open[this.open.length - 1]!);
     return context;
   }
 
@@ -351,7 +297,7 @@ export class InstanceSpanState implements SpanHolder {
     if (!span) return false;
     const builder = eventAttributes(this.limits);
     for (const [key, value] of attributes) builder.add(key, value);
-    this.pushEvent(span.managed!, { name, time: time ?? this.clock.now(), attributes: builder });
+    pushEvent(span.managed!, { name, time: time ?? this.clock.now(), attributes: builder }, this.limits);
     return true;
   }
 
@@ -385,7 +331,7 @@ export class InstanceSpanState implements SpanHolder {
       if (above.managed && above.parentSpanId === spanId) above.parentSpanId = span.parentSpanId;
     }
     this.rememberEnded(spanId);
-    this.export(this.managedReport(span, endTime ?? this.clock.now(), span.managed.status, []));
+    this.export(managedReport(span, this.startOf(span), endTime ?? this.clock.now(), span.managed.status, [], this.limits));
     return true;
   }
 
@@ -396,25 +342,22 @@ export class InstanceSpanState implements SpanHolder {
    * hooks on its hot path; spans are built from them in batches (see FunctionCallTracker).
    */
   enableFunctionCalls(options: FunctionCallOptions): FunctionCallTracker {
-    this.callOptions = options;
-    const sink: FunctionSpanSink = {
-      exportFunctionSpan: (call) => this.exportFunctionCall(call),
-      openFunctionSpan: (call) => this.openFunctionCall(call),
-      needsBase: () => this.open.length === 0 && this.hostFrames.length === 0,
-      startRootFunctionSpan: (func, startPerf) => {
-        this.startManagedSpan({ name: options.nameOf(func), scope: options.scope, tag: func, startTime: this.clock.timeOf(this.clock.anchorNow, startPerf) });
+    this.calls = createFunctionCalls(
+      {
+        limits: this.limits,
+        problems: this.problems,
+        clock: this.clock,
+        idGenerator: this.pipeline.idGenerator,
+        innermostContext: () => this.innermostContext(),
+        idle: () => this.open.length === 0 && this.hostFrames.length === 0,
+        pushOpen: (span) => this.pushOpen(span),
+        exportReport: (report) => this.export(report),
+        startManagedSpan: (start) => void this.startManagedSpan(start),
+        endInnermost: (tag, endTime) => this.endInnermost(tag, endTime),
+        currentMemoryGrew: (pages, time) => this.currentMemoryGrew(pages, time),
       },
-      endOpenFunctionSpan: (func, endPerf) => this.endInnermost(func, this.clock.timeOf(this.clock.anchorNow, endPerf)),
-      baseMemoryGrew: (pages, perf) => this.currentMemoryGrew(pages, this.clock.timeOf(this.clock.anchorNow, perf)),
-      newSpanId: () => this.pipeline.idGenerator.generateSpanId(),
-      unmatchedExit: (func) => this.problems.report('span_end_without_start', `exit hook for function ${func} (${options.nameOf(func)}) without a matching enter; ignored`),
-      tooDeep: (depth) => this.problems.report('too_many_open_spans', `function calls nested deeper than ${depth}; deeper calls are not traced`),
-    };
-    this.calls = new FunctionCallTracker(sink, {
-      minDurationMs: options.minSpanMicros / 1000,
-      maxDepth: this.limits.maxFunctionCallDepth,
-      maxBuffered: this.limits.maxBufferedFunctionCalls,
-    });
+      options,
+    );
     return this.calls;
   }
 
@@ -428,107 +371,12 @@ export class InstanceSpanState implements SpanHolder {
     const last = this.open[this.open.length - 1];
     if (last?.managed) {
       last.managed.grownPages += pages;
-      this.pushEvent(last.managed, { name: MEMORY_GROW_EVENT, time, attributes: this.growthAttributes(pages) });
+      pushEvent(last.managed, { name: MEMORY_GROW_EVENT, time, attributes: growthAttributes(pages, this.limits) }, this.limits);
       return;
     }
     if (last) return; // a guest-identified span (wasi:otel): its events are the guest's own
     const hostSpan = this.hostSpans[this.hostSpans.length - 1];
     hostSpan?.addEvent(MEMORY_GROW_EVENT, { [MEMORY_GROW_PAGES]: pages, [MEMORY_GROW_BYTES]: pages * PAGE_BYTES }, time);
-  }
-
-  /** Events of a managed span past the event count limit are only counted (reported at its end). */
-  private pushEvent(managed: ManagedSpanData, event: EventReport): void {
-    if (managed.events.length < this.limits.eventCountLimit) managed.events.push(event);
-    else managed.droppedEvents++;
-  }
-
-  private growthAttributes(pages: number): AttributeBuilder {
-    const attributes = eventAttributes(this.limits);
-    attributes.add(MEMORY_GROW_PAGES, pages);
-    attributes.add(MEMORY_GROW_BYTES, pages * PAGE_BYTES);
-    return attributes;
-  }
-
-  /** A function call's memory growth as events (up to the event count limit; the rest counted) and its total. */
-  private growthEvents(growth: number[]): { events: EventReport[]; pages: number; dropped: number } {
-    const events: EventReport[] = [];
-    let pages = 0;
-    let dropped = 0;
-    for (let i = 0; i < growth.length; i += 2) {
-      pages += growth[i + 1]!;
-      if (events.length >= this.limits.eventCountLimit) {
-        dropped++;
-        continue;
-      }
-      const time = this.clock.timeOf(this.clock.anchorNow, growth[i]!);
-      events.push({ name: MEMORY_GROW_EVENT, time, attributes: this.growthAttributes(growth[i + 1]!) });
-    }
-    return { events, pages, dropped };
-  }
-
-  /** The context of a function span on the base's trace (the span current below light calls). */
-  private functionSpanContext(spanId: string, base: SpanContext): SpanContext {
-    return {
-      traceId: base.traceId,
-      spanId,
-      traceFlags: base.traceFlags,
-      isRemote: false,
-      ...(base.traceState ? { traceState: base.traceState } : {}),
-    };
-  }
-
-  private exportFunctionCall(call: FinishedFunctionCall): void {
-    const options = this.callOptions!;
-    const base = this.innermostContext();
-    const anchor = this.clock.anchorNow;
-    const attributes = spanAttributes(this.limits);
-    const { events, pages, dropped } = call.memoryGrowth.length > 0 ? this.growthEvents(call.memoryGrowth) : NO_GROWTH;
-    if (pages > 0) addGrowthTotals(attributes, pages);
-    this.export({
-      spanContext: this.functionSpanContext(call.spanId, base),
-      parentSpanId: call.parentSpanId ?? (isSpanContextValid(base) ? base.spanId : undefined),
-      name: options.nameOf(call.func),
-      kind: SpanKind.INTERNAL,
-      startTime: this.clock.timeOf(anchor, call.startPerf),
-      endTime: this.clock.timeOf(anchor, call.endPerf),
-      attributes,
-      events,
-      links: [],
-      status: { code: SpanStatusCode.UNSET },
-      scope: (this.functionScope ??= { name: options.scope, version: undefined, schemaUrl: undefined, attributes: EMPTY_ATTRIBUTES }),
-      droppedEventsCount: dropped,
-      droppedLinksCount: 0,
-    });
-  }
-
-  /** An open light call becomes an open managed span (past the open-span limit: calls nest only so deep). */
-  private openFunctionCall(call: OpenFunctionCall): void {
-    const options = this.callOptions!;
-    const base = this.innermostContext();
-    const { events, pages, dropped } = this.growthEvents(call.memoryGrowth);
-    this.open.push({
-      context: this.functionSpanContext(call.spanId, base),
-      startTime: this.clock.timeOf(this.clock.anchorNow, call.startPerf),
-      startAnchor: this.clock.anchorNow,
-      startPerf: call.startPerf,
-      parentSpanId: call.parentSpanId ?? (isSpanContextValid(base) ? base.spanId : undefined),
-      parentGiven: true,
-      name: options.nameOf(call.func),
-      kind: SpanKind.INTERNAL,
-      attributes: NO_ATTRIBUTES,
-      managed: {
-        attributes: spanAttributes(this.limits),
-        events,
-        links: [],
-        status: { code: SpanStatusCode.UNSET },
-        scope: options.scope,
-        tag: call.func,
-        grownPages: pages,
-        droppedEvents: dropped,
-      },
-      journal: -1,
-    });
-    this.noteOpened(this.open[this.open.length - 1]!);
   }
 
   private settleCalls(): void {
@@ -559,30 +407,12 @@ export class InstanceSpanState implements SpanHolder {
       const span = this.open.pop()!;
       this.noteClosed(span);
       this.rememberEnded(span.context.spanId);
-      const status = { code: SpanStatusCode.ERROR, message: detail };
-      if (span.managed) {
-        this.export(this.managedReport(span, now, status, [[CLOSE_REASON_ATTRIBUTE, reason]]));
-        closed++;
-        continue;
-      }
-      const attributes = spanAttributes(this.limits);
-      for (const [key, value] of span.attributes) attributes.add(key, value);
-      attributes.add(CLOSE_REASON_ATTRIBUTE, reason);
-      this.export({
-        spanContext: span.context,
-        parentSpanId: span.parentSpanId,
-        name: span.name ?? UNENDED_SPAN_NAME,
-        kind: span.kind,
-        startTime: span.startTime ?? this.clock.timeOf(span.startAnchor, span.startPerf),
-        endTime: now,
-        attributes,
-        events: [],
-        links: [],
-        status,
-        scope: { name: HOST_SCOPE_NAME, version: undefined, schemaUrl: undefined, attributes: spanAttributes(this.limits) },
-        droppedEventsCount: 0,
-        droppedLinksCount: 0,
-      });
+      const start = this.startOf(span);
+      this.export(
+        span.managed
+          ? managedReport(span, start, now, { code: SpanStatusCode.ERROR, message: detail }, [[CLOSE_REASON_ATTRIBUTE, reason]], this.limits)
+          : closedGuestReport(span, start, now, reason, detail, this.limits),
+      );
       closed++;
     }
     return closed;
@@ -601,25 +431,15 @@ export class InstanceSpanState implements SpanHolder {
     return span;
   }
 
-  private managedReport(span: OpenSpan, endTime: HrTime, status: SpanStatus, extra: [string, AttributeValue][]): SpanReport {
-    const managed = span.managed!;
-    for (const [key, value] of extra) managed.attributes.add(key, value);
-    if (managed.grownPages > 0) addGrowthTotals(managed.attributes, managed.grownPages);
-    return {
-      spanContext: span.context,
-      parentSpanId: span.parentSpanId,
-      name: span.name ?? UNENDED_SPAN_NAME,
-      kind: span.kind,
-      startTime: span.startTime ?? this.clock.timeOf(span.startAnchor, span.startPerf),
-      endTime,
-      attributes: managed.attributes,
-      events: managed.events,
-      links: managed.links,
-      status,
-      scope: { name: managed.scope, version: undefined, schemaUrl: undefined, attributes: spanAttributes(this.limits) },
-      droppedEventsCount: managed.droppedEvents,
-      droppedLinksCount: 0,
-    };
+  /** When a span started: as the guest said, else when the host saw it start. */
+  private startOf(span: OpenSpan): HrTime {
+    return span.startTime ?? this.clock.timeOf(span.startAnchor, span.startPerf);
+  }
+
+  /** A span opens: it becomes the current one (and is noted in the journal). */
+  private pushOpen(span: OpenSpan): void {
+    this.open.push(span);
+    this.noteOpened(span);
   }
 
   private export(report: SpanReport): void {
@@ -656,7 +476,7 @@ export class InstanceSpanState implements SpanHolder {
       parentSpanId: span.parentSpanId,
       name: span.name,
       kind: span.kind,
-      startTime: span.startTime ?? this.clock.timeOf(span.startAnchor, span.startPerf),
+      startTime: this.startOf(span),
       scope: span.managed?.scope ?? HOST_SCOPE_NAME,
     });
   }
@@ -675,11 +495,4 @@ export class InstanceSpanState implements SpanHolder {
   private rememberEnded(spanId: string): void {
     rememberBounded(this.ended, spanId, this.limits.endedSpanMemory);
   }
-}
-
-const NO_GROWTH = { events: [] as EventReport[], pages: 0, dropped: 0 };
-
-function addGrowthTotals(attributes: AttributeBuilder, pages: number): void {
-  attributes.add(MEMORY_GROWN_PAGES_TOTAL, pages);
-  attributes.add(MEMORY_GROWN_BYTES_TOTAL, pages * PAGE_BYTES);
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -130,22 +130,27 @@ async function witImportsOf(bytes: Uint8Array): Promise<string[]> {
 
 let cachedOutputKey: string | undefined;
 
+/** The glue transform's source files: glue-transform and its rewrites in glue/, sorted. */
+function transformFiles(): string[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const extension = existsSync(join(here, 'glue-transform.js')) ? '.js' : '.ts';
+  const rewrites = readdirSync(join(here, 'glue'))
+    .filter((name) => name.endsWith(extension) && !name.endsWith('.d.ts'))
+    .sort()
+    .map((name) => join(here, 'glue', name));
+  return [join(here, `glue-transform${extension}`), ...rewrites];
+}
+
 /** Changes whenever the generated output could change for the same component. */
 function outputKey(): string {
   if (!cachedOutputKey) {
     const pkgPath = join(dirname(fileURLToPath(import.meta.resolve('@bytecodealliance/jco-transpile'))), '..', 'package.json');
     const jcoVersion = (JSON.parse(readFileSync(pkgPath, 'utf8')) as { version: string }).version;
     // The transform's own code is part of the key, so an edited rewrite never reuses stale glue.
-    // (glue-transform.js when built, glue-transform.ts when run from source by the tests)
-    const transformFile = ['./glue-transform.js', './glue-transform.ts']
-      .map((name) => fileURLToPath(new URL(name, import.meta.url)))
-      .find((path) => existsSync(path));
-    const transformSource = transformFile ? readFileSync(transformFile) : '';
-    cachedOutputKey = createHash('sha256')
-      .update(JSON.stringify({ jcoVersion, TRANSPILE_OPTIONS, GLUE_TRANSFORM_VERSION }))
-      .update(transformSource)
-      .digest('hex')
-      .slice(0, 16);
+    // (.js when built, .ts when run from source by the tests)
+    const hash = createHash('sha256').update(JSON.stringify({ jcoVersion, TRANSPILE_OPTIONS, GLUE_TRANSFORM_VERSION }));
+    for (const file of transformFiles()) hash.update(readFileSync(file));
+    cachedOutputKey = hash.digest('hex').slice(0, 16);
   }
   return cachedOutputKey;
 }

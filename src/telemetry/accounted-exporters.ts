@@ -81,23 +81,31 @@ export class ExportQueue<T> {
   }
 }
 
-/** A span exporter whose exports go through an ExportQueue (in order, counted). */
-export class AccountedSpanExporter implements SpanExporter {
-  private readonly queue: ExportQueue<ReadableSpan[]>;
+/** What the three exporter interfaces share. */
+interface Exporter<T> {
+  export(items: T, resultCallback: (result: ExportResult) => void): void;
+  forceFlush?(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** An exporter whose exports go through an ExportQueue (in order, counted in its ledger). */
+class AccountedExporter<T> {
+  private readonly queue: ExportQueue<T>;
 
   constructor(
-    private readonly inner: SpanExporter,
+    private readonly inner: Exporter<T>,
     ledger: DeliveryLedger,
+    private readonly count: (items: T) => number,
   ) {
-    this.queue = new ExportQueue((spans, done) => inner.export(spans, done), ledger);
+    this.queue = new ExportQueue((items, done) => inner.export(items, done), ledger);
   }
 
   get ledger(): DeliveryLedger {
     return this.queue.ledger;
   }
 
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.queue.push(spans, spans.length, resultCallback);
+  export(items: T, resultCallback: (result: ExportResult) => void): void {
+    this.queue.push(items, this.count(items), resultCallback);
   }
 
   async forceFlush(): Promise<void> {
@@ -111,64 +119,24 @@ export class AccountedSpanExporter implements SpanExporter {
   }
 }
 
-/** A log record exporter whose exports go through an ExportQueue (in order, counted). */
-export class AccountedLogExporter implements LogRecordExporter {
-  private readonly queue: ExportQueue<ReadableLogRecord[]>;
-
-  constructor(
-    private readonly inner: LogRecordExporter,
-    ledger: DeliveryLedger,
-  ) {
-    this.queue = new ExportQueue((logs, done) => inner.export(logs, done), ledger);
-  }
-
-  get ledger(): DeliveryLedger {
-    return this.queue.ledger;
-  }
-
-  export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
-    this.queue.push(logs, logs.length, resultCallback);
-  }
-
-  async forceFlush(): Promise<void> {
-    await this.queue.idle();
-    await this.inner.forceFlush?.();
-  }
-
-  async shutdown(): Promise<void> {
-    await this.queue.idle();
-    await this.inner.shutdown();
+export class AccountedSpanExporter extends AccountedExporter<ReadableSpan[]> implements SpanExporter {
+  constructor(inner: SpanExporter, ledger: DeliveryLedger) {
+    super(inner, ledger, (spans) => spans.length);
   }
 }
 
-/** A push metric exporter whose exports go through an ExportQueue (one batch per export, counted). */
-export class AccountedMetricExporter implements PushMetricExporter {
-  private readonly queue: ExportQueue<ResourceMetrics>;
+export class AccountedLogExporter extends AccountedExporter<ReadableLogRecord[]> implements LogRecordExporter {
+  constructor(inner: LogRecordExporter, ledger: DeliveryLedger) {
+    super(inner, ledger, (logs) => logs.length);
+  }
+}
+
+/** One metric batch per export; the inner exporter's temporality preference is kept. */
+export class AccountedMetricExporter extends AccountedExporter<ResourceMetrics> implements PushMetricExporter {
   readonly selectAggregationTemporality?: (instrumentType: InstrumentType) => AggregationTemporality;
 
-  constructor(
-    private readonly inner: PushMetricExporter,
-    ledger: DeliveryLedger,
-  ) {
-    this.queue = new ExportQueue((metrics, done) => inner.export(metrics, done), ledger);
+  constructor(inner: PushMetricExporter, ledger: DeliveryLedger) {
+    super(inner, ledger, () => 1);
     if (inner.selectAggregationTemporality) this.selectAggregationTemporality = (type) => inner.selectAggregationTemporality!(type);
-  }
-
-  get ledger(): DeliveryLedger {
-    return this.queue.ledger;
-  }
-
-  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    this.queue.push(metrics, 1, resultCallback);
-  }
-
-  async forceFlush(): Promise<void> {
-    await this.queue.idle();
-    await this.inner.forceFlush();
-  }
-
-  async shutdown(): Promise<void> {
-    await this.queue.idle();
-    await this.inner.shutdown();
   }
 }

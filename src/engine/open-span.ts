@@ -1,0 +1,108 @@
+import { SpanKind, SpanStatusCode, type AttributeValue, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
+import type { ClockAnchor } from './anchored-clock.js';
+import { spanAttributes, type AttributeBuilder } from './attribute-builder.js';
+import type { EngineLimits } from './limits.js';
+import { addGrowthTotals, type Growth } from './memory-growth.js';
+import { CLOSE_REASON_ATTRIBUTE, UNENDED_SPAN_NAME, type CloseReason } from './open-span-journal.js';
+import type { EventReport, LinkReport, ScopeReport, SpanReport } from './span-report.js';
+
+export const HOST_SCOPE_NAME = 'wasm-otel';
+
+/** What the host knows of a span between its start and its end. */
+export interface OpenSpan {
+  context: SpanContext;
+  /** When the span started, if the guest said; else the host's clock reading below. */
+  startTime: HrTime | undefined;
+  startAnchor: ClockAnchor;
+  startPerf: number;
+  /** The parent: given by the guest, or the span that was current when it started. */
+  parentSpanId: string | undefined;
+  /** True when the guest named the parent at start (draft-2025-03's `on-start(span, parent)`). */
+  parentGiven: boolean;
+  /** Known only for shapes that send it at start (or spans the engine itself manages). */
+  name: string | undefined;
+  kind: SpanKind;
+  attributes: [string, AttributeValue][];
+  /** Present for spans the engine manages (wasi:observe, core-module Observe API). */
+  managed: ManagedSpanData | undefined;
+  /** Handle of the span in the pipeline's open-span journal (-1: not noted). */
+  journal: number;
+}
+
+/** What a managed span collects between its start and its end. */
+export interface ManagedSpanData {
+  attributes: AttributeBuilder;
+  events: EventReport[];
+  links: LinkReport[];
+  status: SpanStatus;
+  scope: string;
+  /** Front-end's own mark (e.g. "manual", or a function index for automatic spans). */
+  tag: string | number | undefined;
+  /** WebAssembly pages `memory.grow` added inside the span (exported as totals when > 0). */
+  grownPages: number;
+  /** Events not kept: past the event count limit. */
+  droppedEvents: number;
+}
+
+/** Adds an event to a managed span; past the event count limit it is only counted. */
+export function pushEvent(managed: ManagedSpanData, event: EventReport, limits: EngineLimits): void {
+  if (managed.events.length < limits.eventCountLimit) managed.events.push(event);
+  else managed.droppedEvents++;
+}
+
+const scopeReport = (name: string, limits: EngineLimits): ScopeReport => ({ name, version: undefined, schemaUrl: undefined, attributes: spanAttributes(limits) });
+
+/** A managed span as it is exported: ended at `endTime` with `status` (and `extra` attributes). */
+export function managedReport(span: OpenSpan, startTime: HrTime, endTime: HrTime, status: SpanStatus, extra: readonly [string, AttributeValue][], limits: EngineLimits): SpanReport {
+  const managed = span.managed!;
+  for (const [key, value] of extra) managed.attributes.add(key, value);
+  if (managed.grownPages > 0) addGrowthTotals(managed.attributes, managed.grownPages);
+  return {
+    spanContext: span.context,
+    parentSpanId: span.parentSpanId,
+    name: span.name ?? UNENDED_SPAN_NAME,
+    kind: span.kind,
+    startTime,
+    endTime,
+    attributes: managed.attributes,
+    events: managed.events,
+    links: managed.links,
+    status,
+    scope: scopeReport(managed.scope, limits),
+    droppedEventsCount: managed.droppedEvents,
+    droppedLinksCount: 0,
+  };
+}
+
+/** A span the guest identified (wasi:otel) and left open, as the host closes it: status error, the close reason. */
+export function closedGuestReport(span: OpenSpan, startTime: HrTime, endTime: HrTime, reason: CloseReason, detail: string, limits: EngineLimits): SpanReport {
+  const attributes = spanAttributes(limits);
+  for (const [key, value] of span.attributes) attributes.add(key, value);
+  attributes.add(CLOSE_REASON_ATTRIBUTE, reason);
+  return {
+    spanContext: span.context,
+    parentSpanId: span.parentSpanId,
+    name: span.name ?? UNENDED_SPAN_NAME,
+    kind: span.kind,
+    startTime,
+    endTime,
+    attributes,
+    events: [],
+    links: [],
+    status: { code: SpanStatusCode.ERROR, message: detail },
+    scope: scopeReport(HOST_SCOPE_NAME, limits),
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+  };
+}
+
+/** The context of a function span on the base's trace (the span current below the light calls). */
+export function functionSpanContext(spanId: string, base: SpanContext): SpanContext {
+  return { traceId: base.traceId, spanId, traceFlags: base.traceFlags, isRemote: false, ...(base.traceState ? { traceState: base.traceState } : {}) };
+}
+
+/** A function call's managed-span data (open ones become managed spans; finished ones are exported from it). */
+export function functionSpanData(scope: string, tag: number, growth: Growth, limits: EngineLimits): ManagedSpanData {
+  const attributes = spanAttributes(limits);
+  return { attributes, events: growth.events, links: [], status: { code: SpanStatusCode.UNSET }, scope, tag, grownPages: growth.pages, droppedEvents: growth.dropped };
+}
