@@ -85,6 +85,13 @@ export const GUESTS = [
     world: 'flood',
   },
   {
+    name: 'printer',
+    kind: 'wat',
+    source: 'components/wat/printer.wat',
+    wit: 'wit/guests/probes',
+    world: 'printer',
+  },
+  {
     name: 'hostile',
     kind: 'wat',
     source: 'components/wat/hostile.wat',

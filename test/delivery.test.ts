@@ -84,6 +84,13 @@ describe('delivery of large runs', () => {
     expect(lines).toHaveLength(3);
   });
 
+  it("nothing the guest writes to stdout is lost (the worker thread's output is not forwarded asynchronously)", async () => {
+    const result = await runCli(['run', component('printer.wasm'), '--invoke', 'print-100k'], { OTEL_TRACES_EXPORTER: 'none' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${'x'.repeat(3999)}\n`.repeat(25));
+    expect(result.stderr).toBe('');
+  });
+
   it('OTEL_BSP_MAX_QUEUE_SIZE=15000: the final flush delivers every queued span (no "Concurrent export limit reached")', async () => {
     const result = await runCli(['run', component('flood.wasm'), '--invoke', 'spans-15k'], {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,

@@ -87,11 +87,15 @@ export function writeStderrLine(line: string): void {
 }
 
 export function writeStderr(text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
+  writeAll(2, Buffer.from(text, 'utf8'));
+}
+
+/** Writes all of `bytes` to a file descriptor, synchronously (a pipe may take it in parts). */
+export function writeAll(fd: number, bytes: Uint8Array): void {
   let offset = 0;
   while (offset < bytes.length) {
     try {
-      offset += writeSync(2, bytes, offset);
+      offset += writeSync(fd, bytes, offset);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
       return;

@@ -10,7 +10,7 @@ import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { ProblemCounter } from '../../engine/index.js';
-import { OneLineDiagLogger } from '../../telemetry/diag-line.js';
+import { OneLineDiagLogger, writeAll } from '../../telemetry/diag-line.js';
 import { routeSdkErrors } from '../../telemetry/sdk-errors.js';
 import { ChannelWriter } from '../../telemetry/transfer/channel-writer.js';
 import { createHost } from '../create-host.js';
@@ -18,6 +18,20 @@ import { runFile } from '../run-file.js';
 import type { DoneMessage, WorkerRunData } from './protocol.js';
 
 const data = workerData as WorkerRunData;
+
+// A worker's process.stdout / stderr are forwarded to the main thread asynchronously, and what
+// is still queued is lost when the thread is stopped: the guest's output (preview2-shim writes
+// wasi:cli/stdout and stderr there) goes straight to the process's file descriptors instead.
+for (const [stream, fd] of [
+  [process.stdout, 1],
+  [process.stderr, 2],
+] as const) {
+  stream.write = ((chunk: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void), done?: (error?: Error | null) => void): boolean => {
+    writeAll(fd, typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : chunk);
+    (typeof encoding === 'function' ? encoding : done)?.(null);
+    return true;
+  }) as typeof stream.write;
+}
 diag.setLogger(new OneLineDiagLogger(), { logLevel: data.logLevel, suppressOverrideMessage: true });
 const problems = new ProblemCounter();
 routeSdkErrors(problems);
