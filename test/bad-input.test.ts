@@ -90,13 +90,16 @@ describe('bad input from a guest: reported (diag + counter), never thrown, valid
     const spans = await callBad('huge', 4);
     expectOk(spans, 'huge', 'e000000000000005');
     const huge = byName(spans, 'huge-attributes');
-    // 1 MiB of guest data lifted: 65,531 of the 100,001 attributes; the 10,000 events and links not at all.
+    // 1 MiB of guest data lifted: 65,531 of the 100,001 attributes; the 10,000 events and links not
+    // at all. What was not lifted still counts in the span's dropped counts.
     expect(Object.keys(huge.attributes)).toHaveLength(128);
     expect(huge.attributes['huge.00000000']).toBe(0n);
     expect(huge.attributes['huge.0000007f']).toBe(0n);
-    expect(huge.droppedAttributesCount).toBe(65_531 - 128);
+    expect(huge.droppedAttributesCount).toBe(100_001 - 128);
     expect(huge.events).toHaveLength(0);
+    expect(huge.droppedEventsCount).toBe(10_000);
     expect(huge.links).toHaveLength(0);
+    expect(huge.droppedLinksCount).toBe(10_000);
     const longName = spans.find((s) => s.spanId === 'e000000000000041')!;
     expect(longName.name).toBe('n'.repeat(1024));
     expect(host.problems()).toEqual({

@@ -54,6 +54,7 @@ describe('a guest cannot make one record cost more than the record budget', () =
     for (const value of Object.values(amplified.attributes)) expect(value).toBe(BIG);
     expect(amplified.droppedAttributesCount).toBe(113);
     expect(amplified.events).toEqual([]);
+    expect(amplified.droppedEventsCount).toBe(128);
     expect(host.problems()).toEqual({ record_too_large: 1 });
     expect(warnings).toEqual([
       'wasm-otel: record_too_large: on-end of span "a100000000000001" ("amplified"): points at 8,395,200 bytes of guest data, over the budget of 1,048,576 (WASM_OTEL_MAX_RECORD_BYTES): 113 strings cut, 128 list entries dropped; the rest is kept',
@@ -103,14 +104,15 @@ describe('deeply nested JSON and invalid UTF-8', () => {
     expect(nested).toEqual([]);
     expect(deep.attributes.ok).toBe('fine');
     expect(Object.keys(deep.attributes).sort()).toEqual(['deep.32', 'ok']);
-    expect(deep.droppedAttributesCount).toBe(2);
+    expect(deep.droppedAttributesCount).toBe(3);
     const [record] = await waitForLogs(receiver, 1);
     expect(record!.body).toBe(`${'['.repeat(10_000)}${']'.repeat(10_000)}`);
     expect(record!.attributes).toEqual({ ok: 'fine' });
-    expect(host.problems()).toEqual({ invalid_attribute_value: 2, invalid_log_body: 1 });
+    expect(host.problems()).toEqual({ invalid_attribute_value: 3, invalid_log_body: 1 });
     expect(warnings).toEqual([
       'wasm-otel: invalid_attribute_value: span a100000000000003: attribute "deep.10000" dropped: JSON value nested deeper than 32 levels',
       'wasm-otel: invalid_attribute_value: span a100000000000003: attribute "deep.2000" dropped: JSON value nested deeper than 32 levels',
+      'wasm-otel: invalid_attribute_value: span a100000000000003: attribute "deep.spaced" dropped: JSON value nested deeper than 32 levels',
       'wasm-otel: invalid_log_body: log record: body kept as plain text: JSON value nested deeper than 32 levels',
     ]);
   });

@@ -21,6 +21,7 @@
 ;;              deep.2000:  '[' x 2,000 then ']' x 2,000
 ;;              deep.32:    '[' x 32 then ']' x 32    (the deepest allowed)
 ;;              ok:         '"fine"'
+;;              deep.spaced: ' ' then '[' x 3,000 then ']' x 3,000 (JSON allows the space)
 ;;              then a log record with body '[' x 10,000 ']' x 10,000 and
 ;;              attribute ok = '"fine"'. Then 'deep-json-ok', 'a1000000000000f3'.
 ;; bad-utf8     span with name bytes 'bad' 0xff 0xfe 'name' (span-id
@@ -58,7 +59,8 @@
 ;;   0x1000         keys 'k00'..'k7f' (3 bytes each)
 ;;   0x2000         128 events (32 bytes each)
 ;;   0x4000         deep JSON texts: 20,000 bytes for depth 10,000 at 0x4000,
-;;                  4,000 for 2,000 at 0x9000, 64 for 32 at 0xa000
+;;                  4,000 for 2,000 at 0x9000, 64 for 32 at 0xa000, 6,001 (a space
+;;                  first) for 3,000 at 0xb000
 ;;   0x10000        the 64 KiB JSON string
 ;;   0x20000        the span's 128 key-values, then 128 lists of 128 for the events, to 0x60800
 ;;   0x61000        16,384 key-values of the log record (256 KiB) to 0xa1000
@@ -103,6 +105,7 @@
   (data (i32.const 0x0570) "fine")              ;; 4
   (data (i32.const 0x0578) "\"ok\"")            ;; 4
   (data (i32.const 0x0580) "hostile")           ;; 7 scope
+  (data (i32.const 0x0590) "deep.spaced")       ;; 11
 
   (func $pair (param $at i32) (param $ptr i32) (param $len i32)
     (i32.store (local.get $at) (local.get $ptr))
@@ -223,12 +226,15 @@
     (call $nested (i32.const 0x4000) (i32.const 10000))
     (call $nested (i32.const 0x9000) (i32.const 2000))
     (call $nested (i32.const 0xa000) (i32.const 32))
+    (i32.store8 (i32.const 0xb000) (i32.const 32))
+    (call $nested (i32.const 0xb001) (i32.const 3000))
     (call $span (i32.const 0x0430) (i32.const 0x04e0) (i32.const 4))
     (call $kv (i32.const 0x0a00) (i32.const 0x0528) (i32.const 10) (i32.const 0x4000) (i32.const 20000))
     (call $kv (i32.const 0x0a10) (i32.const 0x0538) (i32.const 9) (i32.const 0x9000) (i32.const 4000))
     (call $kv (i32.const 0x0a20) (i32.const 0x0548) (i32.const 7) (i32.const 0xa000) (i32.const 64))
     (call $kv (i32.const 0x0a30) (i32.const 0x0550) (i32.const 2) (i32.const 0x0558) (i32.const 6))
-    (call $pair (i32.const 0x0850) (i32.const 0x0a00) (i32.const 4))
+    (call $kv (i32.const 0x0a40) (i32.const 0x0590) (i32.const 11) (i32.const 0xb000) (i32.const 6001))
+    (call $pair (i32.const 0x0850) (i32.const 0x0a00) (i32.const 5))
     (call $send (i32.const 0x0430))
     ;; the log record: deep body, attribute ok = "fine"
     (memory.fill (i32.const 0x0900) (i32.const 0) (i32.const 200))

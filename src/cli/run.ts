@@ -50,20 +50,24 @@ export async function runCommand(command: RunCommand): Promise<number> {
     logRecordLimits: logRecordLimitsFromEnv(),
     metricExportIntervalMillis: metricExportIntervalFromEnv(),
   });
-  const stopOn = (signal: (typeof STOP_SIGNALS)[number]): void => {
-    process.once(signal, () => {
-      // A second signal: leave at once.
-      for (const again of STOP_SIGNALS) process.once(again, () => process.exit(128 + constants.signals[again]));
-      run.interrupt(signal);
-    });
+  // The first signal stops the run (or, once it is over, only sets the exit code) and the flush
+  // goes on within its bounds; a second signal leaves at once.
+  let signalled: number | undefined;
+  let runOver = false;
+  const onSignal = (signal: (typeof STOP_SIGNALS)[number]): void => {
+    if (signalled !== undefined) process.exit(128 + constants.signals[signal]);
+    signalled = constants.signals[signal];
+    if (runOver) writeStderrLine(`wasm-otel: ${signal} while flushing telemetry: exiting when the flush is done (another signal exits at once)`);
+    else run.interrupt(signal);
   };
-  for (const signal of STOP_SIGNALS) stopOn(signal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   const outcome = await run.outcome;
+  runOver = true;
   if (outcome.error) writeStderrLine(`wasm-otel: ${outcome.error.message}`);
   await telemetry.shutdown();
   const summary = problems.summary();
   if (summary !== undefined) writeStderrLine(summary);
-  return outcome.exitCode;
+  return signalled !== undefined ? 128 + signalled : outcome.exitCode;
 }
 
 const LEVELS: Record<string, DiagLogLevel> = {

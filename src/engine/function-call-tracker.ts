@@ -65,6 +65,8 @@ export interface FunctionCallTrackerOptions {
   maxDepth: number;
   /** Completed calls buffered before a batch is built mid-call. */
   maxBuffered: number;
+  /** Finished calls wait at most this long (ms, by the calls' own clock) before they are built into spans. */
+  maxBufferedMillis: number;
 }
 
 export class FunctionCallTracker {
@@ -94,6 +96,8 @@ export class FunctionCallTracker {
   /** Span ids handed out for calls referred to before they were built (parents of built calls). */
   private readonly ids = new Map<number, string>();
   private readonly minMs: number;
+  /** When the oldest buffered finished call ended (performance.now()). */
+  private firstDoneEnd = 0;
 
   constructor(
     private readonly sink: FunctionSpanSink,
@@ -188,9 +192,13 @@ export class FunctionCallTracker {
       return;
     }
     let i = this.done;
-    if (i === this.doneFunc.length && !this.growDone()) {
+    if (i === 0) {
+      this.firstDoneEnd = end;
+    } else if (i === this.doneFunc.length ? !this.growDone() : end - this.firstDoneEnd > this.options.maxBufferedMillis) {
+      // The buffer is full, or its oldest call is old enough: spans leave during a long call too.
       this.buildDone();
       i = 0;
+      this.firstDoneEnd = end;
     }
     this.doneFunc[i] = this.frameFunc[d]!;
     this.doneCall[i] = call;

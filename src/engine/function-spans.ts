@@ -107,5 +107,6 @@ export function createFunctionCalls(host: FunctionSpanHost, options: FunctionCal
     minDurationMs: options.minSpanMicros / 1000,
     maxDepth: limits.maxFunctionCallDepth,
     maxBuffered: limits.maxBufferedFunctionCalls,
+    maxBufferedMillis: limits.maxBufferedFunctionCallMillis,
   });
 }

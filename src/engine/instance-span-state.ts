@@ -87,6 +87,11 @@ export class InstanceSpanState implements SpanHolder {
     siblings?.register(this);
   }
 
+  /** The instance is gone (disposed): its host no longer counts it among the live ones. */
+  release(): void {
+    this.siblings?.release(this);
+  }
+
   /** True when this instance has a span with this id open. */
   holdsOpen(spanId: string): boolean {
     return this.indexOf(spanId) >= 0;
@@ -186,8 +191,9 @@ export class InstanceSpanState implements SpanHolder {
     this.settleCalls();
     const spanId = report.spanContext.spanId;
     const index = this.indexOf(spanId);
+    let open: OpenSpan | undefined;
     if (index >= 0) {
-      const open = this.open[index]!;
+      open = this.open[index]!;
       // A parent the guest named at start still holds when its end data leaves it out.
       if (report.parentSpanId === undefined && open.parentGiven) report.parentSpanId = open.parentSpanId;
       this.removeOpen(index);
@@ -201,7 +207,7 @@ export class InstanceSpanState implements SpanHolder {
       this.problems.report('span_end_without_start', `span ${spanId} (${JSON.stringify(report.name)}) ended but was never started; exported anyway`);
     }
     this.rememberEnded(spanId);
-    this.export(report);
+    this.exportClosing(report, open);
   }
 
   // ---- spans the engine manages (wasi:observe tracer/span, core-module Observe API) -----------
@@ -331,7 +337,7 @@ export class InstanceSpanState implements SpanHolder {
       if (above.managed && above.parentSpanId === spanId) above.parentSpanId = span.parentSpanId;
     }
     this.rememberEnded(spanId);
-    this.export(managedReport(span, this.startOf(span), endTime ?? this.clock.now(), span.managed.status, [], this.limits));
+    this.exportClosing(managedReport(span, this.startOf(span), endTime ?? this.clock.now(), span.managed.status, [], this.limits), span);
     return true;
   }
 
@@ -405,13 +411,13 @@ export class InstanceSpanState implements SpanHolder {
     let closed = 0;
     while (this.open.length > 0) {
       const span = this.open.pop()!;
-      this.noteClosed(span);
       this.rememberEnded(span.context.spanId);
       const start = this.startOf(span);
-      this.export(
+      this.exportClosing(
         span.managed
           ? managedReport(span, start, now, { code: SpanStatusCode.ERROR, message: detail }, [[CLOSE_REASON_ATTRIBUTE, reason]], this.limits)
           : closedGuestReport(span, start, now, reason, detail, this.limits),
+        span,
       );
       closed++;
     }
@@ -457,7 +463,6 @@ export class InstanceSpanState implements SpanHolder {
 
   /** Spans usually end innermost first: pop, and only splice for one ended out of order. */
   private removeOpen(index: number): void {
-    this.noteClosed(this.open[index]!);
     if (index === this.open.length - 1) this.open.pop();
     else this.open.splice(index, 1);
   }
@@ -479,6 +484,18 @@ export class InstanceSpanState implements SpanHolder {
       startTime: this.startOf(span),
       scope: span.managed?.scope ?? HOST_SCOPE_NAME,
     });
+  }
+
+  /**
+   * Exports a span that was open, then takes it out of the journal: a thread that stops this one
+   * in between finds it in both, and keeps the exported one.
+   */
+  private exportClosing(report: SpanReport, span: OpenSpan | undefined): void {
+    try {
+      this.export(report);
+    } finally {
+      if (span) this.noteClosed(span);
+    }
   }
 
   private noteClosed(span: OpenSpan): void {

@@ -39,6 +39,8 @@ export interface EngineLimits {
   maxFunctionCallDepth: number;
   /** Finished function calls buffered before their spans are built in the middle of a call into the guest. */
   maxBufferedFunctionCalls: number;
+  /** How long (ms) finished function calls stay buffered at most before their spans are built. */
+  maxBufferedFunctionCallMillis: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<EngineLimits> = Object.freeze({
@@ -57,6 +59,7 @@ export const DEFAULT_LIMITS: Readonly<EngineLimits> = Object.freeze({
   endedSpanMemory: 4096,
   maxFunctionCallDepth: 1 << 16,
   maxBufferedFunctionCalls: 1 << 20,
+  maxBufferedFunctionCallMillis: 100,
 });
 
 /** Span limits as the OTel SDK's Tracer carries them (all optional). */

@@ -84,6 +84,7 @@ export class GuestInstance {
     if (this.disposed) return;
     this.disposed = true;
     this.state.closeOpenSpans('dispose', 'span still open when the guest instance was disposed');
+    this.state.release();
   }
 
   private async inHostSpan(options: CallOptions, body: () => unknown): Promise<unknown> {

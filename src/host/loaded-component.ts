@@ -73,10 +73,15 @@ export class LoadedComponent {
       caches: this.host.caches,
       lift,
     });
+    const wasi = createWasiImports({ args: [this.name], ...options });
+    // Interruptible (a worker's run stopped by a signal): the telemetry imports and WASI's functions.
     const interrupt = this.host.interrupt;
-    if (interrupt) for (const [name, functions] of Object.entries(otel)) otel[name] = interruptible(functions, interrupt);
+    if (interrupt) {
+      for (const [name, functions] of Object.entries(otel)) otel[name] = interruptible(functions, interrupt);
+      for (const [name, functions] of Object.entries(wasi)) if (typeof functions === 'object' && functions !== null) wasi[name] = interruptible(functions, interrupt);
+    }
     const imports: Record<string | symbol, unknown> = {
-      ...createWasiImports({ args: [this.name], ...options }),
+      ...wasi,
       ...otel,
       ...(options.imports ?? {}),
       [LIFT_BUDGET]: lift,

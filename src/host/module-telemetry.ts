@@ -73,5 +73,6 @@ export class ModuleTelemetry {
     if (this.disposed) return;
     this.disposed = true;
     this.state.closeOpenSpans('dispose', 'span still open when the module instance was disposed');
+    this.state.release();
   }
 }

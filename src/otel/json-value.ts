@@ -45,14 +45,15 @@ export function jsonAttributeValue(text: string, maxLength: number, maxDepth = D
     const last = text.charCodeAt(text.length - 1);
     if (Number.isFinite(value) && last >= 48 && last <= 57 && !/^-?0\d/.test(text)) return value;
   }
-  if ((first === 91 /* [ */ || first === 123) /* { */ && nestsDeeper(text, maxDepth)) return undefined;
+  // Everything that gets here is measured first (JSON allows whitespace before an array or map).
+  if (nestsDeeper(text, maxDepth)) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
-  return fromJson(parsed);
+  return fromJson(parsed, maxDepth);
 }
 
 /** Like jsonAttributeValue, with the reason when the text is rejected. */
@@ -69,7 +70,8 @@ export function decodeJsonValue(text: string, maxLength: number, maxDepth = DEFA
   return { ok: false, reason: `not an attribute value: ${quoted(text)}` };
 }
 
-function fromJson(value: unknown): AttributeValue | undefined {
+/** The parsed value as an attribute value; nesting past `depth` (already refused by nestsDeeper) gives undefined. */
+function fromJson(value: unknown, depth: number): AttributeValue | undefined {
   switch (typeof value) {
     case 'string':
       return fromString(value);
@@ -78,7 +80,7 @@ function fromJson(value: unknown): AttributeValue | undefined {
     case 'number':
       return Number.isFinite(value) ? value : undefined;
     case 'object': {
-      if (value === null) return undefined;
+      if (value === null || depth <= 0) return undefined;
       if (Array.isArray(value)) {
         // Elements may be null (an empty AnyValue) but not anything else undecodable.
         const out: unknown[] = [];
@@ -87,7 +89,7 @@ function fromJson(value: unknown): AttributeValue | undefined {
             out.push(null);
             continue;
           }
-          const decoded = fromJson(item);
+          const decoded = fromJson(item, depth - 1);
           if (decoded === undefined) return undefined;
           out.push(decoded);
         }
@@ -95,7 +97,7 @@ function fromJson(value: unknown): AttributeValue | undefined {
       }
       const map: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(value)) {
-        const decoded = item === null ? null : fromJson(item);
+        const decoded = item === null ? null : fromJson(item, depth - 1);
         if (decoded === undefined) return undefined;
         map[key] = decoded;
       }

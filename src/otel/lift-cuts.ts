@@ -24,3 +24,14 @@ export function reportLiftCuts(budget: LiftBudget | undefined, what: () => strin
   }
   return cuts.stringsCut > 0 || cuts.entriesDropped > 0;
 }
+
+/**
+ * What the budget left unlifted of a span or log record, by kind: the canonical ABI's entry size
+ * tells the lists apart (events 32 bytes, links 36; key-values 16 with JSON values, 24 with the
+ * drafts' typed values; with typed values the 16-byte lists are trace states).
+ */
+export function unliftedEntries(budget: LiftBudget | undefined): { attributes: number; events: number; links: number } {
+  if (budget === undefined) return { attributes: 0, events: 0, links: 0 };
+  const typed = budget.droppedEntries(24);
+  return { attributes: typed > 0 ? typed : budget.droppedEntries(16), events: budget.droppedEntries(32), links: budget.droppedEntries(36) };
+}

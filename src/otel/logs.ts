@@ -1,6 +1,6 @@
 import { emitLog, type InstanceSpanState, type LogPipeline } from '../engine/index.js';
 import type { LiftBudget } from '../runtime/lift-budget.js';
-import { reportLiftCuts } from './lift-cuts.js';
+import { reportLiftCuts, unliftedEntries } from './lift-cuts.js';
 import { decodeLogRecord, type LogDecodeContext } from './log-record.js';
 import type { WitLogRecord } from './wit-types.js';
 
@@ -19,7 +19,9 @@ export function createLogsImports(state: InstanceSpanState, pipeline: LogPipelin
       try {
         const cut = reportLiftCuts(lift, () => 'log record', cx.problems);
         if (!pipeline.enabled) return;
-        emitLog(pipeline, decodeLogRecord(record, cut ? { ...cx, recordCut: true } : cx), state.currentSpanContext(), cx.problems, cx.caches.scopes);
+        const report = decodeLogRecord(record, cut ? { ...cx, recordCut: true } : cx);
+        if (cut) report.attributes.reject(unliftedEntries(lift).attributes);
+        emitLog(pipeline, report, state.currentSpanContext(), cx.problems, cx.caches.scopes);
       } catch (error) {
         cx.problems.hostError('on-emit', error);
       }

@@ -3,7 +3,7 @@ import { spanAttributes, type InstanceSpanState, type StartDetails } from '../en
 import { decodeAttributes } from './key-values.js';
 import { quoted } from './messages.js';
 import type { LiftBudget } from '../runtime/lift-budget.js';
-import { reportLiftCuts } from './lift-cuts.js';
+import { reportLiftCuts, unliftedEntries } from './lift-cuts.js';
 import type { OtelShape } from './shapes.js';
 import { spanContextFromGuest, spanContextToGuest, spanIdFrom, traceIdFrom } from './span-context.js';
 import { KINDS, decodeSpanData, type DecodeContext } from './span-data.js';
@@ -49,6 +49,13 @@ export function createTracingImports(state: InstanceSpanState, decode: Omit<Deco
       try {
         const cut = reportLiftCuts(lift, () => `on-end of span ${quoted(span?.spanContext?.spanId)} (${quoted(span?.name)})`, problems);
         const report = decodeSpanData(span, cut ? { ...cx, recordCut: true } : cx);
+        if (report && cut) {
+          // What the budget did not lift still counts in the span's dropped counts.
+          const unlifted = unliftedEntries(lift);
+          report.attributes.reject(unlifted.attributes);
+          report.droppedEventsCount += unlifted.events;
+          report.droppedLinksCount += unlifted.links;
+        }
         if (report) state.guestSpanEnded(report);
       } catch (error) {
         guard('on-end', error);

@@ -1,5 +1,9 @@
-/** Thrown by a host import when the run was interrupted (a signal): unwinds the guest, like GuestExit. */
-export class GuestInterrupted extends Error {
+/**
+ * Thrown by a host import when the run was interrupted (a signal): unwinds the guest, like
+ * GuestExit. A RuntimeError (a trap), so that jco's glue rethrows it even from imports that
+ * return a `result` (it turns other errors into `err`, which the guest would carry on with).
+ */
+export class GuestInterrupted extends WebAssembly.RuntimeError {
   constructor(
     /** The signal's number (SIGTERM 15, SIGINT 2, SIGHUP 1). */
     readonly signal: number,
@@ -25,7 +29,8 @@ export function signalName(signal: number): string {
 export function interruptible<T extends object>(functions: T, flag: Int32Array): T {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(functions)) {
-    if (typeof value !== 'function') {
+    // Resource classes stay as they are (jco constructs them and checks instanceof).
+    if (typeof value !== 'function' || /^class[\s{]/.test(Function.prototype.toString.call(value))) {
       out[name] = value;
       continue;
     }

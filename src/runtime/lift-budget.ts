@@ -27,6 +27,8 @@ export class LiftBudget {
   private entriesDropped = 0;
   private invalidUtf8 = 0;
   private cutBytes = 0;
+  /** Entries not lifted, by the size of a list entry (which tells the list: 32-byte events, ...). */
+  private readonly droppedBySize = new Map<number, number>();
 
   constructor(readonly limit: number) {}
 
@@ -37,6 +39,7 @@ export class LiftBudget {
     this.entriesDropped = 0;
     this.invalidUtf8 = 0;
     this.cutBytes = 0;
+    if (this.droppedBySize.size > 0) this.droppedBySize.clear();
   }
 
   /** A string of `len` bytes: how many of them to lift. */
@@ -64,7 +67,13 @@ export class LiftBudget {
     this.left -= keep * size;
     this.entriesDropped += len - keep;
     this.cutBytes += (len - keep) * size;
+    this.droppedBySize.set(size, (this.droppedBySize.get(size) ?? 0) + len - keep);
     return keep;
+  }
+
+  /** List entries of `size` bytes the last lift did not lift. */
+  droppedEntries(size: number): number {
+    return this.droppedBySize.get(size) ?? 0;
   }
 
   noteInvalidUtf8(): void {

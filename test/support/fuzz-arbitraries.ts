@@ -40,8 +40,10 @@ export const text = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('', '__proto__', 'constructor', 'toString', '\u0000', '\ud800', 'data:application/octet-stream;base64,', 'x'.repeat(3000)) },
 );
 
-/** Nested arrays of a given depth, as JSON text. */
-const deepJson = fc.integer({ min: 1, max: 3000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`);
+/** Nested arrays or maps of a given depth, as JSON text (with the whitespace JSON allows around them). */
+const deepJson = fc
+  .tuple(fc.integer({ min: 1, max: 3000 }), fc.constantFrom('', ' ', '\n\t '), fc.boolean())
+  .map(([depth, space, maps]) => (maps ? `${space}${'{"k":'.repeat(depth)}1${'}'.repeat(depth)}${space}` : `${space}${'['.repeat(depth)}${']'.repeat(depth)}${space}`));
 
 /** A JSON-valued attribute (draft-2025-12 and later): valid JSON mostly, anything sometimes. */
 export const jsonValue = fc.oneof(

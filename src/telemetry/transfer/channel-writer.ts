@@ -63,12 +63,16 @@ export class ChannelWriter {
       if (handle >= 0) this.sdkSpans.set(span, handle);
     },
     onEnd: (span: ReadableSpan) => {
-      const handle = this.sdkSpans.get(span);
-      if (handle !== undefined) {
-        this.sdkSpans.delete(span);
-        this.journal.closed(handle);
+      try {
+        this.send('spans', { t: 'span', span: encodeSpan(span) });
+      } finally {
+        // After sending: stopped in between, the telemetry thread finds it in both and keeps the sent one.
+        const handle = this.sdkSpans.get(span);
+        if (handle !== undefined) {
+          this.sdkSpans.delete(span);
+          this.journal.closed(handle);
+        }
       }
-      this.send('spans', { t: 'span', span: encodeSpan(span) });
     },
     forceFlush: async () => {},
     shutdown: async () => {},

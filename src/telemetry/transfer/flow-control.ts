@@ -10,6 +10,8 @@ const INTERRUPT = 0;
 const SETTLED: Record<Stream, number> = { spans: 1, logs: 2, metrics: 3 };
 const FAILING: Record<Stream, number> = { spans: 4, logs: 5, metrics: 6 };
 const SLOTS = 8;
+/** Longest single wait for credit (the flags are looked at again after it). */
+const WAIT_SLICE_MILLIS = 50;
 
 export function createControlBlock(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
@@ -53,7 +55,9 @@ export class CreditGate {
       while (this.sent[stream] - settled + count > limit && Atomics.load(this.control, INTERRUPT) === 0 && Atomics.load(this.control, FAILING[stream]) === 0) {
         const left = deadline - performance.now();
         if (left <= 0) break;
-        Atomics.wait(this.control, slot, settled, left);
+        // In slices: an interrupt or a failing flag set between the check and the wait does not
+        // change the word waited on, so its notify could be missed.
+        Atomics.wait(this.control, slot, settled, Math.min(left, WAIT_SLICE_MILLIS));
         settled = Atomics.load(this.control, slot);
       }
     }
