@@ -143,6 +143,9 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
       } catch (error) {
         throw new WasmOtelError('transpile_failed', `cannot transpile ${name}: ${oneLine(error)}`, { cause: error });
       }
+      if (transpiled.cacheProblem !== undefined) {
+        problems.report('invalid_config', `the transpile cache ${String(cacheDir)} cannot be used (${transpiled.cacheProblem}): ${name} was transpiled into a temporary directory; set WASM_OTEL_CACHE_DIR to a writable directory`);
+      }
       diag.debug(
         transpiled.fromCache
           ? `wasm-otel: using cached transpile of ${name} (${transpiled.dir})`
@@ -152,7 +155,7 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
         return await LoadedComponent.create(name, transpiled, context);
       } finally {
         // Without a cache the output lives in a temp dir, no longer needed once imported and compiled.
-        if (cacheDir === false) await rm(transpiled.dir, { recursive: true, force: true });
+        if (transpiled.temporary) await rm(transpiled.dir, { recursive: true, force: true });
       }
     },
     async loadModule(source, loadOptions = {}) {

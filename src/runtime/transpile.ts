@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { componentWit } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { GLUE_TRANSFORM_VERSION, transformGlue } from './glue-transform.js';
+import { makeDirectory } from './make-directory.js';
 
 /** A component transpiled to JS glue plus core wasm files, on disk so Node can import it. */
 export interface TranspiledComponent {
@@ -28,6 +29,10 @@ export interface TranspiledComponent {
   fromCache: boolean;
   /** The glue rewrites that were applied (see glue-transform.ts). */
   glueRewrites: string[];
+  /** True when `dir` is a temporary directory, to be removed once the glue is imported. */
+  temporary: boolean;
+  /** Why the cache could not be used (the output went to a temporary directory instead). */
+  cacheProblem?: string;
 }
 
 type TranspilationOptions = NonNullable<Parameters<typeof transpileBytes>[1]>;
@@ -62,7 +67,7 @@ export async function transpileComponent(bytes: Uint8Array, cacheDir: string | f
   if (cacheDir !== false) {
     const dir = join(cacheDir, key);
     const cached = await readCached(dir);
-    if (cached) return { hash, dir, entry: join(dir, ENTRY), fromCache: true, ...cached };
+    if (cached) return { hash, dir, entry: join(dir, ENTRY), fromCache: true, temporary: false, ...cached };
   }
   const result = await transpileBytes(bytes, TRANSPILE_OPTIONS);
   const files = new Map<string, Uint8Array>();
@@ -86,28 +91,54 @@ export async function transpileComponent(bytes: Uint8Array, cacheDir: string | f
   };
   files.set(MANIFEST, Buffer.from(JSON.stringify(manifest, null, 2)));
 
-  const dir = cacheDir === false ? await mkdtemp(join(tmpdir(), 'wasm-otel-')) : join(cacheDir, key);
-  if (cacheDir === false) {
-    await writeAll(dir, files);
-  } else {
-    // Write beside the final place, then rename: a concurrent run never sees half an entry.
-    await mkdir(cacheDir, { recursive: true });
-    const staging = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    await writeAll(staging, files);
-    await rm(dir, { recursive: true, force: true });
+  if (cacheDir !== false) {
     try {
-      await rename(staging, dir);
-    } catch {
-      await rm(staging, { recursive: true, force: true });
+      const dir = await writeCacheEntry(cacheDir, key, files);
+      return { hash, dir, entry: join(dir, ENTRY), fromCache: false, temporary: false, ...manifest };
+    } catch (error) {
+      // The cache only saves time: without it the component still runs.
+      const dir = await writeTemporary(files);
+      return { hash, dir, entry: join(dir, ENTRY), fromCache: false, temporary: true, cacheProblem: errorLine(error), ...manifest };
     }
   }
-  return { hash, dir, entry: join(dir, ENTRY), fromCache: false, ...manifest };
+  const dir = await writeTemporary(files);
+  return { hash, dir, entry: join(dir, ENTRY), fromCache: false, temporary: true, ...manifest };
+}
+
+/** Writes beside the final place, then renames: a concurrent run never sees half an entry. */
+async function writeCacheEntry(cacheDir: string, key: string, files: Map<string, Uint8Array>): Promise<string> {
+  const dir = join(cacheDir, key);
+  await makeDirectory(cacheDir);
+  const staging = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await writeAll(staging, files);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  await rm(dir, { recursive: true, force: true });
+  try {
+    await rename(staging, dir);
+  } catch {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+async function writeTemporary(files: Map<string, Uint8Array>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'wasm-otel-'));
+  await writeAll(dir, files);
+  return dir;
+}
+
+function errorLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
 
 async function writeAll(dir: string, files: Map<string, Uint8Array>): Promise<void> {
   for (const [name, content] of files) {
     const path = join(dir, name);
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirectory(dirname(path));
     await writeFile(path, content);
   }
 }
