@@ -5,8 +5,9 @@
 //
 //   node bench/soak.bench.mjs [--delay-ms 20]
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,24 +17,31 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'wasm-otel.js');
 const GUEST = join(ROOT, 'components', 'flood.wasm');
 const TARGET_MB = 300;
+// The official OTLP schema (as the test receiver uses it) to count the spans that arrived.
+const { ExportTraceServiceRequest } = createRequire(import.meta.url)('otlp-transformer-057/build/src/generated/root.js').opentelemetry.proto.collector.trace.v1;
 const delayArg = process.argv.indexOf('--delay-ms');
 const DELAY_MS = delayArg > 0 ? Number(process.argv[delayArg + 1]) : 20;
 
 // The child reports its own peak RSS when it exits (the CLI always leaves through process.exit).
-const probe = join(mkdtempSync(join(tmpdir(), 'wasm-otel-soak-')), 'peak-rss.mjs');
+const probeDir = mkdtempSync(join(tmpdir(), 'wasm-otel-soak-'));
+const probe = join(probeDir, 'peak-rss.mjs');
+process.on('exit', () => rmSync(probeDir, { recursive: true, force: true }));
 writeFileSync(probe, "import { writeSync } from 'node:fs';\nprocess.on('exit', () => writeSync(2, `\\nPEAK_RSS_KB ${process.resourceUsage().maxRSS}\\n`));\n");
 
-/** A collector that answers every request after DELAY_MS; counts requests and payload bytes. */
+/** A collector that answers every request after DELAY_MS; counts requests, payload bytes and spans. */
 async function slowCollector() {
   let requests = 0;
   let bytes = 0;
+  let spans = 0;
   const server = createServer((req, res) => {
     const chunks = [];
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
       requests++;
-      const body = Buffer.concat(chunks);
-      bytes += req.headers['content-encoding'] === 'gzip' ? gunzipSync(body).length : body.length;
+      const raw = Buffer.concat(chunks);
+      const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+      bytes += body.length;
+      for (const resource of ExportTraceServiceRequest.decode(body).resourceSpans) for (const scope of resource.scopeSpans) spans += scope.spans.length;
       setTimeout(() => {
         res.writeHead(200, { 'content-type': 'application/x-protobuf' });
         res.end();
@@ -41,7 +49,7 @@ async function slowCollector() {
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { endpoint: `http://127.0.0.1:${server.address().port}`, stats: () => ({ requests, bytes }), close: () => new Promise((resolve) => server.close(resolve)) };
+  return { endpoint: `http://127.0.0.1:${server.address().port}`, stats: () => ({ requests, bytes, spans }), close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 function run(env) {
@@ -65,9 +73,9 @@ function run(env) {
 const rows = [];
 const collector = await slowCollector();
 const slow = await run({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint });
-const { requests, bytes } = collector.stats();
+const { requests, bytes, spans } = collector.stats();
 await collector.close();
-rows.push([`slow collector (${DELAY_MS} ms per request)`, slow, `${requests} requests, ${(bytes / 1e6).toFixed(0)} MB received`]);
+rows.push([`slow collector (${DELAY_MS} ms per request)`, slow, `${spans.toLocaleString('en-US')} spans received in ${requests} requests (${(bytes / 1e6).toFixed(0)} MB)`]);
 rows.push(['OTEL_TRACES_EXPORTER=none', await run({ OTEL_TRACES_EXPORTER: 'none' }), '']);
 rows.push(['console report (no endpoint)', await run({}), '']);
 

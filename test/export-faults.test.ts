@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from './support/cli.js';
+import { runCli, startCli, type CliResult } from './support/cli.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceiverFault } from './support/otlp-receiver.js';
 import { component } from './support/paths.js';
 
@@ -123,6 +123,63 @@ describe('export failures: one line per signal, the guest exit code, bounded exi
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(receiver!.spans()).toHaveLength(5);
+  });
+
+  it('a slow collector and many batches: all 15,001 spans delivered, in 30 requests, nothing reported', async () => {
+    const endpoint = await collector(() => ({ kind: 'delay', ms: 50 }));
+    const result = await timedRun(['run', component('flood.wasm'), '--invoke', 'spans-15k'], { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const spans = receiver!.spans();
+    expect(spans).toHaveLength(15_001);
+    expect(new Set(spans.map((span) => span.spanId)).size).toBe(15_001);
+    expect(spans.filter((span) => span.name === 'flood')).toHaveLength(15_000);
+    expect(spans.filter((span) => span.name === 'flood.wasm')).toHaveLength(1);
+    // 512 spans per batch (OTEL_BSP_MAX_EXPORT_BATCH_SIZE): 29 full batches and the rest.
+    expect(receiver!.requests.filter((request) => request.path === '/v1/traces')).toHaveLength(30);
+  });
+
+  it('SIGTERM while the final flush waits on a collector that never answers: a line, the flush goes on within its bounds, exit 143', async () => {
+    let firstRequest!: () => void;
+    const flushing = new Promise<void>((resolve) => (firstRequest = resolve));
+    const endpoint = await collector(() => {
+      firstRequest();
+      return { kind: 'hang' };
+    });
+    // Nothing leaves during the run (long schedule delay and interval): the first request is the final flush.
+    const { child, result } = startCli(demo, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '1500', OTEL_BSP_SCHEDULE_DELAY: '60000', OTEL_METRIC_EXPORT_INTERVAL: '60000' });
+    await flushing;
+    child.kill('SIGTERM');
+    const done = await result;
+    expect(done.code).toBe(143);
+    expect(lines(done.stderr)).toEqual([
+      'wasm-otel: SIGTERM while flushing telemetry: exiting when the flush is done (another signal exits at once)',
+      ...undeliveredLines(endpoint, 'timed out'),
+    ]);
+  });
+
+  it('a second signal while the flush waits on a collector that never answers: exits at once, saying how much is not delivered', async () => {
+    let firstRequest!: () => void;
+    const exporting = new Promise<void>((resolve) => (firstRequest = resolve));
+    const endpoint = await collector(() => {
+      firstRequest();
+      return { kind: 'hang' };
+    });
+    const { child, result } = startCli(['run', component('flood.wasm'), '--invoke', 'spans-15k'], { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '50' });
+    await exporting;
+    // The guest fills the 2,048 spans allowed on their way, then waits for the collector.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    child.kill('SIGINT');
+    const done = await result;
+    expect(done.code).toBe(130);
+    expect(lines(done.stderr)).toEqual([
+      // the span being ended and the host span, sent once the guest no longer waits
+      'wasm-otel: spans_dropped: 2 spans dropped: more than 2048 (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for an exporter that failed or was too slow',
+      'wasm-otel: flood.wasm was interrupted by SIGTERM',
+      'wasm-otel: second signal (SIGINT): exiting at once, without finishing the flush: 2,048 spans not delivered (still open, queued or being sent)',
+    ]);
   });
 
   it('the exit code stays the guest\'s when delivery fails', async () => {

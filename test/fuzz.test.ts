@@ -125,6 +125,7 @@ describe('fuzzing the wasi:otel front-end, every shape', () => {
         PARAMS,
       );
       expect(sinks.failures).toEqual([]);
+      expect(host.problems().host_error).toBeUndefined(); // no bug of ours was hit on the way
       expect(sinks.spans).toBeGreaterThan(RUNS);
       expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(HEAP_GROWTH_LIMIT);
     }, 300_000);
@@ -173,6 +174,7 @@ describe('fuzzing the core-module front-end (Observe API and instrument hooks)',
       PARAMS,
     );
     expect(sinks.failures).toEqual([]);
+    expect(host.problems().host_error).toBeUndefined();
     expect(sinks.spans).toBeGreaterThan(RUNS);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(HEAP_GROWTH_LIMIT);
   }, 300_000);

@@ -7,7 +7,8 @@ import { component } from './support/paths.js';
  * SIGTERM, SIGINT and SIGHUP during a run: the CLI closes the spans still open (close reason
  * `signal`), flushes, and exits with 128 + the signal's number; a second signal exits at once.
  * The guests never return: flood.wasm `spin` (a loop that never calls the host: its thread is
- * stopped) and `poll` (a loop that calls the host: unwound at its next call); probes-core.wasm
+ * stopped), `poll` (a loop that calls the host: unwound at its next call) and `poll-clock` (a
+ * loop that calls a WASI function: unwound there too); probes-core.wasm
  * `spin` (a core module, the same with the Observe API). Each ends 1,000 spans first and leaves
  * one open.
  */
@@ -70,6 +71,14 @@ describe('signals', () => {
     expectClosed(spans, 'unended guest span', 'flood.wasm', 'SIGTERM');
   });
 
+  it('SIGTERM during a guest that keeps calling a WASI function (monotonic-clock.now): unwound there, exit 143', async () => {
+    const { result, spans } = await interrupted(['run', component('flood.wasm'), '--invoke', 'poll-clock'], 'SIGTERM');
+    expect(result.code).toBe(143);
+    expect(result.stderr).toBe('wasm-otel: flood.wasm was interrupted by SIGTERM\n');
+    expectClosed(spans, 'unended guest span', 'flood.wasm', 'SIGTERM');
+    expect(spans.filter((s) => s.name === 'flood')).toHaveLength(1000);
+  });
+
   it('a core module (Observe API spans), SIGTERM: the same', async () => {
     const { result, spans } = await interrupted(['run', component('probes-core.wasm'), '--invoke', 'spin'], 'SIGTERM');
     expect(result.code).toBe(143);
@@ -99,5 +108,18 @@ describe('signals', () => {
     child.kill('SIGINT');
     const done = await result;
     expect(done.code).toBe(130);
+    // Everything ended was delivered while the guest ran; the spans still open (the guest's and the host's) are lost, and said.
+    expect(done.stderr).toBe('wasm-otel: second signal (SIGINT): exiting at once, without finishing the flush: 2 spans not delivered (still open, queued or being sent)\n');
+  });
+
+  it('the same signal twice at once (as `timeout` sends it to the process and its group) is one signal', async () => {
+    const { child, result } = startCli(['run', component('flood.wasm'), '--invoke', 'spin'], otlp());
+    await receiver.waitForSpans(1000, 30_000);
+    child.kill('SIGTERM');
+    child.kill('SIGTERM');
+    const done = await result;
+    expect(done.code).toBe(143);
+    expect(done.stderr).toBe('wasm-otel: flood.wasm was interrupted by SIGTERM (the guest made no call into the host within 1000 ms: stopped)\n');
+    expectClosed(await receiver.waitForSpans(1002, 10_000), 'unended guest span', 'flood.wasm', 'SIGTERM');
   });
 });

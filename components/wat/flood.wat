@@ -18,6 +18,8 @@
 ;;                    host (a guest the host cannot interrupt)
 ;;   poll()           as spin, but the loop calls outer-span-context() on
 ;;                    every turn (a guest that keeps calling the host)
+;;   poll-clock()     as spin, but the loop calls the WASI function
+;;                    wasi:clocks/monotonic-clock.now on every turn
 ;;
 ;; Canonical ABI (32-bit memory, little endian, UTF-8 strings):
 ;;   on-start(context: span-context): 8 flat i32 params
@@ -51,6 +53,8 @@
     (func $on_end (param i32)))
   (import "wasi:otel/tracing@0.2.0-rc.2" "outer-span-context"
     (func $outer_span_context (param i32)))
+  (import "wasi:clocks/monotonic-clock@0.2.0" "now"
+    (func $now (result i64)))
 
   (memory (export "memory") 2)
 
@@ -166,5 +170,12 @@
     (loop $forever
       (global.set $heap (i32.const 0x10000))
       (call $outer_span_context (i32.const 0x8000))
+      (br $forever)))
+
+  (func (export "poll-clock")
+    (call $spans (i32.const 1000))
+    (call $start_next)
+    (loop $forever
+      (drop (call $now))
       (br $forever)))
 )

@@ -16,7 +16,8 @@ run
   _initialize first). The call is wrapped in a host span (kind internal, named after the file)
   that the guest's spans nest under. Arguments after -- are the guest's arguments. The guest runs
   on a worker thread: its telemetry is exported while it runs, and SIGTERM, SIGINT or SIGHUP
-  stop it, close its open spans and flush (a second signal exits at once).
+  stop it, close its open spans and flush (a second signal exits at once and says what it
+  leaves undelivered).
   --dir <host-dir>[::<guest-dir>]  preopen a directory (repeatable)
   --env NAME=value | NAME          a guest environment variable (NAME alone: the host's value)
   --min-span-us <n>                function calls of instrumented modules shorter than n
@@ -32,9 +33,11 @@ Telemetry (standard OpenTelemetry variables):
   OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER, OTEL_LOGS_EXPORTER
                         otlp, console or none
   OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER(_ARG), OTEL_BSP_*,
-  OTEL_BLRP_*, OTEL_SPAN_*_LIMIT, OTEL_LOGRECORD_ATTRIBUTE_*_LIMIT, OTEL_SDK_DISABLED, OTEL_LOG_LEVEL (diagnostics on stderr, default warn)
+  OTEL_BLRP_*, OTEL_SPAN_*_LIMIT, OTEL_LOGRECORD_ATTRIBUTE_*_LIMIT, OTEL_SDK_DISABLED
+  OTEL_LOG_LEVEL        diagnostics on stderr (default warn)
   OTEL_METRIC_EXPORT_INTERVAL, OTEL_METRIC_EXPORT_TIMEOUT  export period of statsd metrics
-  WASM_OTEL_CACHE_DIR   where transpiled components are cached (default ~/.cache/wasm-otel)
+  WASM_OTEL_CACHE_DIR   where transpiled components are cached
+                        (default $XDG_CACHE_HOME/wasm-otel or ~/.cache/wasm-otel)
   WASM_OTEL_MIN_SPAN_US default of --min-span-us
   WASM_OTEL_MAX_RECORD_BYTES  bytes of guest data one record may point at (default 1048576)
 

@@ -17,6 +17,25 @@ import type { RunCommand } from './args.js';
 /** Signals that stop a run: the telemetry is flushed, the exit code is 128 + the signal's number. */
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
+/** The first signal repeated within this long is taken as the same delivery, not a second signal. */
+const DUPLICATE_SIGNAL_MILLIS = 250;
+
+/** `: 1,234 spans and 1 log record not delivered (still open, queued or being sent)`, or '' when nothing is on its way. */
+function lossOf(undelivered: Record<'spans' | 'logs' | 'metrics', number>): string {
+  const parts = (
+    [
+      [undelivered.spans, 'span', 'spans'],
+      [undelivered.logs, 'log record', 'log records'],
+      [undelivered.metrics, 'metric batch', 'metric batches'],
+    ] as const
+  )
+    .filter(([count]) => count > 0)
+    .map(([count, one, many]) => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`);
+  if (parts.length === 0) return '';
+  const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+  return `: ${list} not delivered (still open, queued or being sent)`;
+}
+
 /**
  * `wasm-otel run`: the guest runs on a worker thread (see runInWorker), its telemetry is exported
  * from this one. Returns the exit code: the guest's, 1 for a failed run, 128 + n after signal n.
@@ -51,12 +70,23 @@ export async function runCommand(command: RunCommand): Promise<number> {
     metricExportIntervalMillis: metricExportIntervalFromEnv(),
   });
   // The first signal stops the run (or, once it is over, only sets the exit code) and the flush
-  // goes on within its bounds; a second signal leaves at once.
+  // goes on within its bounds; a second signal leaves at once, saying what it leaves behind.
   let signalled: number | undefined;
+  let firstSignalAt = 0;
   let runOver = false;
   const onSignal = (signal: (typeof STOP_SIGNALS)[number]): void => {
-    if (signalled !== undefined) process.exit(128 + constants.signals[signal]);
+    if (signalled !== undefined) {
+      // The same signal again at once is the same delivery twice (`timeout` signals the process
+      // and its process group; a terminal's Ctrl-C reaches npx and us), not a second request.
+      if (constants.signals[signal] === signalled && performance.now() - firstSignalAt < DUPLICATE_SIGNAL_MILLIS) return;
+      writeStderrLine(`wasm-otel: second signal (${signal}): exiting at once, without finishing the flush${lossOf(run.undelivered())}`);
+      telemetry.abandon();
+      const summary = problems.summary();
+      if (summary !== undefined) writeStderrLine(summary);
+      process.exit(128 + constants.signals[signal]);
+    }
     signalled = constants.signals[signal];
+    firstSignalAt = performance.now();
     if (runOver) writeStderrLine(`wasm-otel: ${signal} while flushing telemetry: exiting when the flush is done (another signal exits at once)`);
     else run.interrupt(signal);
   };

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import { diag } from '@opentelemetry/api';
 import { InstanceSpanState } from '../engine/index.js';
 import { createOtelImports } from '../otel/imports.js';
 import { otelShapeOf, type OtelShape } from '../otel/shapes.js';
@@ -37,6 +38,10 @@ export class LoadedComponent {
   static async create(name: string, transpiled: TranspiledComponent, host: HostContext): Promise<LoadedComponent> {
     const shape = otelShapeOf(transpiled.witImports);
     if ('error' in shape) throw new WasmOtelError('unsupported_shape', `${name} ${shape.error}`);
+    if (transpiled.witImports.some((wit) => wit.startsWith('wasi:otel/')) && !transpiled.glueRewrites.includes('lift-budget')) {
+      // The glue did not take the rewrite (a jco whose output differs): lifting is unbounded.
+      diag.warn(`wasm-otel: ${name}: the transpiled glue could not be given the record budget (WASM_OTEL_MAX_RECORD_BYTES): a huge record from this guest is lifted whole before it is cut`);
+    }
     try {
       const glue = (await import(pathToFileURL(transpiled.entry).href)) as { instantiate: Instantiate };
       const modules = new Map<string, WebAssembly.Module>();

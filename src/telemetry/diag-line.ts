@@ -90,6 +90,9 @@ export function writeStderr(text: string): void {
   writeAll(2, Buffer.from(text, 'utf8'));
 }
 
+/** Something to wait on (never notified): a 1 ms pause between retries of a full non-blocking pipe. */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
 /** Writes all of `bytes` to a file descriptor, synchronously (a pipe may take it in parts). */
 export function writeAll(fd: number, bytes: Uint8Array): void {
   let offset = 0;
@@ -97,8 +100,8 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
     try {
       offset += writeSync(fd, bytes, offset);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
-      return;
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+      Atomics.wait(pause, 0, 0, 1); // the reader has not caught up: wait for it instead of spinning
     }
   }
 }

@@ -35,6 +35,11 @@ export interface EnvTelemetry {
    * report. Never rejects.
    */
   shutdown(): Promise<void>;
+  /**
+   * For an exit that cannot wait (a second signal): prints the console report with what it holds
+   * so far, synchronously. Nothing is flushed.
+   */
+  abandon(): void;
 }
 
 /** The SDK's default export timeout (spans, log records, metrics). */
@@ -47,7 +52,7 @@ export const DEFAULT_EXPORT_TIMEOUT_MILLIS = 30_000;
 export function telemetryFromEnv(problems: ProblemCounter, consoleSink: TextSink = process.stderr): EnvTelemetry {
   const config = readTelemetryEnv(problems);
   if (config.disabled) {
-    return { tracerProvider: undefined, loggerProvider: undefined, metricExporters: [], meterProvider: undefined, ledgers: [], shutdown: async () => {} };
+    return { tracerProvider: undefined, loggerProvider: undefined, metricExporters: [], meterProvider: undefined, ledgers: [], shutdown: async () => {}, abandon: () => {} };
   }
   const resource = resourceFromEnv();
   const report = new ConsoleReport(problems);
@@ -70,6 +75,9 @@ export function telemetryFromEnv(problems: ProblemCounter, consoleSink: TextSink
         withinTimeout(async () => meterProvider?.shutdown(), exportTimeoutFromEnv('OTEL_METRIC_EXPORT_TIMEOUT')),
       ]);
       reportUndelivered(ledgers, problems);
+      report.print(consoleSink);
+    },
+    abandon() {
       report.print(consoleSink);
     },
   };

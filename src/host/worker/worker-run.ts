@@ -58,6 +58,12 @@ export interface WorkerRun {
    * signal's number.
    */
   interrupt(signal: NodeJS.Signals): void;
+  /**
+   * What arrived from the guest and is not delivered yet (queued or being sent), per stream that
+   * goes to an exporter with a delivery ledger, plus, while the run lasts, the spans the guest has
+   * open; still counted while the final flush runs.
+   */
+  undelivered(): Record<Stream, number>;
 }
 
 export interface WorkerRunOutcome extends RunOutcome {
@@ -130,7 +136,12 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
 
   const onMessage = (message: WorkerMessage): void => {
     if (message.t !== 'done') {
-      intake.handle(message);
+      // Whatever arrives, this thread (the process) carries on: a message it cannot take is counted.
+      try {
+        intake.handle(message);
+      } catch (error) {
+        problems.hostError('taking telemetry from the guest thread', error);
+      }
       return;
     }
     for (const [reason, count] of Object.entries(message.problems)) problems.add(reason as ProblemReason, count, message.suppressed[reason] ?? 0);
@@ -149,6 +160,14 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
 
   worker.on('error', (error) => {
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    if (interruptedBy !== undefined) {
+      const signal_ = signalName(interruptedBy);
+      stopped('signal', `span still open when the run was interrupted by ${signal_}`, `interrupted by ${signal_}; the guest's thread failed: ${message}`, {
+        exitCode: 128 + interruptedBy,
+        error: { code: 'interrupted', message: `${name} was interrupted by ${signal_} (the guest's thread failed while stopping: ${message})` },
+      });
+      return;
+    }
     stopped('trap', `span still open when the guest's thread failed: ${message}`, `the guest's thread failed: ${message}`, {
       exitCode: 1,
       error: { code: 'guest_trap', message: `${name}: the guest's thread failed: ${message}` },
@@ -164,6 +183,12 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
 
   return {
     outcome,
+    undelivered() {
+      const unsettled = intake.unsettled();
+      // While the run lasts, the spans the guest has open are not on their way yet, and would be lost too.
+      if (!finished && tracing.pipeline.enabled) unsettled.spans += intake.stillOpen(readSharedJournal(journal));
+      return unsettled;
+    },
     interrupt(signal) {
       if (finished || interruptedBy !== undefined) return;
       const number = constants.signals[signal] ?? 15;

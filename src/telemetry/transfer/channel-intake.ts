@@ -44,6 +44,7 @@ export class ChannelIntake {
   /** Span ids that arrived ended (the journal may still list the last of them). */
   private readonly endedIds = new Set<string>();
   private readonly unsubscribe: (() => void)[] = [];
+  private finished = false;
 
   constructor(
     control: Int32Array,
@@ -57,6 +58,8 @@ export class ChannelIntake {
         ledger.subscribe((count, delivered) => {
           this.credit.settle(stream, count);
           this.credit.setFailing(stream, !delivered);
+          // After the run the exporters go on settling (the final flush); once all is settled, let go.
+          if (this.finished && this.allSettled()) this.stopListening();
         }),
       );
     }
@@ -116,20 +119,38 @@ export class ChannelIntake {
    * Closes the spans a stopped guest thread still had open (from its journal), as the engine
    * would have: status error, close reason attribute, ended now. Returns how many.
    */
+  /** How many of a journal's entries are still open (not arrived ended). */
+  stillOpen(entries: readonly JournalEntry[]): number {
+    return entries.filter((entry) => !this.endedIds.has(entry.context.spanId)).length;
+  }
+
   closeJournaled(entries: readonly JournalEntry[], reason: CloseReason, detail: string, hostDetail: string): number {
     const open = entries.filter((entry) => !this.endedIds.has(entry.context.spanId));
     if (open.length === 0 || !this.sinks.spans.enabled) return 0;
     const { spans, problems, caches } = this.sinks;
     for (const span of journaledSpansAsEnded(open, reason, detail, hostDetail, hrTime(), spans.resource, problems, caches.scopes)) {
+      // Counted as arrivals (never refused: they are the last), so what is undelivered stays exact.
+      this.received.spans++;
+      if (!this.viaLedger.has('spans') || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) this.credit.settle('spans', 1);
       exportSpan(spans, span, (error) => problems.hostError('span processor', error));
     }
     problems.note('open_spans_closed', `${open.length} ${open.length === 1 ? 'span' : 'spans'} left open (${detail}): closed with status error and exported`, open.length);
     return open.length;
   }
 
-  /** Reports what was dropped (once) and stops listening to the ledgers. */
+  /**
+   * Items that arrived and are not delivered yet (queued in a batch processor or being sent), per
+   * stream whose exporter has a ledger; counted on while the final flush runs.
+   */
+  unsettled(): Record<Stream, number> {
+    const count = (stream: Stream): number => (this.viaLedger.has(stream) ? Math.max(0, this.received[stream] - this.credit.settled(stream)) : 0);
+    return { spans: count('spans'), logs: count('logs'), metrics: count('metrics') };
+  }
+
+  /** Reports what was dropped (once); stops listening to the ledgers once everything is settled. */
   finish(): void {
-    for (const stop of this.unsubscribe) stop();
+    this.finished = true;
+    if (this.allSettled()) this.stopListening();
     const { problems, limits } = this.sinks;
     if (this.dropped.spans > 0) {
       problems.report('spans_dropped', `${this.dropped.spans.toLocaleString('en-US')} spans dropped: more than ${limits.spans} (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for an exporter that failed or was too slow`, this.dropped.spans);
@@ -140,5 +161,14 @@ export class ChannelIntake {
     if (this.dropped.metrics > 0) {
       problems.report('metric_batches_dropped', `${this.dropped.metrics.toLocaleString('en-US')} metric batches dropped: more than ${limits.metrics} were waiting for an exporter that failed or was too slow`, this.dropped.metrics);
     }
+  }
+
+  private allSettled(): boolean {
+    const { spans, logs, metrics } = this.unsettled();
+    return spans + logs + metrics === 0;
+  }
+
+  private stopListening(): void {
+    for (const stop of this.unsubscribe.splice(0)) stop();
   }
 }
