@@ -58,12 +58,7 @@ export function managedReport(span: OpenSpan, startTime: HrTime, endTime: HrTime
   for (const [key, value] of extra) managed.attributes.add(key, value);
   if (managed.grownPages > 0) addGrowthTotals(managed.attributes, managed.grownPages);
   return {
-    spanContext: span.context,
-    parentSpanId: span.parentSpanId,
-    name: span.name ?? UNENDED_SPAN_NAME,
-    kind: span.kind,
-    startTime,
-    endTime,
+    ...identityOf(span, startTime, endTime),
     attributes: managed.attributes,
     events: managed.events,
     links: managed.links,
@@ -74,18 +69,18 @@ export function managedReport(span: OpenSpan, startTime: HrTime, endTime: HrTime
   };
 }
 
+/** What every report of an open span takes from it: ids, name, kind, and the times given. */
+function identityOf(span: OpenSpan, startTime: HrTime, endTime: HrTime): Pick<SpanReport, 'spanContext' | 'parentSpanId' | 'name' | 'kind' | 'startTime' | 'endTime'> {
+  return { spanContext: span.context, parentSpanId: span.parentSpanId, name: span.name ?? UNENDED_SPAN_NAME, kind: span.kind, startTime, endTime };
+}
+
 /** A span the guest identified (wasi:otel) and left open, as the host closes it: status error, the close reason. */
 export function closedGuestReport(span: OpenSpan, startTime: HrTime, endTime: HrTime, reason: CloseReason, detail: string, limits: EngineLimits): SpanReport {
   const attributes = spanAttributes(limits);
   for (const [key, value] of span.attributes) attributes.add(key, value);
   attributes.add(CLOSE_REASON_ATTRIBUTE, reason);
   return {
-    spanContext: span.context,
-    parentSpanId: span.parentSpanId,
-    name: span.name ?? UNENDED_SPAN_NAME,
-    kind: span.kind,
-    startTime,
-    endTime,
+    ...identityOf(span, startTime, endTime),
     attributes,
     events: [],
     links: [],
