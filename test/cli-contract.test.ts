@@ -1,13 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { VERSION } from '../src/version.js';
 import { readFileSync } from 'node:fs';
 import { ROOT } from './support/paths.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'wasm-otel-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('CLI contract: usage and load failures', () => {
   it('--help prints the usage on stdout and exits 0', async () => {

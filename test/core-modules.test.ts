@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
@@ -22,7 +22,10 @@ beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'wasm-otel-core-'));
   writeFileSync(join(scratch, 'f.txt'), 'first line from the sandbox\nsecond line\n');
 });
-afterAll(async () => receiver.close());
+afterAll(async () => {
+  await receiver.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
 beforeEach(() => receiver.reset());
 
 /** The one span of the host around the call. */

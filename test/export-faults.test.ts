@@ -2,7 +2,10 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startCli, type CliResult } from './support/cli.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceiverFault } from './support/otlp-receiver.js';
+import { receivedLogs, receivedMetrics } from './support/otlp-signals.js';
 import { component } from './support/paths.js';
+import { expectScenario, expectScenarioTelemetry } from './support/scenarios.js';
+import { byName } from './support/span-tree.js';
 
 /*
  * A misbehaving collector on 127.0.0.1 (down, slow, 500, 429, reset, never answers): the CLI
@@ -17,9 +20,29 @@ afterEach(async () => {
   receiver = undefined;
 });
 
+/** Requests per signal that reached the collector (answered with a fault or not). */
+let attempts: Record<string, number> = {};
+
 async function collector(fault: (attempt: number) => ReceiverFault | undefined): Promise<string> {
-  receiver = await startOtlpReceiver({ fault: ({ attempt }) => fault(attempt) });
+  attempts = {};
+  receiver = await startOtlpReceiver({
+    fault: ({ signal, attempt }) => {
+      attempts[signal ?? 'other'] = attempt;
+      return fault(attempt);
+    },
+  });
   return receiver.endpoint;
+}
+
+/** A collector that answers every request with `fault`; `firstRequest` resolves when the first arrives. */
+async function collectorWatched(fault: ReceiverFault): Promise<{ endpoint: string; firstRequest: Promise<void> }> {
+  let arrived!: () => void;
+  const firstRequest = new Promise<void>((resolve) => (arrived = resolve));
+  const endpoint = await collector(() => {
+    arrived();
+    return fault;
+  });
+  return { endpoint, firstRequest };
 }
 
 /** An endpoint where nothing listens. */
@@ -64,7 +87,7 @@ describe('export failures: one line per signal, the guest exit code, bounded exi
     const result = await timedRun(demo, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
     expect(result.code).toBe(0);
     expect(lines(result.stderr)).toEqual(undeliveredLines(endpoint, 'HTTP 500'));
-    expect(receiver!.requests).toHaveLength(0);
+    expect(attempts).toEqual({ traces: 1, logs: 1, metrics: 1 });
   });
 
   it('HTTP 429 until the timeout: retried, then reported', async () => {
@@ -73,6 +96,7 @@ describe('export failures: one line per signal, the guest exit code, bounded exi
     expect(result.code).toBe(0);
     expect(lines(result.stderr)).toEqual(undeliveredLines(endpoint, 'retryable HTTP status (429, 502, 503 or 504) until the retries ran out'));
     expect(result.millis).toBeLessThan(12_000);
+    for (const signal of ['traces', 'logs', 'metrics']) expect(attempts[signal]).toBeGreaterThan(1); // retried
   });
 
   it('429 once, then accepted: everything delivered, nothing reported', async () => {
@@ -82,13 +106,16 @@ describe('export failures: one line per signal, the guest exit code, bounded exi
     expect(result.code).toBe(0);
     expect(receiver!.spans()).toHaveLength(5);
     expect(receiver!.requests.map((r) => r.signal).sort()).toEqual(['logs', 'metrics', 'traces']);
+    expect(attempts).toEqual({ traces: 2, logs: 2, metrics: 2 });
   });
 
   it('connections reset: ECONNRESET, retried until the timeout', async () => {
     const endpoint = await collector(() => ({ kind: 'reset' }));
-    const result = await timedRun(demo, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '1000' });
+    const result = await timedRun(demo, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '3000' });
     expect(result.code).toBe(0);
     expect(lines(result.stderr)).toEqual(undeliveredLines(endpoint, 'ECONNRESET'));
+    // retried with backoff (the first retry after about a second) while the timeout allows
+    for (const signal of ['traces', 'logs', 'metrics']) expect(attempts[signal]).toBeGreaterThan(1);
   });
 
   it('a collector that never answers: each request times out at OTEL_EXPORTER_OTLP_TIMEOUT', async () => {
@@ -122,7 +149,9 @@ describe('export failures: one line per signal, the guest exit code, bounded exi
     const result = await timedRun(demo, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(receiver!.spans()).toHaveLength(5);
+    const spans = receiver!.spans();
+    expectScenario('run', spans);
+    expectScenarioTelemetry(receivedLogs(receiver!), receivedMetrics(receiver!), byName(spans, 'checkout'));
   });
 
   it('a slow collector and many batches: all 15,001 spans delivered, in 30 requests, nothing reported', async () => {
@@ -140,14 +169,9 @@ describe('export failures: one line per signal, the guest exit code, bounded exi
   });
 
   it('SIGTERM while the final flush waits on a collector that never answers: a line, the flush goes on within its bounds, exit 143', async () => {
-    let firstRequest!: () => void;
-    const flushing = new Promise<void>((resolve) => (firstRequest = resolve));
-    const endpoint = await collector(() => {
-      firstRequest();
-      return { kind: 'hang' };
-    });
+    const { endpoint, firstRequest: flushing } = await collectorWatched({ kind: 'hang' });
     // Nothing leaves during the run (long schedule delay and interval): the first request is the final flush.
-    const { child, result } = startCli(demo, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '1500', OTEL_BSP_SCHEDULE_DELAY: '60000', OTEL_METRIC_EXPORT_INTERVAL: '60000' });
+    const { child, result } = startCli(demo, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '1500', OTEL_BSP_SCHEDULE_DELAY: '60000', OTEL_BLRP_SCHEDULE_DELAY: '60000', OTEL_METRIC_EXPORT_INTERVAL: '60000' });
     await flushing;
     child.kill('SIGTERM');
     const done = await result;
@@ -159,27 +183,43 @@ describe('export failures: one line per signal, the guest exit code, bounded exi
   });
 
   it('a second signal while the flush waits on a collector that never answers: exits at once, saying how much is not delivered', async () => {
-    let firstRequest!: () => void;
-    const exporting = new Promise<void>((resolve) => (firstRequest = resolve));
-    const endpoint = await collector(() => {
-      firstRequest();
-      return { kind: 'hang' };
-    });
+    const { endpoint, firstRequest: exporting } = await collectorWatched({ kind: 'hang' });
     const { child, result } = startCli(['run', component('flood.wasm'), '--invoke', 'spans-15k'], { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '50' });
     await exporting;
-    // The guest fills the 2,048 spans allowed on their way, then waits for the collector.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The guest fills the 2,048 spans allowed on their way (within milliseconds), then waits for the collector.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The guest stops waiting at once and the run ends; the final flush waits on the collector.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     child.kill('SIGINT');
     const done = await result;
     expect(done.code).toBe(130);
     expect(lines(done.stderr)).toEqual([
-      // the span being ended and the host span, sent once the guest no longer waits
-      'wasm-otel: spans_dropped: 2 spans dropped: more than 2048 (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for an exporter that failed or was too slow',
       'wasm-otel: flood.wasm was interrupted by SIGTERM',
-      'wasm-otel: second signal (SIGINT): exiting at once, without finishing the flush: 2,048 spans not delivered (still open, queued or being sent)',
+      // the 2,048 allowed on their way, the span being ended when the guest stopped waiting, and the host span
+      'wasm-otel: second signal (SIGINT): exiting at once, without finishing the flush: 2,050 spans not delivered (still open, queued or being sent)',
     ]);
+  });
+
+  it('SIGTERM while the guest waits for a slow collector: its last spans and the host span are delivered too, none dropped', async () => {
+    const { endpoint, firstRequest: exporting } = await collectorWatched({ kind: 'delay', ms: 200 });
+    const { child, result } = startCli(['run', component('flood.wasm'), '--invoke', 'spans-100k'], { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '50' });
+    await exporting;
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the guest is waiting for room
+    child.kill('SIGTERM');
+    const done = await result;
+    expect(done.code).toBe(143);
+    expect(done.stderr).toBe('wasm-otel: flood.wasm was interrupted by SIGTERM\n');
+    const spans = receiver!.spans();
+    const host = spans.filter((span) => span.name === 'flood.wasm');
+    expect(host).toHaveLength(1);
+    expect(host[0]!.status.message).toBe('interrupted by SIGTERM');
+    // Every span the guest ended, 1..n without a gap (ids are a counter), and nothing else.
+    const ids = spans.filter((span) => span.name === 'flood').map((span) => parseInt(span.spanId, 16)).sort((a, b) => a - b);
+    expect(ids.length).toBeGreaterThan(2048);
+    expect(ids.length).toBeLessThan(100_000);
+    expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
+    expect(spans).toHaveLength(ids.length + 1);
   });
 
   it('the exit code stays the guest\'s when delivery fails', async () => {

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { ExportResultCode } from '@opentelemetry/core';
 import { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { LogRecordProcessor, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -127,6 +127,9 @@ describe('fuzzing the wasi:otel front-end, every shape', () => {
       expect(sinks.failures).toEqual([]);
       expect(host.problems().host_error).toBeUndefined(); // no bug of ours was hit on the way
       expect(sinks.spans).toBeGreaterThan(RUNS);
+      // every signal of the shape went through the serializers
+      if (shape.logs) expect(sinks.logs).toBeGreaterThan(0);
+      if (shape.metrics) expect(sinks.batches).toBeGreaterThan(0);
       expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(HEAP_GROWTH_LIMIT);
     }, 300_000);
   }
@@ -137,11 +140,15 @@ describe('fuzzing the core-module front-end (Observe API and instrument hooks)',
   // Mostly inside the first page (where the strings are written), sometimes anywhere.
   const ptr = fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 0, max: 4096 }) }, { weight: 1, arbitrary: i32 });
   const len = fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 0, max: 256 }) }, { weight: 1, arbitrary: i32 });
+  // Garbage, lines of the right form with hostile parts, and well-formed lines (so that metrics are recorded and exported).
   const statsd = fc.oneof(
     fc.string(),
     fc
       .tuple(fc.string({ maxLength: 8 }), fc.oneof(fc.double(), fc.integer()), fc.constantFrom('c', 'g', 'ms', 'h', 'd', 's', 'x'), fc.option(fc.double()), fc.string({ maxLength: 12 }))
       .map(([name, value, type, rate, tags]) => `${name}:${value}|${type}${rate === null ? '' : `|@${rate}`}|#${tags}`),
+    fc
+      .tuple(fc.stringMatching(/^[a-z][a-z.]{0,7}$/), fc.integer({ min: 0, max: 1e6 }), fc.constantFrom('c', 'g', 'ms', 'h', 'd', 's'), fc.option(fc.double({ min: 0.01, max: 1, noNaN: true })), fc.stringMatching(/^([a-z]{1,4}:[a-z0-9]{0,4})?$/))
+      .map(([name, value, type, rate, tags]) => `${name}:${value}|${type}${rate === null ? '' : `|@${rate}`}${tags === '' ? '' : `|#${tags}`}`),
   );
   type CoreOp = { write?: { at: number; bytes: Uint8Array }; call: Call };
   const op: fc.Arbitrary<CoreOp> = fc.oneof(
@@ -158,7 +165,10 @@ describe('fuzzing the core-module front-end (Observe API and instrument hooks)',
 
   it(`${RUNS} random call sequences: nothing thrown into the module, everything serializes`, async () => {
     const sinks = new SerializingSinks();
-    const host = createHost({ spanProcessors: [sinks.spanProcessor], logRecordProcessors: [sinks.logProcessor], minSpanMicros: 0 });
+    // The host instruments (statsd metrics) are read into the serializing exporter too.
+    const reader = new PeriodicExportingMetricReader({ exporter: sinks.metricExporter, exportIntervalMillis: 3_600_000 });
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    const host = createHost({ spanProcessors: [sinks.spanProcessor], logRecordProcessors: [sinks.logProcessor], meterProvider, minSpanMicros: 0 });
     const module = await host.loadModule(component('observe-forwarder.wasm'));
     const heapBefore = process.memoryUsage().heapUsed;
     await fc.assert(
@@ -173,9 +183,13 @@ describe('fuzzing the core-module front-end (Observe API and instrument hooks)',
       }),
       PARAMS,
     );
+    await reader.forceFlush();
+    await meterProvider.shutdown();
     expect(sinks.failures).toEqual([]);
     expect(host.problems().host_error).toBeUndefined();
     expect(sinks.spans).toBeGreaterThan(RUNS);
+    expect(sinks.logs).toBeGreaterThan(0);
+    expect(sinks.batches).toBeGreaterThan(0);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(HEAP_GROWTH_LIMIT);
   }, 300_000);
 });

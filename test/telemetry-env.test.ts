@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,8 @@ import { component } from './support/paths.js';
 import { expectScenario, expectScenarioTelemetry } from './support/scenarios.js';
 import { receivedLogs, receivedMetrics, waitForLogs, waitForMetrics } from './support/otlp-signals.js';
 import { byName } from './support/span-tree.js';
-import { batchLogOptionsFromEnv } from '../src/telemetry/signal-exporters.js';
+import { exportSettingsFromEnv } from '../src/telemetry/export-settings.js';
+import { ProblemCounter } from '../src/engine/index.js';
 
 let receiver: OtlpReceiver;
 beforeAll(async () => {
@@ -189,6 +190,7 @@ describe('transpile cache', () => {
     expect(second.stderr).toContain('wasm-otel: using cached transpile of trap.wasm');
     expect(second.stderr).not.toContain('wasm-otel: transpiled trap.wasm');
     expect(readdirSync(cache)).toEqual(entries);
+    rmSync(cache, { recursive: true, force: true });
   });
 });
 
@@ -251,17 +253,38 @@ describe('metrics and logs: exporters, endpoints and protocols per signal', () =
     );
   });
 
-  it('OTEL_BLRP_* set the batching of OTLP log records (the SDK does not read them)', () => {
+  it('OTEL_BSP_*, OTEL_BLRP_* and OTEL_METRIC_EXPORT_* are read once and checked: bad values reported, the defaults used', () => {
     const saved = { ...process.env };
     try {
       Object.assign(process.env, { OTEL_BLRP_SCHEDULE_DELAY: '250', OTEL_BLRP_EXPORT_TIMEOUT: '5000', OTEL_BLRP_MAX_QUEUE_SIZE: '64', OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '8' });
-      expect(batchLogOptionsFromEnv()).toEqual({ scheduledDelayMillis: 250, exportTimeoutMillis: 5000, maxQueueSize: 64, maxExportBatchSize: 8 });
-      process.env.OTEL_BLRP_MAX_QUEUE_SIZE = 'lots';
-      delete process.env.OTEL_BLRP_SCHEDULE_DELAY;
-      expect(batchLogOptionsFromEnv()).toEqual({ exportTimeoutMillis: 5000, maxExportBatchSize: 8 });
+      Object.assign(process.env, { OTEL_BSP_MAX_QUEUE_SIZE: '0', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '4096', OTEL_BSP_SCHEDULE_DELAY: '-5', OTEL_BSP_EXPORT_TIMEOUT: 'abc' });
+      Object.assign(process.env, { OTEL_METRIC_EXPORT_INTERVAL: '1000', OTEL_METRIC_EXPORT_TIMEOUT: '5000' });
+      const problems = new ProblemCounter();
+      expect(exportSettingsFromEnv(problems)).toEqual({
+        spans: { maxQueueSize: 2048, maxExportBatchSize: 2048, scheduledDelayMillis: 5000, exportTimeoutMillis: 30_000 },
+        logs: { maxQueueSize: 64, maxExportBatchSize: 8, scheduledDelayMillis: 250, exportTimeoutMillis: 5000 },
+        metrics: { exportIntervalMillis: 1000, exportTimeoutMillis: 1000 },
+      });
+      expect(problems.snapshot()).toEqual({ invalid_config: 4 });
+      delete process.env.OTEL_BLRP_MAX_EXPORT_BATCH_SIZE;
+      process.env.OTEL_BLRP_MAX_QUEUE_SIZE = '100';
+      expect(exportSettingsFromEnv(new ProblemCounter()).logs).toEqual({ maxQueueSize: 100, maxExportBatchSize: 100, scheduledDelayMillis: 250, exportTimeoutMillis: 5000 });
     } finally {
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
       Object.assign(process.env, saved);
+    }
+  });
+
+  it('OTEL_BSP_MAX_EXPORT_BATCH_SIZE=0 (the SDK looped forever) and OTEL_BSP_MAX_QUEUE_SIZE=0 (it dropped every span): one line each, the defaults used, every span delivered', async () => {
+    for (const [variable, line] of [
+      ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'wasm-otel: invalid_config: OTEL_BSP_MAX_EXPORT_BATCH_SIZE="0" is not a whole number >= 1; using 512'],
+      ['OTEL_BSP_MAX_QUEUE_SIZE', 'wasm-otel: invalid_config: OTEL_BSP_MAX_QUEUE_SIZE="0" is not a whole number >= 1; using 2048'],
+    ] as const) {
+      receiver.reset();
+      const result = await runCli(invoke('nested-spans'), { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, [variable]: '0' });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe(`${line}\n`);
+      expectScenario('nested-spans', await receiver.waitForSpans(4));
     }
   });
 

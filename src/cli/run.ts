@@ -3,15 +3,10 @@ import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { getStringFromEnv } from '@opentelemetry/core';
 import { ProblemCounter } from '../engine/index.js';
 import { runInWorker } from '../host/worker/worker-run.js';
+import { itemCount } from '../telemetry/delivery-ledger.js';
 import { OneLineDiagLogger, writeStderrLine } from '../telemetry/diag-line.js';
 import { routeSdkErrors } from '../telemetry/sdk-errors.js';
-import {
-  exportTimeoutFromEnv,
-  logRecordLimitsFromEnv,
-  metricExportIntervalFromEnv,
-  queueSizesFromEnv,
-  telemetryFromEnv,
-} from '../telemetry/telemetry-from-env.js';
+import { logRecordLimitsFromEnv, telemetryFromEnv } from '../telemetry/telemetry-from-env.js';
 import type { RunCommand } from './args.js';
 
 /** Signals that stop a run: the telemetry is flushed, the exit code is 128 + the signal's number. */
@@ -24,13 +19,13 @@ const DUPLICATE_SIGNAL_MILLIS = 250;
 function lossOf(undelivered: Record<'spans' | 'logs' | 'metrics', number>): string {
   const parts = (
     [
-      [undelivered.spans, 'span', 'spans'],
-      [undelivered.logs, 'log record', 'log records'],
-      [undelivered.metrics, 'metric batch', 'metric batches'],
+      ['traces', undelivered.spans],
+      ['logs', undelivered.logs],
+      ['metrics', undelivered.metrics],
     ] as const
   )
-    .filter(([count]) => count > 0)
-    .map(([count, one, many]) => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`);
+    .filter(([, count]) => count > 0)
+    .map(([signal, count]) => itemCount(signal, count));
   if (parts.length === 0) return '';
   const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
   return `: ${list} not delivered (still open, queued or being sent)`;
@@ -46,7 +41,7 @@ export async function runCommand(command: RunCommand): Promise<number> {
   const problems = new ProblemCounter();
   routeSdkErrors(problems);
   const telemetry = telemetryFromEnv(problems);
-  const queues = queueSizesFromEnv();
+  const { settings } = telemetry;
   const run = runInWorker({
     file: command.file,
     ...(command.invoke !== undefined ? { invoke: command.invoke } : {}),
@@ -58,16 +53,16 @@ export async function runCommand(command: RunCommand): Promise<number> {
     ...(telemetry.loggerProvider ? { loggerProvider: telemetry.loggerProvider } : {}),
     metricExporters: telemetry.metricExporters,
     ledgers: telemetry.ledgers,
-    limits: { spans: queues.spans, logs: queues.logs },
+    limits: { spans: settings.spans.maxQueueSize, logs: settings.logs.maxQueueSize },
     waitMillis: {
-      spans: exportTimeoutFromEnv('OTEL_BSP_EXPORT_TIMEOUT'),
-      logs: exportTimeoutFromEnv('OTEL_BLRP_EXPORT_TIMEOUT'),
-      metrics: exportTimeoutFromEnv('OTEL_METRIC_EXPORT_TIMEOUT'),
+      spans: settings.spans.exportTimeoutMillis,
+      logs: settings.logs.exportTimeoutMillis,
+      metrics: settings.metrics.exportTimeoutMillis,
     },
     problemCounter: problems,
     logLevel,
     logRecordLimits: logRecordLimitsFromEnv(),
-    metricExportIntervalMillis: metricExportIntervalFromEnv(),
+    metricExportIntervalMillis: settings.metrics.exportIntervalMillis,
   });
   // The first signal stops the run (or, once it is over, only sets the exit code) and the flush
   // goes on within its bounds; a second signal leaves at once, saying what it leaves behind.

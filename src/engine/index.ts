@@ -29,7 +29,7 @@ export {
   type ManagedSpanOptions,
 } from './instance-span-state.js';
 export { FunctionCallTracker } from './function-call-tracker.js';
-export { journaledSpansAsEnded, type JournalEntry, type OpenSpanJournal } from './open-span-journal.js';
+export { journaledSpansAsEnded, noteOpenSpansClosed, type JournalEntry, type OpenSpanJournal } from './open-span-journal.js';
 export { isReported, markReported } from './reported-errors.js';
 export { GuestInstruments, type GuestMeasurement } from './guest-instruments.js';
 export { MEMORY_GROW_EVENT, MEMORY_GROW_PAGES, MEMORY_GROW_BYTES, MEMORY_GROWN_PAGES_TOTAL, MEMORY_GROWN_BYTES_TOTAL, type FunctionCallOptions } from './instance-span-state.js';

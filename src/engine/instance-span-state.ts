@@ -8,7 +8,7 @@ import { createFunctionCalls, type FunctionCallOptions } from './function-spans.
 import type { InstanceRegistry, SpanHolder } from './instance-registry.js';
 import type { EngineLimits } from './limits.js';
 import { MEMORY_GROW_BYTES, MEMORY_GROW_EVENT, MEMORY_GROW_PAGES, PAGE_BYTES, growthAttributes } from './memory-growth.js';
-import { CLOSE_REASON_ATTRIBUTE, type CloseReason } from './open-span-journal.js';
+import { CLOSE_REASON_ATTRIBUTE, noteOpenSpansClosed, type CloseReason } from './open-span-journal.js';
 import { HOST_SCOPE_NAME, closedGuestReport, managedReport, pushEvent, type OpenSpan } from './open-span.js';
 import type { ProblemCounter } from './problems.js';
 import { toReadableSpan } from './readable-span.js';
@@ -405,9 +405,7 @@ export class InstanceSpanState implements SpanHolder {
     this.calls?.forgetUntraced();
     this.refused.clear();
     const now = this.clock.now();
-    if (this.open.length > 0) {
-      this.problems.note('open_spans_closed', `${this.open.length} ${this.open.length === 1 ? 'span' : 'spans'} left open (${detail}): closed with status error and exported`, this.open.length);
-    }
+    if (this.open.length > 0) noteOpenSpansClosed(this.problems, this.open.length, detail);
     let closed = 0;
     while (this.open.length > 0) {
       const span = this.open.pop()!;

@@ -29,7 +29,7 @@ export interface JournalEntry {
  * the journal. Optional: without one nothing is noted.
  */
 export interface OpenSpanJournal {
-  /** A span was opened; returns a handle for `closed`, or -1 when it was not noted. */
+  /** A span was opened; returns a handle for `closed` (-1 when it was not noted). */
   opened(entry: JournalEntry): number;
   /** The span of `handle` is no longer open (ended, exported or dropped). */
   closed(handle: number): void;
@@ -39,6 +39,11 @@ export interface OpenSpanJournal {
 export type CloseReason = 'trap' | 'exit' | 'dispose' | 'signal';
 
 export const CLOSE_REASON_ATTRIBUTE = 'wasm_otel.span.close_reason';
+
+/** Counts (and says at info level) that `count` spans left open were closed by the host. */
+export function noteOpenSpansClosed(problems: ProblemCounter, count: number, detail: string): void {
+  problems.note('open_spans_closed', `${count} ${count === 1 ? 'span' : 'spans'} left open (${detail}): closed with status error and exported`, count);
+}
 export const UNENDED_SPAN_NAME = 'unended guest span';
 
 /**

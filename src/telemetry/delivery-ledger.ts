@@ -8,6 +8,12 @@ const UNITS: Record<TelemetrySignal, [string, string]> = {
   metrics: ['metric batch', 'metric batches'],
 };
 
+/** `1 span`, `2,048 spans`, `1 metric batch`: a count of a signal's items. */
+export function itemCount(signal: TelemetrySignal, count: number): string {
+  const [one, many] = UNITS[signal];
+  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+}
+
 const FAILURE_REASONS: Record<TelemetrySignal, ProblemReason> = {
   traces: 'traces_export_failed',
   logs: 'logs_export_failed',
@@ -87,8 +93,7 @@ export class DeliveryLedger {
     if (total === 0) return undefined;
     const reasons = [...this.reasons.entries()].sort((a, b) => b[1] - a[1]).map(([reason]) => reason);
     if (this.pending > 0) reasons.push(`${this.pending.toLocaleString('en-US')} still being sent at exit`);
-    const [one, many] = UNITS[this.signal];
-    return `${total.toLocaleString('en-US')} ${total === 1 ? one : many} not delivered to ${this.destination} (${reasons.join('; ')})`;
+    return `${itemCount(this.signal, total)} not delivered to ${this.destination} (${reasons.join('; ')})`;
   }
 }
 

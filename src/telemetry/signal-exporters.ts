@@ -2,41 +2,41 @@ import { OTLPLogExporter as OtlpHttpJsonLogExporter } from '@opentelemetry/expor
 import { OTLPLogExporter as OtlpProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter as OtlpHttpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { getNumberFromEnv } from '@opentelemetry/core';
 import { convertLegacyHttpOptions } from '@opentelemetry/otlp-exporter-base/node-http';
-import { BatchLogRecordProcessor, SimpleLogRecordProcessor, type BatchLogRecordProcessorOptions, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { BatchLogRecordProcessor, SimpleLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AccountedLogExporter, AccountedMetricExporter, AccountedSpanExporter } from './accounted-exporters.js';
 import type { ConsoleReport } from './console-report.js';
 import { DeliveryLedger, type TelemetrySignal } from './delivery-ledger.js';
 import type { TelemetryEnvConfig } from './env-config.js';
+import type { ExportSettings } from './export-settings.js';
 import { OtlpGuestMetricExporter } from './otlp-metric-exporter.js';
 
 /*
  * The exporters the environment asks for, per signal. OTLP exporters read their endpoint,
  * headers, timeout and compression variables themselves; spans and log records go through the
- * SDK's batch processors (OTEL_BSP_* / OTEL_BLRP_* apply). Guest metrics arrive already
+ * SDK's batch processors, with the checked OTEL_BSP_* / OTEL_BLRP_* settings (export-settings.ts). Guest metrics arrive already
  * aggregated, so they go straight to the exporter. `console` collects into the run's report.
  * Every OTLP exporter is wrapped so that its exports go out in order, a few at a time, and what
  * it could not deliver is booked in a DeliveryLedger (added to `ledgers`) for the report at exit.
  */
 
-export function spanProcessorsFor(config: TelemetryEnvConfig, report: ConsoleReport, ledgers: DeliveryLedger[]): SpanProcessor[] {
+export function spanProcessorsFor(config: TelemetryEnvConfig, settings: ExportSettings, report: ConsoleReport, ledgers: DeliveryLedger[]): SpanProcessor[] {
   return config.traceExporters.flatMap((name): SpanProcessor[] => {
     if (name === 'otlp') {
       const otlp = config.tracesProtocol === 'http/json' ? new OtlpHttpJsonTraceExporter() : new OtlpProtoTraceExporter();
-      return [new BatchSpanProcessor(new AccountedSpanExporter(otlp, ledgerFor('traces', ledgers)))];
+      return [new BatchSpanProcessor(new AccountedSpanExporter(otlp, ledgerFor('traces', ledgers)), { ...settings.spans })];
     }
     return name === 'console' ? [new SimpleSpanProcessor(report.spanExporter)] : [];
   });
 }
 
-export function logProcessorsFor(config: TelemetryEnvConfig, report: ConsoleReport, ledgers: DeliveryLedger[]): LogRecordProcessor[] {
+export function logProcessorsFor(config: TelemetryEnvConfig, settings: ExportSettings, report: ConsoleReport, ledgers: DeliveryLedger[]): LogRecordProcessor[] {
   return config.logExporters.flatMap((name): LogRecordProcessor[] => {
     if (name === 'otlp') {
       const otlp = config.logsProtocol === 'http/json' ? new OtlpHttpJsonLogExporter() : new OtlpProtoLogExporter();
-      return [new BatchLogRecordProcessor({ exporter: new AccountedLogExporter(otlp, ledgerFor('logs', ledgers)), ...batchLogOptionsFromEnv() })];
+      return [new BatchLogRecordProcessor({ exporter: new AccountedLogExporter(otlp, ledgerFor('logs', ledgers)), ...settings.logs })];
     }
     return name === 'console' ? [new SimpleLogRecordProcessor({ exporter: report.logExporter })] : [];
   });
@@ -61,24 +61,4 @@ function ledgerFor(signal: TelemetrySignal, ledgers: DeliveryLedger[]): Delivery
   const ledger = new DeliveryLedger(signal, convertLegacyHttpOptions({}, name, path, {}).url);
   ledgers.push(ledger);
   return ledger;
-}
-
-const BLRP_VARIABLES = {
-  scheduledDelayMillis: 'OTEL_BLRP_SCHEDULE_DELAY',
-  exportTimeoutMillis: 'OTEL_BLRP_EXPORT_TIMEOUT',
-  maxQueueSize: 'OTEL_BLRP_MAX_QUEUE_SIZE',
-  maxExportBatchSize: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE',
-} as const;
-
-/**
- * The OTEL_BLRP_* batch settings (the SDK's BatchSpanProcessor reads OTEL_BSP_* itself; its
- * BatchLogRecordProcessor does not read OTEL_BLRP_*). Unset or invalid variables keep the defaults.
- */
-export function batchLogOptionsFromEnv(): Omit<BatchLogRecordProcessorOptions, 'exporter'> {
-  const options: Omit<BatchLogRecordProcessorOptions, 'exporter'> = {};
-  for (const [option, variable] of Object.entries(BLRP_VARIABLES) as [keyof typeof BLRP_VARIABLES, string][]) {
-    const value = getNumberFromEnv(variable);
-    if (value !== undefined && value > 0) options[option] = value;
-  }
-  return options;
 }

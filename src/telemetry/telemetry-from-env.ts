@@ -9,6 +9,7 @@ import { ConsoleReport } from './console-report.js';
 import type { TextSink } from './console-tree-exporter.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
 import { readTelemetryEnv } from './env-config.js';
+import { DEFAULT_EXPORT_SETTINGS, exportSettingsFromEnv, type ExportSettings } from './export-settings.js';
 import { resourceFromEnv } from './resource.js';
 import { logProcessorsFor, metricExportersFor, spanProcessorsFor } from './signal-exporters.js';
 
@@ -28,6 +29,8 @@ export interface EnvTelemetry {
   meterProvider: ApiMeterProvider | undefined;
   /** What each OTLP exporter was handed and could not deliver. */
   ledgers: readonly DeliveryLedger[];
+  /** The checked batch and export settings (OTEL_BSP_*, OTEL_BLRP_*, OTEL_METRIC_EXPORT_*) in use. */
+  settings: ExportSettings;
   /**
    * Flushes and stops every exporter, each signal within its export timeout
    * (OTEL_BSP_EXPORT_TIMEOUT, OTEL_BLRP_EXPORT_TIMEOUT, OTEL_METRIC_EXPORT_TIMEOUT; 30 s by
@@ -42,9 +45,6 @@ export interface EnvTelemetry {
   abandon(): void;
 }
 
-/** The SDK's default export timeout (spans, log records, metrics). */
-export const DEFAULT_EXPORT_TIMEOUT_MILLIS = 30_000;
-
 /**
  * Builds what the CLI exports through, from the standard OTEL_* variables (sampler, limits,
  * resource, exporters per signal, protocols, endpoints, batch settings).
@@ -52,27 +52,30 @@ export const DEFAULT_EXPORT_TIMEOUT_MILLIS = 30_000;
 export function telemetryFromEnv(problems: ProblemCounter, consoleSink: TextSink = process.stderr): EnvTelemetry {
   const config = readTelemetryEnv(problems);
   if (config.disabled) {
-    return { tracerProvider: undefined, loggerProvider: undefined, metricExporters: [], meterProvider: undefined, ledgers: [], shutdown: async () => {}, abandon: () => {} };
+    return { tracerProvider: undefined, loggerProvider: undefined, metricExporters: [], meterProvider: undefined, ledgers: [], settings: DEFAULT_EXPORT_SETTINGS, shutdown: async () => {}, abandon: () => {} };
   }
+  const settings = exportSettingsFromEnv(problems);
   const resource = resourceFromEnv();
   const report = new ConsoleReport(problems);
   const ledgers: DeliveryLedger[] = [];
-  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: spanProcessorsFor(config, report, ledgers) });
-  const loggerProvider = new LoggerProvider({ resource, processors: logProcessorsFor(config, report, ledgers), logRecordLimits: logRecordLimitsFromEnv() });
+  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: spanProcessorsFor(config, settings, report, ledgers) });
+  const loggerProvider = new LoggerProvider({ resource, processors: logProcessorsFor(config, settings, report, ledgers), logRecordLimits: logRecordLimitsFromEnv() });
   const metricExporters = metricExportersFor(config, report, ledgers);
-  const meterProvider = metricExporters.length > 0 ? new MeterProvider({ resource, readers: metricExporters.map(periodicReader) }) : undefined;
+  const readers = metricExporters.map((exporter) => new PeriodicExportingMetricReader({ exporter, ...settings.metrics }));
+  const meterProvider = metricExporters.length > 0 ? new MeterProvider({ resource, readers }) : undefined;
   return {
     tracerProvider,
     loggerProvider,
     metricExporters,
     meterProvider,
     ledgers,
+    settings,
     async shutdown() {
       await Promise.all([
-        withinTimeout(() => tracerProvider.shutdown(), exportTimeoutFromEnv('OTEL_BSP_EXPORT_TIMEOUT')),
-        withinTimeout(() => loggerProvider.shutdown(), exportTimeoutFromEnv('OTEL_BLRP_EXPORT_TIMEOUT')),
+        withinTimeout(() => tracerProvider.shutdown(), settings.spans.exportTimeoutMillis),
+        withinTimeout(() => loggerProvider.shutdown(), settings.logs.exportTimeoutMillis),
         // The readers' last collection, then the exporters' shutdown (which waits for sends).
-        withinTimeout(async () => meterProvider?.shutdown(), exportTimeoutFromEnv('OTEL_METRIC_EXPORT_TIMEOUT')),
+        withinTimeout(async () => meterProvider?.shutdown(), settings.metrics.exportTimeoutMillis),
       ]);
       reportUndelivered(ledgers, problems);
       report.print(consoleSink);
@@ -107,12 +110,6 @@ export function reportUndelivered(ledgers: readonly DeliveryLedger[], problems: 
   }
 }
 
-/** An export timeout variable in milliseconds (> 0), else the SDK's default. */
-export function exportTimeoutFromEnv(variable: string): number {
-  const value = getNumberFromEnv(variable);
-  return value !== undefined && value > 0 ? value : DEFAULT_EXPORT_TIMEOUT_MILLIS;
-}
-
 /** OTEL_LOGRECORD_ATTRIBUTE_*_LIMIT, else the general OTEL_ATTRIBUTE_*_LIMIT (the SDK's LoggerProvider does not read them). */
 export function logRecordLimitsFromEnv(): LogRecordLimits {
   const limits: LogRecordLimits = {};
@@ -123,25 +120,3 @@ export function logRecordLimitsFromEnv(): LogRecordLimits {
   return limits;
 }
 
-/** OTEL_METRIC_EXPORT_INTERVAL in milliseconds (> 0), else 60 s. */
-export function metricExportIntervalFromEnv(): number {
-  const interval = getNumberFromEnv('OTEL_METRIC_EXPORT_INTERVAL');
-  return interval !== undefined && interval > 0 ? interval : 60_000;
-}
-
-/** The batch queue sizes (OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BLRP_MAX_QUEUE_SIZE; 2048 each by default). */
-export function queueSizesFromEnv(): { spans: number; logs: number } {
-  const size = (variable: string): number => {
-    const value = getNumberFromEnv(variable);
-    return value !== undefined && value > 0 ? Math.floor(value) : 2048;
-  };
-  return { spans: size('OTEL_BSP_MAX_QUEUE_SIZE'), logs: size('OTEL_BLRP_MAX_QUEUE_SIZE') };
-}
-
-/** A periodic reader on one exporter, with OTEL_METRIC_EXPORT_INTERVAL / _TIMEOUT (the SDK does not read them). */
-function periodicReader(exporter: PushMetricExporter): PeriodicExportingMetricReader {
-  const timeout = getNumberFromEnv('OTEL_METRIC_EXPORT_TIMEOUT');
-  const exportIntervalMillis = metricExportIntervalFromEnv();
-  const exportTimeoutMillis = Math.min(timeout !== undefined && timeout > 0 ? timeout : 30_000, exportIntervalMillis);
-  return new PeriodicExportingMetricReader({ exporter, exportIntervalMillis, exportTimeoutMillis });
-}

@@ -9,12 +9,13 @@ import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { ProblemCounter, createHostCaches, type ProblemReason } from '../../engine/index.js';
 import { signalName } from '../../runtime/guest-interrupt.js';
 import type { DeliveryLedger } from '../../telemetry/delivery-ledger.js';
+import { DEFAULT_EXPORT_SETTINGS } from '../../telemetry/export-settings.js';
 import { logPipelineFor } from '../../telemetry/sdk-log-pipeline.js';
 import { hostTracingFor } from '../../telemetry/sdk-pipeline.js';
 import { ChannelIntake } from '../../telemetry/transfer/channel-intake.js';
 import { createControlBlock, requestInterrupt, type Stream, type StreamLimits } from '../../telemetry/transfer/flow-control.js';
 import { encodeResource } from '../../telemetry/transfer/log-transfer.js';
-import { createJournalBuffer, readSharedJournal } from '../../telemetry/transfer/shared-span-journal.js';
+import { createJournalBuffer, readSharedJournal, sharedJournalOverflow } from '../../telemetry/transfer/shared-span-journal.js';
 import type { RunFileOptions, RunOutcome } from '../run-file.js';
 import type { WorkerMessage, WorkerRunData } from './protocol.js';
 
@@ -71,8 +72,12 @@ export interface WorkerRunOutcome extends RunOutcome {
   stopped: boolean;
 }
 
-const DEFAULT_LIMITS: StreamLimits = { spans: 2048, logs: 2048, metrics: 64 };
-const DEFAULT_WAIT: Record<Stream, number> = { spans: 30_000, logs: 30_000, metrics: 30_000 };
+const DEFAULT_LIMITS: StreamLimits = { spans: DEFAULT_EXPORT_SETTINGS.spans.maxQueueSize, logs: DEFAULT_EXPORT_SETTINGS.logs.maxQueueSize, metrics: 64 };
+const DEFAULT_WAIT: Record<Stream, number> = {
+  spans: DEFAULT_EXPORT_SETTINGS.spans.exportTimeoutMillis,
+  logs: DEFAULT_EXPORT_SETTINGS.logs.exportTimeoutMillis,
+  metrics: DEFAULT_EXPORT_SETTINGS.metrics.exportTimeoutMillis,
+};
 const DEFAULT_GRACE_MILLIS = 1000;
 
 /**
@@ -114,7 +119,7 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
     waitMillis: { ...DEFAULT_WAIT, ...options.waitMillis },
     logLevel: options.logLevel ?? DiagLogLevel.WARN,
     logRecordLimits: options.logRecordLimits ?? {},
-    metricExportIntervalMillis: options.metricExportIntervalMillis ?? 60_000,
+    metricExportIntervalMillis: options.metricExportIntervalMillis ?? DEFAULT_EXPORT_SETTINGS.metrics.exportIntervalMillis,
   };
   const worker = new Worker(workerEntry(), { workerData: data, transferList: [port2] });
 
@@ -154,7 +159,7 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
     if (finished) return;
     drain(port1, onMessage); // what it sent before it went (its outcome too, if it got that far)
     if (finished) return;
-    intake.closeJournaled(readSharedJournal(journal), reasonClosed, detail, hostDetail);
+    intake.closeJournaled(readSharedJournal(journal), reasonClosed, detail, hostDetail, sharedJournalOverflow(journal));
     finish({ ...result, stopped: true });
   };
 
@@ -186,7 +191,7 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
     undelivered() {
       const unsettled = intake.unsettled();
       // While the run lasts, the spans the guest has open are not on their way yet, and would be lost too.
-      if (!finished && tracing.pipeline.enabled) unsettled.spans += intake.stillOpen(readSharedJournal(journal));
+      if (!finished && tracing.pipeline.enabled) unsettled.spans += intake.stillOpen(readSharedJournal(journal)) + sharedJournalOverflow(journal);
       return unsettled;
     },
     interrupt(signal) {

@@ -1,13 +1,14 @@
 import { TraceFlags } from '@opentelemetry/api';
 import { hrTime } from '@opentelemetry/core';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import { exportMetrics, journaledSpansAsEnded, type CloseReason, type HostCaches, type JournalEntry, type LogPipeline, type ProblemCounter, type SpanPipeline } from '../../engine/index.js';
+import { exportMetrics, journaledSpansAsEnded, noteOpenSpansClosed, type CloseReason, type HostCaches, type JournalEntry, type LogPipeline, type ProblemCounter, type SpanPipeline } from '../../engine/index.js';
 import { exportSpan } from '../../engine/span-pipeline.js';
-import type { DeliveryLedger, TelemetrySignal } from '../delivery-ledger.js';
+import { itemCount, type DeliveryLedger, type TelemetrySignal } from '../delivery-ledger.js';
 import type { ChannelMessage } from './channel-writer.js';
-import { CreditLedger, type Stream, type StreamLimits } from './flow-control.js';
+import { CreditLedger, interruptRequested, type Stream, type StreamLimits } from './flow-control.js';
 import { decodeLog } from './log-transfer.js';
 import { decodeMetrics } from './metric-transfer.js';
+import { JOURNAL_SLOTS } from './shared-span-journal.js';
 import { decodeSpan } from './span-transfer.js';
 
 /** Where what arrives from a guest's thread goes on this thread. */
@@ -33,7 +34,8 @@ const STREAM_OF: Record<TelemetrySignal, Stream> = { traces: 'spans', logs: 'log
  * this thread's pipelines (span processors, log record processors, metric exporters), settling
  * credit as the exporters finish. What arrives while its stream is over the limit (the guest's
  * thread stopped waiting because the exporter fails) is dropped and counted: spans_dropped,
- * log_records_dropped, metric_batches_dropped.
+ * log_records_dropped, metric_batches_dropped; after an interrupt, the guest's last items are
+ * taken whatever the limit.
  */
 export class ChannelIntake {
   private readonly credit: CreditLedger;
@@ -47,7 +49,7 @@ export class ChannelIntake {
   private finished = false;
 
   constructor(
-    control: Int32Array,
+    private readonly control: Int32Array,
     private readonly sinks: IntakeSinks,
   ) {
     this.credit = new CreditLedger(control);
@@ -110,6 +112,9 @@ export class ChannelIntake {
     // (settled includes what was dropped or settled at once)
     const inFlight = this.received[stream] - this.credit.settled(stream);
     if (inFlight <= this.sinks.limits[stream] || !this.viaLedger.has(stream)) return true;
+    // Once the run is interrupted the guest no longer waits, and what still comes are its last
+    // items (the spans it had open, closed, and the host span): few, and taken.
+    if (interruptRequested(this.control) !== 0) return true;
     this.dropped[stream]++;
     this.credit.settle(stream, 1);
     return false;
@@ -124,7 +129,10 @@ export class ChannelIntake {
     return entries.filter((entry) => !this.endedIds.has(entry.context.spanId)).length;
   }
 
-  closeJournaled(entries: readonly JournalEntry[], reason: CloseReason, detail: string, hostDetail: string): number {
+  closeJournaled(entries: readonly JournalEntry[], reason: CloseReason, detail: string, hostDetail: string, unjournaled = 0): number {
+    if (unjournaled > 0) {
+      this.sinks.problems.report('spans_dropped', `${itemCount('traces', unjournaled)} open beyond what the open-span journal holds (${JOURNAL_SLOTS.toLocaleString('en-US')}) lost when the guest's thread was stopped`, unjournaled);
+    }
     const open = entries.filter((entry) => !this.endedIds.has(entry.context.spanId));
     if (open.length === 0 || !this.sinks.spans.enabled) return 0;
     const { spans, problems, caches } = this.sinks;
@@ -134,7 +142,7 @@ export class ChannelIntake {
       if (!this.viaLedger.has('spans') || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) this.credit.settle('spans', 1);
       exportSpan(spans, span, (error) => problems.hostError('span processor', error));
     }
-    problems.note('open_spans_closed', `${open.length} ${open.length === 1 ? 'span' : 'spans'} left open (${detail}): closed with status error and exported`, open.length);
+    noteOpenSpansClosed(problems, open.length, detail);
     return open.length;
   }
 
@@ -153,13 +161,13 @@ export class ChannelIntake {
     if (this.allSettled()) this.stopListening();
     const { problems, limits } = this.sinks;
     if (this.dropped.spans > 0) {
-      problems.report('spans_dropped', `${this.dropped.spans.toLocaleString('en-US')} spans dropped: more than ${limits.spans} (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for an exporter that failed or was too slow`, this.dropped.spans);
+      problems.report('spans_dropped', `${itemCount('traces', this.dropped.spans)} dropped: more than ${limits.spans} (OTEL_BSP_MAX_QUEUE_SIZE) were waiting for an exporter that failed or was too slow`, this.dropped.spans);
     }
     if (this.dropped.logs > 0) {
-      problems.report('log_records_dropped', `${this.dropped.logs.toLocaleString('en-US')} log records dropped: more than ${limits.logs} (OTEL_BLRP_MAX_QUEUE_SIZE) were waiting for an exporter that failed or was too slow`, this.dropped.logs);
+      problems.report('log_records_dropped', `${itemCount('logs', this.dropped.logs)} dropped: more than ${limits.logs} (OTEL_BLRP_MAX_QUEUE_SIZE) were waiting for an exporter that failed or was too slow`, this.dropped.logs);
     }
     if (this.dropped.metrics > 0) {
-      problems.report('metric_batches_dropped', `${this.dropped.metrics.toLocaleString('en-US')} metric batches dropped: more than ${limits.metrics} were waiting for an exporter that failed or was too slow`, this.dropped.metrics);
+      problems.report('metric_batches_dropped', `${itemCount('metrics', this.dropped.metrics)} dropped: more than ${limits.metrics} were waiting for an exporter that failed or was too slow`, this.dropped.metrics);
     }
   }
 

@@ -15,11 +15,18 @@ import type { JournalEntry, OpenSpanJournal } from '../../engine/index.js';
 const SLOT = 384;
 const NAME_MAX = 256;
 const SCOPE_MAX = 64;
-/** Spans noted at most at once (more are not noted: they cannot be closed for the guest). */
+/** Spans noted at most at once (more are counted: they cannot be closed for the guest, and are reported lost). */
 export const JOURNAL_SLOTS = 4096;
 
+/** After the slots, one word: how many spans are open beyond them (not noted, counted). */
+const OVERFLOW_BYTES = 4;
+
 export function createJournalBuffer(slots = JOURNAL_SLOTS): SharedArrayBuffer {
-  return new SharedArrayBuffer(slots * SLOT);
+  return new SharedArrayBuffer(slots * SLOT + OVERFLOW_BYTES);
+}
+
+function slotsOf(buffer: SharedArrayBuffer): number {
+  return Math.floor((buffer.byteLength - OVERFLOW_BYTES) / SLOT);
 }
 
 const encoder = new TextEncoder();
@@ -31,17 +38,23 @@ export class SharedSpanJournal implements OpenSpanJournal {
   private readonly words: Int32Array;
   private readonly view: DataView;
   private readonly free: number[] = [];
+  /** The handle of a span opened while every slot was taken (counted in the overflow word). */
+  private readonly overflow: number;
 
   constructor(buffer: SharedArrayBuffer) {
     this.bytes = new Uint8Array(buffer);
     this.words = new Int32Array(buffer);
     this.view = new DataView(buffer);
-    for (let slot = buffer.byteLength / SLOT - 1; slot >= 0; slot--) this.free.push(slot);
+    this.overflow = slotsOf(buffer);
+    for (let slot = this.overflow - 1; slot >= 0; slot--) this.free.push(slot);
   }
 
   opened(entry: JournalEntry): number {
     const slot = this.free.pop();
-    if (slot === undefined) return -1;
+    if (slot === undefined) {
+      Atomics.add(this.words, (this.overflow * SLOT) / 4, 1);
+      return this.overflow;
+    }
     const at = slot * SLOT;
     const { context } = entry;
     this.bytes[at + 4] = context.traceFlags;
@@ -61,9 +74,18 @@ export class SharedSpanJournal implements OpenSpanJournal {
 
   closed(handle: number): void {
     if (handle < 0) return;
+    if (handle === this.overflow) {
+      Atomics.sub(this.words, (this.overflow * SLOT) / 4, 1);
+      return;
+    }
     Atomics.store(this.words, (handle * SLOT) / 4, 0);
     this.free.push(handle);
   }
+}
+
+/** How many spans were open beyond the journal's slots (they cannot be closed from it). */
+export function sharedJournalOverflow(buffer: SharedArrayBuffer): number {
+  return Math.max(0, Atomics.load(new Int32Array(buffer), (slotsOf(buffer) * SLOT) / 4));
 }
 
 /** The reader: every span noted open in the journal. */
@@ -72,7 +94,7 @@ export function readSharedJournal(buffer: SharedArrayBuffer): JournalEntry[] {
   const words = new Int32Array(buffer);
   const view = new DataView(buffer);
   const entries: JournalEntry[] = [];
-  for (let at = 0; at < buffer.byteLength; at += SLOT) {
+  for (let at = 0; at < slotsOf(buffer) * SLOT; at += SLOT) {
     if (Atomics.load(words, at / 4) !== 1) continue;
     const nameLength = view.getUint16(at + 8, true);
     const startTime: HrTime = [view.getFloat64(at + 48, true), view.getFloat64(at + 56, true)];
