@@ -30,7 +30,10 @@ describe('CLI contract: usage and load failures', () => {
   it('an unknown option is a usage error (exit 2, one line reason)', async () => {
     const result = await runCli(['run', 'x.wasm', '--bogus']);
     expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')[0]).toMatch(/^wasm-otel: Unknown option '--bogus'/);
+    expect(result.stderr).toBe('wasm-otel: unknown option --bogus\nRun "wasm-otel --help" for usage.\n');
+    const missing = await runCli(['run', 'x.wasm', '--invoke']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('wasm-otel: --invoke needs a value\nRun "wasm-otel --help" for usage.\n');
   });
 
   it('malformed --dir and --env are usage errors', async () => {

@@ -38,7 +38,7 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
       },
     });
   } catch (error) {
-    return { kind: 'usage-error', message: error instanceof Error ? error.message : String(error) };
+    return { kind: 'usage-error', message: parseArgsMessage(error) };
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
@@ -69,4 +69,17 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
     if (minSpanMicros === undefined) return { kind: 'usage-error', message: `--min-span-us ${JSON.stringify(values['min-span-us'])}: expected a number of microseconds >= 0` };
   }
   return { kind: 'run', file, invoke: values.invoke, guestArgs, preopens, env, minSpanMicros };
+}
+
+/**
+ * node:util parseArgs's errors in our words (its own text speaks of positionals and suggests `--`,
+ * which here passes arguments to the guest).
+ */
+function parseArgsMessage(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const option = /'(-[^' ]*)/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) return `unknown option ${option}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) return `${option} needs a value`;
+  return message.split('\n')[0]!;
 }
