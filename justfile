@@ -1,7 +1,7 @@
 # wasm-otel tasks. `npm test` runs `just test`.
 
-# Regenerate the TypeScript types in generated/ from the WIT in wit/ (jco types).
-generate:
+# Regenerate generated/ from the WIT in wit/: TypeScript types (jco types) and shape signatures.
+generate: build
     node scripts/generate.mjs
 
 # Build the guest components in components/ (cached by source hash; --force to rebuild all).
@@ -12,14 +12,14 @@ components *ARGS:
 build:
     npx tsc -p tsconfig.build.json
 
-# Typecheck everything, and check that generated/ and components/ are fresh.
-check:
+# Typecheck everything, and check that generated/ and components/ are fresh (the build reads the WIT).
+check: build
     npx tsc -p tsconfig.json
     node scripts/check-generated.mjs
     node components/build.mjs --check
 
 # Everything CI runs: checks, build, then the whole test suite (ends with "N passed, N failed").
-test: check build
+test: check
     npx vitest run --reporter=default --reporter=./test/support/count-reporter.ts
 
 # Guest span cost vs the OTel JS SDK; function-level hooks; metrics and logs; the CLI soak (1M spans, peak RSS).

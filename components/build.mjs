@@ -20,6 +20,10 @@
 //         child process (10-40 s, up to ~2 GB of memory, ~12 MB output).
 //   wat - hand-written core module: jco parse -> embed WIT -> component new
 //         (in-process through the jco API; a few KB, no WASI imports).
+//         `retarget: [[pattern, replacement], ...]` builds it against other
+//         package versions: each regular expression is replaced (globally) in
+//         the WAT and in every WIT file the world reads (copied to a temporary
+//         folder), e.g. the rc.2 forwarder as `wasi:otel@0.2.0-rc.3`.
 //   wat-module - hand-written core module, kept a core module (no component):
 //         jco parse, which writes the `name` section from the $identifiers;
 //         `names: false` removes that section instead. Hash: recipe entry,
@@ -42,7 +46,7 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,6 +158,28 @@ export const GUESTS = [
     wit: 'wit/guests/forwarders/main',
     world: 'forwarder',
   },
+  // Real components use versions the upstream repository never published: the
+  // rc.2 shape with newer WASI packages and build metadata, and the main shape
+  // republished as rc.3. The host must recognise them by their functions.
+  {
+    name: 'forwarder-rc.2-patch',
+    kind: 'wat',
+    source: 'components/wat/forwarder-rc.2.wat',
+    wit: 'wit/guests/forwarders/rc.2',
+    world: 'forwarder',
+    retarget: [
+      ['@0\\.2\\.0-rc\\.2\\b', '@0.2.0-rc.2+patch'],
+      ['@0\\.2\\.0(?![-+\\w]|\\.\\d)', '@0.2.3'],
+    ],
+  },
+  {
+    name: 'forwarder-rc.3',
+    kind: 'wat',
+    source: 'components/wat/forwarder-main.wat',
+    wit: 'wit/guests/forwarders/main',
+    world: 'forwarder',
+    retarget: [['@0\\.2\\.0-rc\\.2\\b', '@0.2.0-rc.3']],
+  },
   // Core modules (not components) for the dylibso:observe ABI; sources and
   // contracts in components/core/, table in components/README.md.
   { name: 'observe-manual', kind: 'c-module', source: 'components/core/observe-manual.c', exec: 'command' },
@@ -245,7 +271,7 @@ export async function sourceHash(guest) {
     h.update(`${label}\0${buf.length}\0`);
     h.update(buf);
   };
-  const { name, kind, source, wit, world, disable = [] } = guest;
+  const { name, kind, source, wit, world, disable = [], retarget } = guest;
   if (isCoreModule(guest)) {
     add('recipe', JSON.stringify(guest));
     add(`source ${source}`, await readFile(join(ROOT, source)));
@@ -259,7 +285,7 @@ export async function sourceHash(guest) {
     }
     return h.digest('hex');
   }
-  add('recipe', JSON.stringify({ name, kind, source, wit, world, disable }));
+  add('recipe', JSON.stringify({ name, kind, source, wit, world, disable, ...(retarget ? { retarget } : {}) }));
   add('jco', await packageVersion(JCO_PKG));
   if (kind === 'js') add('componentize-js', await packageVersion(CJS_PKG));
   add(`source ${source}`, await readFile(join(ROOT, source)));
@@ -313,13 +339,31 @@ let jcoApi;
 async function buildWat(guest, outFile) {
   jcoApi ??= await import('@bytecodealliance/jco');
   const { parse, componentEmbed, componentNew } = jcoApi;
-  const core = await parse(await readFile(join(ROOT, guest.source), 'utf8'));
-  const embedded = await componentEmbed({
-    binary: core,
-    witPath: join(ROOT, guest.wit),
-    world: guest.world, // (the CLI's --world-name is not passed through by jco 1.35)
-  });
-  await writeFile(outFile, await componentNew(embedded, []));
+  const retarget = (text) => (guest.retarget ?? []).reduce((out, [pattern, to]) => out.replace(new RegExp(pattern, 'g'), to), text);
+  const core = await parse(retarget(await readFile(join(ROOT, guest.source), 'utf8')));
+  const witDir = guest.retarget ? await retargetedWit(guest, retarget) : join(ROOT, guest.wit);
+  try {
+    const embedded = await componentEmbed({
+      binary: core,
+      witPath: witDir,
+      world: guest.world, // (the CLI's --world-name is not passed through by jco 1.35)
+    });
+    await writeFile(outFile, await componentNew(embedded, []));
+  } finally {
+    if (guest.retarget) await rm(witDir, { recursive: true, force: true });
+  }
+}
+
+/** The guest's WIT folder copied (the files wit-parser reads) with `retarget` applied to each file. */
+async function retargetedWit(guest, retarget) {
+  const from = join(ROOT, guest.wit);
+  const to = await mkdtemp(join(tmpdir(), `wit-${guest.name}-`));
+  for (const file of await witFiles(from)) {
+    const dest = join(to, relative(from, file));
+    await mkdir(dirname(dest), { recursive: true });
+    await writeFile(dest, retarget(await readFile(file, 'utf8')));
+  }
+  return to;
 }
 
 /** Reads an unsigned LEB128 at buf[pos]: [value, next position]. */

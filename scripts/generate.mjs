@@ -8,6 +8,11 @@
 //   node scripts/generate.mjs          rewrite generated/
 //   (scripts/check-generated.mjs compares generated/ with a fresh run)
 //
+// It also writes generated/shape-signatures.json: for every shape, the
+// functions of each wasi:otel interface with a hash of their structure (how the
+// host recognises a guest's shape; see src/otel/shapes.ts). It reads them with
+// the host's own reader from dist/ (build first: `npm run build`).
+//
 // Output is deterministic. Two fix-ups are applied to jco's output:
 //   - a header line naming the source and the jco version;
 //   - jco 1.35 emits `function _export(...)` (for `metrics.export`, whose
@@ -15,21 +20,24 @@
 //     (TS1046) unless skipLibCheck is on; top-level `function` lines get
 //     `declare`.
 
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Shapes to generate: folder under wit/ (and under generated/), world name. */
+/** Shapes to generate, in the order they were published: folder under wit/ (and under generated/), world name, shape name. */
 export const SHAPES = [
-  { dir: 'wasi-otel-0.2.0-draft-2025-03', world: 'imports' },
-  { dir: 'wasi-otel-0.2.0-draft-2025-11', world: 'imports' },
-  { dir: 'wasi-otel-0.2.0-draft-2025-12', world: 'imports' },
-  { dir: 'wasi-otel-0.2.0-rc.1', world: 'imports' },
-  { dir: 'wasi-otel-0.2.0-rc.2', world: 'imports' },
-  { dir: 'wasi-otel-main', world: 'imports' },
+  { dir: 'wasi-otel-0.2.0-draft-2025-03', world: 'imports', shape: 'draft-2025-03' },
+  { dir: 'wasi-otel-0.2.0-draft-2025-11', world: 'imports', shape: 'draft-2025-11' },
+  { dir: 'wasi-otel-0.2.0-draft-2025-12', world: 'imports', shape: 'draft-2025-12' },
+  { dir: 'wasi-otel-0.2.0-rc.1', world: 'imports', shape: 'rc.1' },
+  { dir: 'wasi-otel-0.2.0-rc.2', world: 'imports', shape: 'rc.2' },
+  { dir: 'wasi-otel-main', world: 'imports', shape: 'main' },
 ];
+
+const SIGNATURES = 'shape-signatures.json';
 
 const README = `# generated/
 
@@ -44,6 +52,11 @@ ${SHAPES.map((s) => `- \`${s.dir}/\` from \`wit/${s.dir}/\`, world \`${s.world}\
 Each folder has \`imports.d.ts\` (the world) and \`interfaces/*.d.ts\` (one
 module per interface, e.g. \`interfaces/wasi-otel-tracing.d.ts\`). Use them with
 \`import type\`.
+
+\`${SIGNATURES}\`: per shape, its package version and, for each wasi:otel
+interface, every function with its WIT signature and a hash of its structure
+(parameter names and types without type names), read from a component built
+from the shape's world. The host matches a guest's imports against it.
 `;
 
 async function jcoVersion() {
@@ -81,9 +94,39 @@ export async function generate(outRoot) {
       written.push(relPath);
     }
   }
+  await writeFile(join(outRoot, SIGNATURES), `${JSON.stringify(await shapeSignatures(), null, 2)}\n`);
+  written.push(SIGNATURES);
   await writeFile(join(outRoot, 'README.md'), README);
   written.push('README.md');
   return written.sort();
+}
+
+/** The wasi:otel functions of every shape, read from a component built from its world. */
+async function shapeSignatures() {
+  const reader = join(ROOT, 'dist/runtime/component-types/index.js');
+  if (!existsSync(reader)) throw new Error('dist/ is missing: run `npm run build` first');
+  const { componentTypesOf, signatureStructureHash, signatureText } = await import(reader);
+  const { componentEmbed, componentNew } = await import('@bytecodealliance/jco');
+  const shapes = [];
+  for (const shape of SHAPES) {
+    const embedded = await componentEmbed({ dummy: true, witPath: join(ROOT, 'wit', shape.dir), world: shape.world });
+    const types = await componentTypesOf(await componentNew(embedded, []));
+    const interfaces = {};
+    let version;
+    for (const [name, functions] of Object.entries(types.imports)) {
+      const match = /^wasi:otel\/([^@]+)@(.+)$/.exec(name);
+      if (!match) continue;
+      version = match[2];
+      interfaces[match[1]] = Object.fromEntries(
+        Object.entries(functions).map(([fn, signature]) => [
+          fn,
+          { wit: signatureText(signature), structure: signatureStructureHash(signature) },
+        ]),
+      );
+    }
+    shapes.push({ shape: shape.shape, version, interfaces });
+  }
+  return { shapes };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

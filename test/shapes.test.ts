@@ -4,6 +4,7 @@
  * what the OTLP receiver gets is compared exactly (ids, parents, names, kinds, times, attribute
  * types, metrics, log records).
  */
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { componentEmbed, componentNew, parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type * as D03 from '../generated/wasi-otel-0.2.0-draft-2025-03/interfaces/wasi-otel-tracing.js';
@@ -22,7 +23,10 @@ import { byName, closedByHost, problemsSince } from './support/span-tree.js';
 
 const SHAPES = ['draft-2025-03', 'draft-2025-11', 'draft-2025-12', 'rc.1', 'rc.2', 'main'] as const;
 type Shape = (typeof SHAPES)[number];
-const fileOf = (shape: Shape): string => `forwarder-${shape}.wasm`;
+/** Guests built against versions upstream never published (components/build.mjs `retarget`), and the shape each is served as. */
+const UNPUBLISHED = { 'rc.2-patch': 'rc.2', 'rc.3': 'main' } as const;
+type Guest = Shape | keyof typeof UNPUBLISHED;
+const fileOf = (guest: Guest): string => `forwarder-${guest}.wasm`;
 
 /** The span context every shape uses (the same record in all of them). */
 type GuestContext = Tracing.SpanContext;
@@ -30,12 +34,12 @@ type GuestContext = Tracing.SpanContext;
 let receiver: OtlpReceiver;
 let host: WasmOtelHost;
 let flush: () => Promise<void>;
-const loaded = {} as Record<Shape, LoadedComponent>;
+const loaded = {} as Record<Guest, LoadedComponent>;
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   ({ host, flush } = hostFor(receiver));
-  for (const shape of SHAPES) loaded[shape] = await host.load(component(fileOf(shape)));
+  for (const guest of [...SHAPES, ...(Object.keys(UNPUBLISHED) as Guest[])]) loaded[guest] = await host.load(component(fileOf(guest)));
 });
 afterAll(async () => receiver.close());
 beforeEach(() => receiver.reset());
@@ -147,9 +151,23 @@ async function spansExactly(count: number): Promise<OtlpSpan[]> {
 describe('LoadedComponent.shape', () => {
   it.each(SHAPES)('%s', (shape) => {
     expect(loaded[shape].name).toBe(fileOf(shape));
-    // Only the drafts' tracing interface (wasi:otel/tracing@0.2.0-draft) may have draft-2025-03's
-    // current-span-context, which means the host span.
-    expect(loaded[shape].shape).toEqual({ currentSpanIsHostSpan: shape.startsWith('draft-') });
+    // Recognised by the functions each imports (rc.2 and main share the version string).
+    expect(loaded[shape].shape).toBe(shape);
+  });
+
+  it.each(Object.entries(UNPUBLISHED))('%s: served as %s, recognised by its functions, and said so at OTEL_LOG_LEVEL=info', async (guest, shape) => {
+    const infos: string[] = [];
+    diag.setLogger({ error: () => {}, warn: () => {}, info: (m) => infos.push(m), debug: () => {}, verbose: () => {} }, { logLevel: DiagLogLevel.INFO, suppressOverrideMessage: true });
+    try {
+      const again = await host.load(component(fileOf(guest as Guest)));
+      expect([again.shape, again.otelVersion]).toEqual([shape, guest === 'rc.3' ? '0.2.0-rc.3' : '0.2.0-rc.2+patch']);
+    } finally {
+      diag.disable();
+    }
+    const version = guest === 'rc.3' ? '0.2.0-rc.3' : '0.2.0-rc.2+patch';
+    expect(infos).toEqual([
+      `wasm-otel: ${fileOf(guest as Guest)}: wasi:otel@${version} is not a version this host knows; its functions match the ${shape} shape (wasi:otel@0.2.0-rc.2): served as ${shape}`,
+    ]);
   });
 });
 
@@ -334,7 +352,7 @@ describe('draft-2025-03: on-start(span, parent), current-span-context = the host
 // ---- draft-2025-11 and later: on-start(context), outer / current, metrics, logs -----------------
 
 interface ShapeCase {
-  shape: Exclude<Shape, 'draft-2025-03'>;
+  shape: Exclude<Guest, 'draft-2025-03'>;
   /** The export that reads the span context: `outer` (outer-span-context) or `current` (main). */
   context: 'outer' | 'current';
   typedValues: boolean;
@@ -347,13 +365,16 @@ const CASES: ShapeCase[] = [
   { shape: 'rc.1', context: 'outer', typedValues: false, logs: true },
   { shape: 'rc.2', context: 'outer', typedValues: false, logs: true },
   { shape: 'main', context: 'current', typedValues: false, logs: true },
+  // served as rc.2 and main: the same telemetry, the same meaning of the context export
+  { shape: 'rc.2-patch', context: 'outer', typedValues: false, logs: true },
+  { shape: 'rc.3', context: 'current', typedValues: false, logs: true },
 ];
 
 const T0 = dt(1_700_000_000);
 const T1 = dt(1_700_000_060, 250);
 
 /** resource-metrics with typed (draft-2025-11) or JSON values: a sum, a gauge without start time and a histogram. */
-function resourceMetrics(shape: Shape, typedValues: boolean): Metrics.ResourceMetrics | D11Metrics.ResourceMetrics {
+function resourceMetrics(shape: Guest, typedValues: boolean): Metrics.ResourceMetrics | D11Metrics.ResourceMetrics {
   const str = (s: string) => (typedValues ? { tag: 'string' as const, val: s } : JSON.stringify(s));
   const int = (n: bigint) => (typedValues ? { tag: 's64' as const, val: n } : String(n));
   const bool = (b: boolean) => (typedValues ? { tag: 'bool' as const, val: b } : String(b));
@@ -415,7 +436,7 @@ function resourceMetrics(shape: Shape, typedValues: boolean): Metrics.ResourceMe
   };
 }
 
-function expectedMetrics(shape: Shape, typedValues: boolean): OtlpMetric[] {
+function expectedMetrics(shape: Guest, typedValues: boolean): OtlpMetric[] {
   const base = {
     resource: { 'service.name': `${shape}-guest`, 'host.cpus': 4n },
     resourceSchemaUrl: 'https://opentelemetry.io/schemas/1.26.0',
@@ -467,7 +488,7 @@ function expectedMetrics(shape: Shape, typedValues: boolean): OtlpMetric[] {
 }
 
 /** A log record that names no span (so it goes with the current one). */
-function logRecord(shape: Shape): Logs.LogRecord {
+function logRecord(shape: Guest): Logs.LogRecord {
   return {
     timestamp: dt(1_700_000_300, 11),
     observedTimestamp: dt(1_700_000_300, 12),
@@ -484,7 +505,7 @@ function logRecord(shape: Shape): Logs.LogRecord {
   };
 }
 
-function expectedLog(shape: Shape, span: { traceId: string; spanId: string }): OtlpLog {
+function expectedLog(shape: Guest, span: { traceId: string; spanId: string }): OtlpLog {
   return {
     resource: { 'service.name': `${shape}-guest` },
     resourceSchemaUrl: '',
@@ -748,7 +769,7 @@ world next {
     expect(error).toBeInstanceOf(WasmOtelError);
     expect((error as WasmOtelError).code).toBe('unsupported_shape');
     expect((error as WasmOtelError).message).toBe(
-      'future.wasm imports wasi:otel/tracing@0.3.0, which this host does not serve; supported: wasi:otel/{types,tracing,metrics,logs} at 0.2.0-draft (draft-2025-03, draft-2025-11, draft-2025-12), 0.2.0-rc.1 (rc.1), 0.2.0-rc.2 (rc.2 and upstream main)',
+      'future.wasm imports wasi:otel/tracing@0.3.0 with on-start: func(), which matches no shape this host serves; supported: wasi:otel/{types,tracing,metrics,logs} at 0.2.0-draft (draft-2025-03, draft-2025-11, draft-2025-12), 0.2.0-rc.1 (rc.1), 0.2.0-rc.2 (rc.2 and upstream main)',
     );
   });
 });

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { diag } from '@opentelemetry/api';
 import { InstanceSpanState } from '../engine/index.js';
 import { createOtelImports } from '../otel/imports.js';
-import { otelShapeOf, type OtelShape } from '../otel/shapes.js';
+import { otelShapeOf, type OtelShape, type OtelShapeName } from '../otel/shapes.js';
 import type { TranspiledComponent } from '../runtime/transpile.js';
 import { interruptible } from '../runtime/guest-interrupt.js';
 import { LIFT_BUDGET, LiftBudget } from '../runtime/lift-budget.js';
@@ -31,13 +31,14 @@ export class LoadedComponent {
     private readonly instantiateFn: Instantiate,
     private readonly modules: Map<string, WebAssembly.Module>,
     private readonly host: HostContext,
-    /** The wasi:otel shape the component was built against. */
-    readonly shape: OtelShape,
+    private readonly otel: OtelShape | undefined,
   ) {}
 
   static async create(name: string, transpiled: TranspiledComponent, host: HostContext): Promise<LoadedComponent> {
-    const shape = otelShapeOf(transpiled.witImports);
-    if ('error' in shape) throw new WasmOtelError('unsupported_shape', `${name} ${shape.error}`);
+    const recognised = otelShapeOf(transpiled.types.imports);
+    if ('error' in recognised) throw new WasmOtelError('unsupported_shape', `${name} ${recognised.error}`);
+    const { shape } = recognised;
+    if (shape?.recognisedBy) diag.info(`wasm-otel: ${name}: ${shape.recognisedBy}: served as ${shape.name}`);
     if (transpiled.witImports.some((wit) => wit.startsWith('wasi:otel/')) && !transpiled.glueRewrites.includes('lift-budget')) {
       // The glue did not take the rewrite (a jco whose output differs): lifting is unbounded.
       diag.warn(`wasm-otel: ${name}: the transpiled glue could not be given the record budget (WASM_OTEL_MAX_RECORD_BYTES): a huge record from this guest is lifted whole before it is cut`);
@@ -48,10 +49,23 @@ export class LoadedComponent {
       for (const file of transpiled.coreModules) {
         modules.set(file, await WebAssembly.compile(await readFile(`${transpiled.dir}/${file}`)));
       }
-      return new LoadedComponent(name, transpiled, glue.instantiate, modules, host, shape.shape);
+      return new LoadedComponent(name, transpiled, glue.instantiate, modules, host, shape);
     } catch (error) {
       throw new WasmOtelError('transpile_failed', `cannot prepare ${name}: ${oneLine(error)}`, { cause: error });
     }
+  }
+
+  /**
+   * The shape of `wasi:otel` the component was built against (`'draft-2025-03'`, ..., `'rc.2'`,
+   * `'main'`), recognised by the functions it imports; undefined when it imports no wasi:otel.
+   */
+  get shape(): OtelShapeName | undefined {
+    return this.otel?.name;
+  }
+
+  /** The wasi:otel package version the component imports (`'0.2.0-rc.2'`), if any. */
+  get otelVersion(): string | undefined {
+    return this.otel?.version;
   }
 
   /** sha256 of the component. */
@@ -72,7 +86,7 @@ export class LoadedComponent {
       state,
       limits: this.host.limits,
       problems: this.host.problems,
-      shape: this.shape,
+      currentSpanIsHostSpan: this.otel?.currentSpanIsHostSpan ?? false,
       metrics: this.host.metrics,
       logs: this.host.logs,
       caches: this.host.caches,

@@ -2,7 +2,6 @@ import type { EngineLimits, HostCaches, InstanceSpanState, LogPipeline, MetricPi
 import { createLogsImports } from './logs.js';
 import { createMetricsImports } from './metrics.js';
 import type { LiftBudget } from '../runtime/lift-budget.js';
-import type { OtelShape } from './shapes.js';
 import { createTracingImports } from './tracing.js';
 
 /** What the wasi:otel imports of one instance feed. */
@@ -10,7 +9,8 @@ export interface OtelImportContext {
   state: InstanceSpanState;
   limits: EngineLimits;
   problems: ProblemCounter;
-  shape: OtelShape;
+  /** draft-2025-03's `current-span-context` (the host's span), not main's (the most recently entered span). */
+  currentSpanIsHostSpan: boolean;
   metrics: MetricPipeline;
   logs: LogPipeline;
   caches: HostCaches;
@@ -22,11 +22,11 @@ export interface OtelImportContext {
  * The `wasi:otel` part of a guest's import object. jco's generated code looks imports up by the
  * unversioned interface name, so one object serves every version of the package.
  */
-export function createOtelImports({ state, limits, problems, shape, metrics, logs, caches, lift }: OtelImportContext): Record<string, object> {
+export function createOtelImports({ state, limits, problems, currentSpanIsHostSpan, metrics, logs, caches, lift }: OtelImportContext): Record<string, object> {
   const cx = { limits, problems, caches };
   return {
     'wasi:otel/types': {},
-    'wasi:otel/tracing': createTracingImports(state, cx, shape, lift),
+    'wasi:otel/tracing': createTracingImports(state, cx, currentSpanIsHostSpan, lift),
     'wasi:otel/metrics': createMetricsImports(metrics, cx, lift),
     'wasi:otel/logs': createLogsImports(state, logs, lift, {
       ...cx,

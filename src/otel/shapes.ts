@@ -1,62 +1,109 @@
 /**
  * The published shapes of `wasi:otel` this host serves, and how a component's imports say which
- * one it was built against. jco reads imports by unversioned name, so one import object serves
- * them all; the differences are handled per call (typed vs JSON values, one- vs two-argument
- * `on-start`), except one that needs the version: what `current-span-context` means.
+ * one it was built against. A shape is recognised by the structure of the functions a component
+ * imports (names, parameter names and types, from generated/shape-signatures.json, which is read
+ * from the WIT in wit/), not only by the version string: a component built against a version we
+ * have not seen (`0.2.0-rc.2+patch`, `0.2.0-rc.3`) is served as the shape its functions match.
+ *
+ * jco reads imports by unversioned name, so one import object serves every shape; the per-call
+ * differences (typed vs JSON values, one- vs two-argument `on-start`) are handled per call. The
+ * shape decides one thing: what `current-span-context` means.
  */
+import { readFileSync } from 'node:fs';
+import type { FuncSignature } from '../runtime/component-types/index.js';
+import { signatureStructureHash, signatureText } from '../runtime/component-types/index.js';
 
-/** Package versions we serve, and the shapes published under each. */
+/** The shapes, in the order they were published. */
+export const OTEL_SHAPES = ['draft-2025-03', 'draft-2025-11', 'draft-2025-12', 'rc.1', 'rc.2', 'main'] as const;
+export type OtelShapeName = (typeof OTEL_SHAPES)[number];
+
+/** What the host needs to know about a component's wasi:otel imports. */
+export interface OtelShape {
+  /** The shape the component's imports match. */
+  name: OtelShapeName;
+  /** The wasi:otel package version the component imports (`0.2.0-rc.2`). */
+  version: string;
+  /**
+   * True when `current-span-context` is draft-2025-03's ("the host's current span": the span
+   * around the call); false for main's ("the most recently entered span", guest spans included).
+   */
+  currentSpanIsHostSpan: boolean;
+  /** Set when the version is not the shape's own: how the shape was chosen (said at OTEL_LOG_LEVEL=info). */
+  recognisedBy?: string;
+}
+
+interface KnownShape {
+  shape: OtelShapeName;
+  version: string;
+  interfaces: Record<string, Record<string, { wit: string; structure: string }>>;
+}
+
+/** Package versions we know, and the shapes published under each. */
 export const SUPPORTED_OTEL_VERSIONS: Readonly<Record<string, string>> = Object.freeze({
   '0.2.0-draft': 'draft-2025-03, draft-2025-11, draft-2025-12',
   '0.2.0-rc.1': 'rc.1',
   '0.2.0-rc.2': 'rc.2 and upstream main',
 });
 
-/** The interfaces of the package, by the versions that have them. */
-const INTERFACES: Readonly<Record<string, readonly string[]>> = Object.freeze({
-  types: ['0.2.0-draft', '0.2.0-rc.1', '0.2.0-rc.2'],
-  tracing: ['0.2.0-draft', '0.2.0-rc.1', '0.2.0-rc.2'],
-  metrics: ['0.2.0-draft', '0.2.0-rc.1', '0.2.0-rc.2'],
-  logs: ['0.2.0-draft', '0.2.0-rc.1', '0.2.0-rc.2'],
-});
+let known: KnownShape[] | undefined;
 
-/** What the host needs to know about a component's wasi:otel imports. */
-export interface OtelShape {
-  /**
-   * True when `current-span-context` is draft-2025-03's ("the host's current span": the span
-   * around the call); false for main's ("the most recently entered span", guest spans included).
-   */
-  currentSpanIsHostSpan: boolean;
+/** The shapes' functions, generated from wit/ (src/ and dist/ both sit two levels below it). */
+function knownShapes(): KnownShape[] {
+  known ??= (JSON.parse(readFileSync(new URL('../../generated/shape-signatures.json', import.meta.url), 'utf8')) as { shapes: KnownShape[] }).shapes;
+  return known;
 }
 
 /**
- * Checks the wasi:otel imports of a component (names as jco lists them, e.g.
- * `wasi:otel/tracing@0.2.0-rc.2`). Returns the shape, or a message naming each interface we do
- * not serve and the versions we do.
+ * Checks the wasi:otel imports of a component: its imported interfaces (versioned names, e.g.
+ * `wasi:otel/tracing@0.2.0-rc.2`) with the functions it uses. Returns the shape (undefined when it
+ * imports no wasi:otel), or a message naming what matches no shape this host serves.
  */
-export function otelShapeOf(imports: readonly string[]): { shape: OtelShape } | { error: string } {
-  const unknown: string[] = [];
-  let tracingVersion: string | undefined;
-  for (const name of imports) {
+export function otelShapeOf(imports: Readonly<Record<string, Readonly<Record<string, FuncSignature>>>>): { shape: OtelShape | undefined } | { error: string } {
+  const used: { iface: string; version: string; functions: Readonly<Record<string, FuncSignature>> }[] = [];
+  for (const [name, functions] of Object.entries(imports)) {
     const match = /^wasi:otel\/([^@]+)(?:@(.+))?$/.exec(name);
-    if (!match) continue;
-    const [, iface, version] = match as unknown as [string, string, string | undefined];
-    const versions = INTERFACES[iface];
-    if (!versions || version === undefined || !versions.includes(version)) {
-      unknown.push(name);
+    if (match) used.push({ iface: match[1]!, version: match[2] ?? '', functions });
+  }
+  if (used.length === 0) return { shape: undefined };
+  const version = (used.find((u) => u.iface === 'tracing') ?? used[0]!).version;
+  const hashes = used.map((u) => ({ ...u, hashes: Object.entries(u.functions).map(([fn, signature]) => [fn, signatureStructureHash(signature)] as const) }));
+  const matches = knownShapes().filter((shape) =>
+    hashes.every((u) => {
+      const functions = shape.interfaces[u.iface];
+      return functions !== undefined && u.hashes.every(([fn, hash]) => functions[fn]?.structure === hash);
+    }),
+  );
+  if (matches.length === 0) return { error: mismatchMessage(hashes) };
+  // The structure decides; the version only breaks a tie: the first shape published under that
+  // version, else the newest shape that matches.
+  // (Build metadata, `+patch`, does not make another version: semver ignores it.)
+  const sameVersion = matches.filter((shape) => shape.version === version.replace(/\+.*$/, ''));
+  const chosen = sameVersion[0] ?? matches[matches.length - 1]!;
+  const shape: OtelShape = { name: chosen.shape, version, currentSpanIsHostSpan: chosen.shape === 'draft-2025-03' };
+  if (version !== chosen.version) {
+    shape.recognisedBy = `wasi:otel@${version || '(no version)'} is not a version this host knows; its functions match the ${chosen.shape} shape (wasi:otel@${chosen.version})`;
+  }
+  return { shape };
+}
+
+function mismatchMessage(used: { iface: string; version: string; functions: Readonly<Record<string, FuncSignature>>; hashes: (readonly [string, string])[] }[]): string {
+  const shapes = knownShapes();
+  const problems: string[] = [];
+  for (const u of used) {
+    const name = `wasi:otel/${u.iface}${u.version ? `@${u.version}` : ''}`;
+    if (!shapes.some((shape) => shape.interfaces[u.iface])) {
+      problems.push(`${name} (no shape has this interface)`);
       continue;
     }
-    if (iface === 'tracing') tracingVersion = version;
+    const unmatched = u.hashes.filter(([fn, hash]) => !shapes.some((shape) => shape.interfaces[u.iface]?.[fn]?.structure === hash)).map(([fn]) => fn);
+    const listed = unmatched.length > 0 ? unmatched : u.hashes.map(([fn]) => fn);
+    problems.push(`${name} with ${listed.map((fn) => `${fn}: ${signatureText(u.functions[fn]!)}`).join(', ')}`);
   }
-  if (unknown.length > 0) {
-    const supported = Object.entries(SUPPORTED_OTEL_VERSIONS)
-      .map(([version, shapes]) => `${version} (${shapes})`)
-      .join(', ');
-    return {
-      error:
-        `imports ${unknown.join(', ')}, which this host does not serve; ` +
-        `supported: wasi:otel/{types,tracing,metrics,logs} at ${supported}`,
-    };
-  }
-  return { shape: { currentSpanIsHostSpan: tracingVersion === '0.2.0-draft' } };
+  const supported = Object.entries(SUPPORTED_OTEL_VERSIONS)
+    .map(([version, names]) => `${version} (${names})`)
+    .join(', ');
+  return (
+    `imports ${problems.join('; ')}, which match${problems.length === 1 ? 'es' : ''} no shape this host serves; ` +
+    `supported: wasi:otel/{types,tracing,metrics,logs} at ${supported}`
+  );
 }

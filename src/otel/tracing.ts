@@ -4,7 +4,6 @@ import { decodeAttributes } from './key-values.js';
 import { quoted } from './messages.js';
 import type { LiftBudget } from '../runtime/lift-budget.js';
 import { reportLiftCuts, unliftedEntries } from './lift-cuts.js';
-import type { OtelShape } from './shapes.js';
 import { spanContextFromGuest, spanContextToGuest, spanIdFrom, traceIdFrom } from './span-context.js';
 import { KINDS, decodeSpanData, type DecodeContext } from './span-data.js';
 import { optionalTimeFrom } from './time.js';
@@ -24,7 +23,7 @@ export interface TracingImports {
  * the instance's span state. Never throws into the guest: a StarlingMonkey guest that sees an
  * exception from an import is trapped for good.
  */
-export function createTracingImports(state: InstanceSpanState, decode: Omit<DecodeContext, 'openContext'>, shape: OtelShape, lift?: LiftBudget): TracingImports {
+export function createTracingImports(state: InstanceSpanState, decode: Omit<DecodeContext, 'openContext'>, currentSpanIsHostSpan: boolean, lift?: LiftBudget): TracingImports {
   const { limits, problems } = decode;
   const cx: DecodeContext = { ...decode, openContext: (spanId) => state.openSpanContext(spanId) };
   const guard = (what: string, error: unknown): void =>
@@ -71,7 +70,7 @@ export function createTracingImports(state: InstanceSpanState, decode: Omit<Deco
     },
     currentSpanContext() {
       try {
-        return cache.toGuest(shape.currentSpanIsHostSpan ? state.outerSpanContext() : state.currentSpanContext());
+        return cache.toGuest(currentSpanIsHostSpan ? state.outerSpanContext() : state.currentSpanContext());
       } catch (error) {
         guard('current-span-context', error);
         return INVALID_GUEST_CONTEXT;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
-import { componentWit } from '@bytecodealliance/jco-transpile/wasm-tools';
+import { componentTypesOf, type ComponentTypes } from './component-types/index.js';
 import { GLUE_TRANSFORM_VERSION, transformGlue } from './glue-transform.js';
 import { makeDirectory } from './make-directory.js';
 
@@ -23,6 +23,8 @@ export interface TranspiledComponent {
   imports: string[];
   /** Interfaces the component imports, with their versions (from the component's WIT). */
   witImports: string[];
+  /** The functions of its imported interfaces and its root function exports, with their WIT signatures. */
+  types: ComponentTypes;
   /** Root exports: functions and exported interface instances. */
   exports: [string, 'function' | 'instance'][];
   /** True when this came from the cache without transpiling. */
@@ -52,6 +54,7 @@ interface Manifest {
   coreModules: string[];
   imports: string[];
   witImports: string[];
+  types: ComponentTypes;
   exports: [string, 'function' | 'instance'][];
   glueRewrites: string[];
 }
@@ -82,10 +85,12 @@ export async function transpileComponent(bytes: Uint8Array, cacheDir: string | f
       files.set(name, content);
     }
   }
+  const types = await componentTypesOf(bytes);
   const manifest: Manifest = {
     coreModules: [...files.keys()].filter((name) => name.endsWith('.wasm')),
     imports: result.imports,
-    witImports: await witImportsOf(bytes),
+    witImports: Object.keys(types.imports),
+    types,
     exports: result.exports,
     glueRewrites: manifestRewrites,
   };
@@ -146,17 +151,11 @@ async function writeAll(dir: string, files: Map<string, Uint8Array>): Promise<vo
 async function readCached(dir: string): Promise<Manifest | undefined> {
   try {
     const manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest;
-    const complete = Array.isArray(manifest.witImports) && [ENTRY, ...manifest.coreModules].every((name) => existsSync(join(dir, name)));
+    const complete = Array.isArray(manifest.witImports) && typeof manifest.types === 'object' && [ENTRY, ...manifest.coreModules].every((name) => existsSync(join(dir, name)));
     return complete ? manifest : undefined;
   } catch {
     return undefined;
   }
-}
-
-/** The interfaces a component's world imports, versioned (`wasi:otel/tracing@0.2.0-rc.2`). */
-async function witImportsOf(bytes: Uint8Array): Promise<string[]> {
-  const wit = await componentWit(bytes);
-  return [...wit.matchAll(/^\s*import ([^\s:;]+:[^\s;]+);$/gm)].map((match) => match[1]!);
 }
 
 let cachedOutputKey: string | undefined;
