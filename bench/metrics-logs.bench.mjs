@@ -198,10 +198,10 @@ for (const sink of Object.values(sinks)) {
   hosts.push(host);
   glueRewrites = component.transpiled.glueRewrites;
   sink.guestMetrics = async () => {
-    await instance.call('export-metrics-n', [guestMetrics, BATCHES_PER_ROUND]);
+    await instance.invoke('export-metrics-n', [guestMetrics, BATCHES_PER_ROUND]);
   };
   sink.guestLogs = async () => {
-    await instance.call('emit-log-n', [guestRecord, RECORDS_PER_ROUND]);
+    await instance.invoke('emit-log-n', [guestRecord, RECORDS_PER_ROUND]);
   };
 }
 

@@ -158,6 +158,13 @@ export const GUESTS = [
     wit: 'wit/guests/forwarders/main',
     world: 'forwarder',
   },
+  {
+    name: 'platform-kv',
+    kind: 'wat',
+    source: 'components/wat/platform-kv.wat',
+    wit: 'wit/guests/platform',
+    world: 'platform-kv',
+  },
   // Real components use versions the upstream repository never published: the
   // rc.2 shape with newer WASI packages and build metadata, and the main shape
   // republished as rc.3. The host must recognise them by their functions.

@@ -114,8 +114,8 @@ describe('spans whose parents form a cycle', () => {
       droppedEvents: 0,
       droppedLinks: 0,
     });
-    await instance.call('end', [data('00000000000000a1', '00000000000000a2', 'ping')]);
-    await instance.call('end', [data('00000000000000a2', '00000000000000a1', 'pong')]);
+    await instance.invoke('end', [data('00000000000000a1', '00000000000000a2', 'ping')]);
+    await instance.invoke('end', [data('00000000000000a2', '00000000000000a1', 'pong')]);
     let printed = '';
     report.print({ write: (text: string) => (printed += text) });
     expect(printed).toContain(`trace ${TRACE}\n└─ ping  internal  1.0us  (parent cycle: parent 00000000000000a2)\n   └─ pong  internal  1.0us\n`);

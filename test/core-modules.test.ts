@@ -165,7 +165,7 @@ describe('core modules: the Observe API (dylibso:observe/api)', () => {
     const instance = await (await host.loadModule(component('reactor.wasm'))).instantiate();
     expect(instance.kind).toBe('reactor');
     expect(await instance.call('work')).toBe(101);
-    expect(await instance.call('work', [], { spanName: 'second call' })).toBe(102);
+    expect(await instance.invoke('work', [], { spanName: 'second call' })).toBe(102);
     await flush();
     const spans = await receiver.waitForSpans(4);
     expect(spans).toHaveLength(4);

@@ -114,7 +114,7 @@ describe('fuzzing the wasi:otel front-end, every shape', () => {
           const instance = await forwarder.instantiate();
           for (const [name, args] of sequence) {
             try {
-              await instance.call(name, args);
+              await instance.invoke(name, args);
             } catch (error) {
               // export-metrics returns the import's err(reason) for malformed metrics: a guest_error, not a failure.
               if (!(name === 'export-metrics' && error instanceof WasmOtelError && error.code === 'guest_error')) throw error;
@@ -177,7 +177,7 @@ describe('fuzzing the core-module front-end (Observe API and instrument hooks)',
         const memory = instance.exports.memory as WebAssembly.Memory;
         for (const { write, call } of ops) {
           if (write) new Uint8Array(memory.buffer).set(write.bytes.subarray(0, 4096 - write.at), write.at);
-          await instance.call(call[0], call[1]);
+          await instance.invoke(call[0], call[1]);
         }
         instance.dispose();
       }),

@@ -57,10 +57,10 @@ describe('instances of one host', () => {
     const forwarder = await host.load(component('forwarder-rc.2.wasm'));
     const owner = await forwarder.instantiate();
     const intruder = await forwarder.instantiate();
-    await owner.call('start', [ctx('00f067aa0ba902b7')]);
-    await intruder.call('end', [spanData('00f067aa0ba902b7', 'forged', [{ key: 'forged', value: 'true' }])]);
+    await owner.invoke('start', [ctx('00f067aa0ba902b7')]);
+    await intruder.invoke('end', [spanData('00f067aa0ba902b7', 'forged', [{ key: 'forged', value: 'true' }])]);
     expect(owner.openSpanCount).toBe(1);
-    await owner.call('end', [spanData('00f067aa0ba902b7', 'real', [{ key: 'real', value: 'true' }])]);
+    await owner.invoke('end', [spanData('00f067aa0ba902b7', 'real', [{ key: 'real', value: 'true' }])]);
     await flush();
     const spans = await receiver.waitForSpans(4);
     const guest = spans.filter((s) => s.spanId === '00f067aa0ba902b7');
@@ -75,7 +75,7 @@ describe('instances of one host', () => {
     const forwarder = await host.load(component('forwarder-rc.2.wasm'));
     const a = await forwarder.instantiate();
     await forwarder.instantiate();
-    await a.call('end', [spanData('00f067aa0ba902b8', 'orphan')]);
+    await a.invoke('end', [spanData('00f067aa0ba902b8', 'orphan')]);
     await flush();
     const spans = await receiver.waitForSpans(2);
     expect(byName(spans, 'orphan').spanId).toBe('00f067aa0ba902b8');
@@ -84,21 +84,37 @@ describe('instances of one host', () => {
 });
 
 describe('arguments the host passes', () => {
-  it('a TypeError while lowering the arguments is invalid_arguments, not a trap; the instance stays usable', async () => {
+  it('arguments that do not fit the WIT signature are invalid_arguments naming the parameters, refused before the guest runs; the instance stays usable', async () => {
     const flood = await (await host.load(component('flood.wasm'))).instantiate();
-    const error = await flood.call('spans', [2n]).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(WasmOtelError);
-    expect((error as WasmOtelError).code).toBe('invalid_arguments');
-    expect((error as WasmOtelError).message).toBe('flood.wasm: the arguments do not fit the export: Cannot mix BigInt and other types, use explicit conversions');
-    await flood.call('spans', [3]);
+    const refused = async (...args: unknown[]) => {
+      const error = await flood.call('spans', ...args).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WasmOtelError);
+      expect((error as WasmOtelError).code).toBe('invalid_arguments');
+      return (error as WasmOtelError).message;
+    };
+    expect(await refused()).toBe('flood.wasm: spans takes 1 argument (n: u32), got 0; spans: func(n: u32)');
+    expect(await refused(1, 2)).toBe('flood.wasm: spans takes 1 argument (n: u32), got 2; spans: func(n: u32)');
+    expect(await refused(2n)).toBe('flood.wasm: spans: argument n (u32): expected an integer (u32), got 2n; spans: func(n: u32)');
+    expect(await refused(-1)).toBe('flood.wasm: spans: argument n (u32): -1 is out of range for u32; spans: func(n: u32)');
+    expect(await refused('3')).toBe('flood.wasm: spans: argument n (u32): expected an integer (u32), got "3"; spans: func(n: u32)');
+    expect(await flood.call('spans', 3)).toBeUndefined();
+    expect(flood.signatureOf('spans')).toEqual({ params: [{ name: 'n', type: { kind: 'primitive', primitive: 'u32' } }] });
     await flush();
-    const spans = await receiver.waitForSpans(5);
-    const hosts = spans.filter((s) => s.name === 'flood.wasm');
-    expect(hosts.map((s) => s.status)).toEqual([
-      { code: OtlpStatusCode.ERROR, message: 'invalid arguments: Cannot mix BigInt and other types, use explicit conversions' },
-      { code: OtlpStatusCode.OK, message: '' },
-    ]);
+    const spans = await receiver.waitForSpans(4);
+    // only the call that ran has a host span
+    expect(spans.filter((s) => s.name === 'flood.wasm').map((s) => s.status)).toEqual([{ code: OtlpStatusCode.OK, message: '' }]);
     expect(spans.filter((s) => s.name === 'flood')).toHaveLength(3);
+  });
+
+  it('a record argument is checked field by field (jco names), and an export result comes back as jco lifts it', async () => {
+    const forwarder = await (await host.load(component('forwarder-rc.2.wasm'))).instantiate();
+    const error = await forwarder.call('start', { traceId: 'ab'.repeat(16), spanId: 7, traceFlags: { sampled: true }, isRemote: false, traceState: [] }).catch((e: unknown) => e);
+    expect((error as WasmOtelError).code).toBe('invalid_arguments');
+    expect((error as WasmOtelError).message).toBe('forwarder-rc.2.wasm: start: argument context (span-context): at context.spanId: expected a string, got number 7; start: func(context: span-context)');
+    const outer = (await forwarder.call('outer')) as { traceId: string; spanId: string; traceFlags: { sampled: boolean }; isRemote: boolean; traceState: unknown[] };
+    await flush();
+    const [hostSpan] = await receiver.waitForSpans(1);
+    expect(outer).toEqual({ traceId: hostSpan!.traceId, spanId: hostSpan!.spanId, traceFlags: { sampled: true }, isRemote: false, traceState: [] });
   });
 });
 
@@ -140,14 +156,14 @@ describe('scope and resource data within the limits', () => {
   it('a scope name, version and schema URL are cut to 1024 characters; scope and resource attributes to 128', async () => {
     const forwarder = await (await host.load(component('forwarder-rc.2.wasm'))).instantiate();
     const many = Array.from({ length: 200 }, (_, i) => ({ key: `a${i}`, value: String(i) }));
-    await forwarder.call('emit-log', [
+    await forwarder.invoke('emit-log', [
       {
         ...EMPTY_LOG,
         instrumentationScope: { name: 's'.repeat(5000), version: 'v'.repeat(2000), schemaUrl: undefined, attributes: many },
         resource: { attributes: many, schemaUrl: undefined },
       },
     ]);
-    await forwarder.call('end', [{ ...spanData('00f067aa0ba902b9', 'scoped'), instrumentationScope: { name: 'n'.repeat(3000), version: undefined, schemaUrl: undefined, attributes: many } }]);
+    await forwarder.invoke('end', [{ ...spanData('00f067aa0ba902b9', 'scoped'), instrumentationScope: { name: 'n'.repeat(3000), version: undefined, schemaUrl: undefined, attributes: many } }]);
     await flush();
     const [log] = await waitForLogs(receiver, 1);
     expect(log!.scope.name).toBe('s'.repeat(1024));
@@ -195,7 +211,7 @@ describe('caches belong to their host', () => {
         const instance = await (await host.load(${JSON.stringify(component('forwarder-rc.2.wasm'))})).instantiate();
         for (let i = 0; i < 100; i++) {
           const big = JSON.stringify(String(h * 1000 + i).padEnd(100_000, 'x'));
-          await instance.call('emit-log', [{ timestamp: undefined, observedTimestamp: undefined, severityText: undefined, severityNumber: undefined,
+          await instance.invoke('emit-log', [{ timestamp: undefined, observedTimestamp: undefined, severityText: undefined, severityNumber: undefined,
             body: undefined, attributes: undefined, eventName: undefined, traceId: undefined, spanId: undefined, traceFlags: undefined,
             resource: { attributes: [{ key: 'r', value: big }], schemaUrl: undefined },
             instrumentationScope: { name: 'scope-' + i, version: undefined, schemaUrl: undefined, attributes: [{ key: 's', value: big }] } }]);

@@ -104,7 +104,7 @@ function exported(span: { traceId: string; spanId: string }, flags = 1): OtlpLog
 
 /** `emit-log` inside a host span called `spanName`; the call must return normally. */
 async function emit(instance: GuestInstance, fields: Logs.LogRecord, spanName = 'emit'): Promise<void> {
-  expect(await instance.call('emit-log', [fields], { spanName })).toBeUndefined();
+  expect(await instance.invoke('emit-log', [fields], { spanName })).toBeUndefined();
 }
 
 /** Exactly `count` log records and `spans` spans arrived. */
@@ -331,18 +331,18 @@ describe('each log record field arrives exactly (rc.2 emit-log)', () => {
 
   it('ids absent: the record goes with the current span: a guest span still open from an earlier call, else the host span of the emitting call', async () => {
     const instance = await rc2.instantiate();
-    const outer = (await instance.call('outer', [], { spanName: 'outer' })) as Tracing.SpanContext;
+    const outer = (await instance.invoke('outer', [], { spanName: 'outer' })) as Tracing.SpanContext;
     const guest = ctx(outer.traceId, 'a000000000000001');
     // in the host's trace, not sampled: the span is not exported, the record is (with flags 0)
     const unsampled = ctx(outer.traceId, 'a000000000000002', false);
     await emit(instance, record({ eventName: 'before start' }), 'emit before start');
-    await instance.call('start', [guest], { spanName: 'start' });
+    await instance.invoke('start', [guest], { spanName: 'start' });
     await emit(instance, record({ eventName: 'in guest span' }), 'emit in guest span');
-    await instance.call('start', [unsampled], { spanName: 'start unsampled' });
+    await instance.invoke('start', [unsampled], { spanName: 'start unsampled' });
     await emit(instance, record({ eventName: 'in unsampled span' }), 'emit in unsampled span');
-    await instance.call('end', [spanData(unsampled, guest.spanId, 'unsampled')], { spanName: 'end unsampled' });
+    await instance.invoke('end', [spanData(unsampled, guest.spanId, 'unsampled')], { spanName: 'end unsampled' });
     await emit(instance, record({ eventName: 'guest span again' }), 'emit guest span again');
-    await instance.call('end', [spanData(guest, outer.spanId, 'guest')], { spanName: 'end' });
+    await instance.invoke('end', [spanData(guest, outer.spanId, 'guest')], { spanName: 'end' });
     await emit(instance, record({ eventName: 'after end' }), 'emit after end');
     // 10 host spans and the sampled guest span (the unsampled one is not exported)
     const { logs, spans } = await received(5, 11);
@@ -360,8 +360,8 @@ describe('each log record field arrives exactly (rc.2 emit-log)', () => {
 
   it('emit-log-n: the same record n times; n = 0 emits nothing', async () => {
     const instance = await rc2.instantiate();
-    expect(await instance.call('emit-log-n', [record({ eventName: 'repeated', body: '"x"' }), 0], { spanName: 'zero' })).toBeUndefined();
-    expect(await instance.call('emit-log-n', [record({ eventName: 'repeated', body: '"x"' }), 3], { spanName: 'three' })).toBeUndefined();
+    expect(await instance.invoke('emit-log-n', [record({ eventName: 'repeated', body: '"x"' }), 0], { spanName: 'zero' })).toBeUndefined();
+    expect(await instance.invoke('emit-log-n', [record({ eventName: 'repeated', body: '"x"' }), 3], { spanName: 'three' })).toBeUndefined();
     const { logs, spans } = await received(3, 2);
     expect(logs).toEqual(Array(3).fill({ ...exported(byName(spans, 'three')), eventName: 'repeated', body: 'x' }));
   });
@@ -375,15 +375,15 @@ describe('other shapes', () => {
     const hostSpan = (await instance.call('current')) as Tracing.SpanContext;
     const first = ctx(hostSpan.traceId, 'b000000000000001');
     const second = ctx(hostSpan.traceId, 'b000000000000002');
-    await instance.call('start', [first]);
-    await instance.call('start', [second]);
+    await instance.invoke('start', [first]);
+    await instance.invoke('start', [second]);
     const current = (await instance.call('current')) as Tracing.SpanContext;
     expect(current).toEqual(second);
     await emit(instance, record({ eventName: 'inner' }));
-    await instance.call('end', [spanData(second, first.spanId, 'second')]);
+    await instance.invoke('end', [spanData(second, first.spanId, 'second')]);
     expect(await instance.call('current')).toEqual(first);
     await emit(instance, record({ eventName: 'outer' }));
-    await instance.call('end', [spanData(first, hostSpan.spanId, 'first')]);
+    await instance.invoke('end', [spanData(first, hostSpan.spanId, 'first')]);
     const { logs } = await received(2, 11);
     expect(logs.find((l) => l.eventName === 'inner')).toEqual({ ...exported(second), eventName: 'inner' });
     expect(logs.find((l) => l.eventName === 'outer')).toEqual({ ...exported(first), eventName: 'outer' });
@@ -410,9 +410,9 @@ describe('other shapes', () => {
     await emit(instance, full, 'emit full');
     const outer = (await instance.call('outer')) as Tracing.SpanContext;
     const guest = ctx(outer.traceId, 'c000000000000001');
-    await instance.call('start', [guest]);
+    await instance.invoke('start', [guest]);
     await emit(instance, record({ eventName: 'correlated' }), 'emit correlated');
-    await instance.call('end', [spanData(guest, outer.spanId, 'guest')]);
+    await instance.invoke('end', [spanData(guest, outer.spanId, 'guest')]);
     const { logs } = await received(2, 6);
     expect(logs.find((l) => l.eventName === 'draft')).toEqual({
       ...exported({ traceId: TRACE, spanId: SPAN }),
@@ -493,7 +493,7 @@ describe('bad input: no throw into the guest, the record still exported, the pro
     const instance = await rc2.instantiate();
     const outer = (await instance.call('outer')) as Tracing.SpanContext;
     const guest = ctx(outer.traceId, 'd000000000000001');
-    await instance.call('start', [guest]);
+    await instance.invoke('start', [guest]);
     await emit(instance, record({ eventName: 'bad trace', traceId: 'xyz', spanId: SPAN, traceFlags: { sampled: false } }), 'bad');
     await emit(instance, record({ eventName: 'after' }), 'after');
     const { logs } = await received(2, 4);

@@ -55,7 +55,7 @@ function batch(metrics: unknown[]) {
 
 async function exportThrough(value: unknown): Promise<void> {
   const instance = await forwarder.instantiate();
-  await instance.call('export-metrics', [value]);
+  await instance.invoke('export-metrics', [value]);
   await flush();
 }
 
@@ -268,7 +268,7 @@ describe('metric details', () => {
   it('OTLP/JSON carries the same, exemplars and zero threshold included', async () => {
     const json = hostFor(receiver, { json: true });
     const instance = await (await json.host.load(component('forwarder-rc.2.wasm'))).instantiate();
-    await instance.call('export-metrics', [
+    await instance.invoke('export-metrics', [
       batch([
         sum('json.sum', { tag: 'u64', val: 2n ** 60n }, { exemplars: [exemplar('u64', 5)] }),
         {
@@ -313,7 +313,7 @@ describe('bad metric data: err(reason) to the guest, a counter, the rest exporte
       };
       const before = host.problems().invalid_metric ?? 0;
       const instance = await forwarder.instantiate();
-      const error = (await instance.call('export-metrics', [batch([histogram, sum('good', { tag: 'u64', val: 7n })])]).catch((e: unknown) => e)) as WasmOtelError;
+      const error = (await instance.invoke('export-metrics', [batch([histogram, sum('good', { tag: 'u64', val: 7n })])]).catch((e: unknown) => e)) as WasmOtelError;
       expect(error).toBeInstanceOf(WasmOtelError);
       expect(error.code).toBe('guest_error');
       expect(error.message).toBe(`forwarder-rc.2.wasm returned an error: ${message}`);
@@ -329,7 +329,7 @@ describe('bad metric data: err(reason) to the guest, a counter, the rest exporte
     const inf = sum('inf', { tag: 'f64', val: Infinity });
     const temporal = sum('temporal', { tag: 'u64', val: 1n });
     const instance = await forwarder.instantiate();
-    const error = (await instance.call('export-metrics', [batch([frac, inf, temporal])]).catch((e: unknown) => e)) as WasmOtelError;
+    const error = (await instance.invoke('export-metrics', [batch([frac, inf, temporal])]).catch((e: unknown) => e)) as WasmOtelError;
     expect(error.message).toBe(
       'forwarder-rc.2.wasm returned an error: 2 problems: metric "frac" data point 0 dropped: value 1.5 is not an integer, as a u64 metric needs; metric "inf" data point 0 dropped: value Infinity is not a finite number',
     );
@@ -350,9 +350,9 @@ describe('bad metric data: err(reason) to the guest, a counter, the rest exporte
     };
     const { host: failingHost } = hostFor(receiver, { metricExporters: [failing] });
     const instance = await (await failingHost.load(component('forwarder-rc.2.wasm'))).instantiate();
-    const error = (await instance.call('export-metrics', [batch([sum('x', { tag: 'u64', val: 1n })])]).catch((e: unknown) => e)) as WasmOtelError;
+    const error = (await instance.invoke('export-metrics', [batch([sum('x', { tag: 'u64', val: 1n })])]).catch((e: unknown) => e)) as WasmOtelError;
     expect(error.message).toBe('forwarder-rc.2.wasm returned an error: metric export failed: exporter is shut down');
-    await instance.call('export-metrics', [batch([sum('x', { tag: 'u64', val: 1n })])]);
+    await instance.invoke('export-metrics', [batch([sum('x', { tag: 'u64', val: 1n })])]);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(failingHost.problems().metrics_export_failed).toBe(2);
     expect(calls).toBe(2);

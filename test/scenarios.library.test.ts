@@ -25,7 +25,7 @@ describe('scenarios through the library, exported over OTLP/HTTP protobuf', () =
     it(name, async () => {
       const before = host.problems();
       const instance = await scenarios.instantiate();
-      await instance.call(name, [], { finalCall: true });
+      await instance.invoke(name, [], { finalCall: true });
       await flush();
       const spans = await receiver.waitForSpans(SPAN_COUNT[name]!);
       expectScenario(name, spans);
@@ -58,7 +58,7 @@ describe('scenarios through the library, exported over OTLP/HTTP protobuf', () =
   it('metrics-and-logs: the log record belongs to its span, the metrics arrive exactly as the guest sent them', async () => {
     const before = host.problems();
     const instance = await scenarios.instantiate();
-    await instance.call('metrics-and-logs', [], { finalCall: true });
+    await instance.invoke('metrics-and-logs', [], { finalCall: true });
     await flush();
     const spans = await receiver.waitForSpans(2);
     expectScenario('metrics-and-logs', spans);

@@ -113,7 +113,7 @@ const json = (key: string, value: string): Types.KeyValue => ({ key, value });
 
 /** Calls an export inside a host span named `spanName` (default: the component's file name). */
 async function call(instance: GuestInstance, name: string, args: unknown[] = [], spanName?: string): Promise<unknown> {
-  return instance.call(name, args, spanName === undefined ? {} : { spanName });
+  return instance.invoke(name, args, spanName === undefined ? {} : { spanName });
 }
 
 /** The host span of one call: kind internal, no parent, the host's scope, status ok. */

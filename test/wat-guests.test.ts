@@ -77,7 +77,7 @@ describe('library API', () => {
       const host = createHost();
       const instance = await (await host.load(component('current-span.wasm'))).instantiate();
       const request = trace.getTracer('app').startSpan('request');
-      await instance.call('run', [], { parentContext: trace.setSpan(await import('@opentelemetry/api').then((m) => m.context.active()), request) });
+      await instance.invoke('run', [], { parentContext: trace.setSpan(await import('@opentelemetry/api').then((m) => m.context.active()), request) });
       request.end();
       await provider.forceFlush();
       const spans = await receiver.waitForSpans(4);

@@ -1,5 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { InstanceSpanState } from '../engine/index.js';
+import { signatureText, type FuncSignature } from '../runtime/component-types/index.js';
+import { argumentProblem } from './argument-check.js';
 import { WasmOtelError } from './errors.js';
 import { cliRunExport, jsExportName, witExportName } from './export-names.js';
 import { callInHostSpan, exitCodeOf, type CallOptions } from './host-call.js';
@@ -21,6 +23,7 @@ export class GuestInstance {
     private readonly exportList: readonly [string, 'function' | 'instance'][],
     private readonly state: InstanceSpanState,
     private readonly tracer: Tracer,
+    private readonly signatures: Readonly<Record<string, FuncSignature>> = {},
   ) {}
 
   /** The raw exports object jco produced (calls through it get no host span). */
@@ -38,8 +41,22 @@ export class GuestInstance {
     return this.exportList.filter(([, kind]) => kind === 'function').map(([name]) => witExportName(name));
   }
 
-  /** Calls a root export `name: func(...)` by its WIT name, inside a host span. */
-  async call(name: string, args: unknown[] = [], options: CallOptions = {}): Promise<unknown> {
+  /** The WIT signature of a root function export (`func(n: u32) -> string`), if it has one. */
+  signatureOf(name: string): FuncSignature | undefined {
+    return this.signatures[name];
+  }
+
+  /**
+   * Calls the root export `name` (its WIT name) with `args`, inside a host span, and resolves to
+   * its result as jco lifts it (u64 as bigint, records as objects, ...). Arguments that do not fit
+   * the export's parameters are refused with `invalid_arguments` before the guest runs.
+   */
+  async call(name: string, ...args: unknown[]): Promise<unknown> {
+    return this.invoke(name, args);
+  }
+
+  /** `call()` with options for the host span (its name, its parent context). */
+  async invoke(name: string, args: readonly unknown[] = [], options: CallOptions = {}): Promise<unknown> {
     const jsName = jsExportName(name);
     const fn = this.exportsObject[jsName];
     const isFunction = this.exportList.some(([n, kind]) => n === jsName && kind === 'function');
@@ -51,6 +68,9 @@ export class GuestInstance {
           (available.length > 0 ? ` (it exports: ${available.join(', ')})` : ' (it exports no root functions)'),
       );
     }
+    const signature = this.signatures[name];
+    const problem = signature ? argumentProblem(name, signature, args) : undefined;
+    if (problem) throw new WasmOtelError('invalid_arguments', `${this.name}: ${problem}; ${name}: ${signatureText(signature!)}`);
     return this.inHostSpan(options, () => (fn as (...a: unknown[]) => unknown)(...args));
   }
 

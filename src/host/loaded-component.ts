@@ -111,7 +111,7 @@ export class LoadedComponent {
     }
     try {
       const exports = await this.instantiateFn((file) => this.modules.get(file)!, imports);
-      return new GuestInstance(this.name, exports, this.transpiled.exports, state, this.host.tracer);
+      return new GuestInstance(this.name, exports, this.transpiled.exports, state, this.host.tracer, this.transpiled.types.exports);
     } catch (error) {
       throw new WasmOtelError('guest_trap', `${this.name} failed to instantiate: ${oneLine(error)}`, { cause: error });
     }

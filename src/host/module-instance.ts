@@ -61,8 +61,13 @@ export class ModuleInstance {
     }
   }
 
-  /** Calls export `name` in a host span (a reactor is initialized first, inside the same span). */
-  async call(name: string, args: unknown[] = [], options: CallOptions = {}): Promise<unknown> {
+  /** Calls export `name` with `args` in a host span (a reactor is initialized first, inside the same span). */
+  async call(name: string, ...args: unknown[]): Promise<unknown> {
+    return this.invoke(name, args);
+  }
+
+  /** `call()` with options for the host span (its name, its parent context). */
+  async invoke(name: string, args: readonly unknown[] = [], options: CallOptions = {}): Promise<unknown> {
     const fn = this.instance.exports[name];
     if (typeof fn !== 'function') {
       const available = this.functionExports();

@@ -36,12 +36,12 @@ export async function runFile(host: WasmOtelHost, options: RunFileOptions): Prom
       const started = await (await host.loadModule(options.file)).instantiate(wasi);
       instance = started;
       if (options.invoke === undefined) return { exitCode: await started.run() };
-      await started.call(options.invoke, [], { finalCall: true });
+      await started.invoke(options.invoke, [], { finalCall: true });
     } else {
       const started = await (await host.load(options.file)).instantiate(wasi);
       instance = started;
       if (options.invoke === undefined) return { exitCode: await started.run() };
-      await started.call(options.invoke, [], { finalCall: true });
+      await started.invoke(options.invoke, [], { finalCall: true });
     }
     return { exitCode: 0 };
   } catch (error) {
