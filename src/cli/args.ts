@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseMinSpanMicros } from '../host/min-span.js';
+import { parseInvoke, WaveSyntaxError } from '../host/wave/invoke-call.js';
 
 /** What `run` was asked to do. */
 export interface RunCommand {
@@ -48,7 +49,15 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
   if (command !== 'run') return { kind: 'usage-error', message: `unknown command "${command}" (expected "run")` };
   if (file === undefined) return { kind: 'usage-error', message: 'run needs a .wasm file' };
   if (extra.length > 0) return { kind: 'usage-error', message: `unexpected argument "${extra[0]}" (guest arguments go after --)` };
-  if (values.invoke !== undefined && values.invoke === '') return { kind: 'usage-error', message: '--invoke needs an export name' };
+  if (values.invoke !== undefined && values.invoke.trim() === '') return { kind: 'usage-error', message: '--invoke needs an export name' };
+  if (values.invoke !== undefined) {
+    try {
+      parseInvoke(values.invoke);
+    } catch (error) {
+      if (!(error instanceof WaveSyntaxError)) throw error;
+      return { kind: 'usage-error', message: `--invoke ${JSON.stringify(values.invoke)}: ${error.message}` };
+    }
+  }
   const preopens: Record<string, string> = {};
   for (const dir of values.dir ?? []) {
     const [host, guest, ...rest] = dir.split('::');

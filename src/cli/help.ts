@@ -3,7 +3,7 @@ import { VERSION } from '../version.js';
 export const USAGE = `wasm-otel ${VERSION} - run WebAssembly components and modules with OpenTelemetry
 
 Usage:
-  wasm-otel run <file.wasm> [--invoke <export>] [--dir <host-dir>[::<guest-dir>]]...
+  wasm-otel run <file.wasm> [--invoke '<export>(<args>)'] [--dir <host-dir>[::<guest-dir>]]...
                 [--env <NAME>[=<value>]]... [--min-span-us <n>] [-- <guest args>]
   wasm-otel --help | --version
 
@@ -12,12 +12,16 @@ run
   main), or a core module (WASI preview1) using the Observe API (dylibso:observe/api) or
   instrument hooks (dylibso:observe/instrument, dylibso_observe): its spans, metrics and log
   records are exported. Without --invoke it calls the component's wasi:cli/run export, or the
-  module's _start; with --invoke <export> it calls the export function of that name (a reactor's
-  _initialize first). The call is wrapped in a host span (kind internal, named after the file)
+  module's _start; with --invoke it calls the export function it names (a reactor's _initialize
+  first). The call is wrapped in a host span (kind internal, named after the file)
   that the guest's spans nest under. Arguments after -- are the guest's arguments. The guest runs
   on a worker thread: its telemetry is exported while it runs, and SIGTERM, SIGINT or SIGHUP
   stop it, close its open spans and flush (a second signal exits at once and says what it
   leaves undelivered).
+  --invoke <export> | '<export>(<args>)'
+                                   call an export instead; arguments as wasmtime takes them
+                                   (WAVE: 3, "text", [1, 2], {field: 1}, some(1), ok("x"));
+                                   the result is printed on stdout
   --dir <host-dir>[::<guest-dir>]  preopen a directory (repeatable)
   --env NAME=value | NAME          a guest environment variable (NAME alone: the host's value)
   --min-span-us <n>                function calls of instrumented modules shorter than n

@@ -88,6 +88,8 @@ export async function runCommand(command: RunCommand): Promise<number> {
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   const outcome = await run.outcome;
   runOver = true;
+  // The result of --invoke, as wasmtime prints it: WAVE text on stdout.
+  if (outcome.result !== undefined) process.stdout.write(`${outcome.result}\n`);
   if (outcome.error) writeStderrLine(`wasm-otel: ${outcome.error.message}`);
   await telemetry.shutdown();
   const summary = problems.summary();

@@ -19,6 +19,8 @@ export interface CoreModuleInfo {
   functionImports: FunctionImport[];
   /** Names of every export, by kind. */
   exports: { name: string; kind: 'function' | 'table' | 'memory' | 'global' | 'tag' }[];
+  /** Signatures of the exported functions, by export name. */
+  functionExports: Map<string, { params: ValueType[]; results: ValueType[] }>;
   /** Function names from the `name` section (function index -> name); empty without one. */
   functionNames: Map<number, string>;
   /** Why the `name` section could not be read to its end (names read before it are kept). */
@@ -29,10 +31,12 @@ export interface CoreModuleInfo {
 const BEGIN_SECTION = 3;
 const TYPE_SECTION_ENTRY = 11;
 const IMPORT_SECTION_ENTRY = 12;
+const FUNCTION_SECTION_ENTRY = 13;
 const EXPORT_SECTION_ENTRY = 17;
 const NAME_SECTION_ENTRY = 19;
 const SECTION_TYPE = 1;
 const SECTION_IMPORT = 2;
+const SECTION_FUNCTION = 3;
 const SECTION_EXPORT = 7;
 const SECTION_CUSTOM = 0;
 const KIND_FUNCTION = 0;
@@ -50,7 +54,9 @@ export function readModuleInfo(bytes: Uint8Array): CoreModuleInfo {
   const reader = new BinaryReader();
   reader.setData(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
   const types: { params: ValueType[]; results: ValueType[] }[] = [];
-  const info: CoreModuleInfo = { functionImports: [], exports: [], functionNames: new Map() };
+  const info: CoreModuleInfo = { functionImports: [], exports: [], functionExports: new Map(), functionNames: new Map() };
+  /** Type index of every function, imported ones first. */
+  const functionTypes: number[] = [];
   let functionIndex = 0;
   let inNameSection = false;
   for (;;) {
@@ -66,7 +72,7 @@ export function readModuleInfo(bytes: Uint8Array): CoreModuleInfo {
       case BEGIN_SECTION: {
         const section = reader.result as { id: number; name?: Uint8Array };
         inNameSection = section.id === SECTION_CUSTOM && section.name !== undefined && utf8.decode(section.name) === 'name';
-        const wanted = section.id === SECTION_TYPE || section.id === SECTION_IMPORT || section.id === SECTION_EXPORT || inNameSection;
+        const wanted = section.id === SECTION_TYPE || section.id === SECTION_IMPORT || section.id === SECTION_FUNCTION || section.id === SECTION_EXPORT || inNameSection;
         if (!wanted) reader.skipSection();
         break;
       }
@@ -79,12 +85,19 @@ export function readModuleInfo(bytes: Uint8Array): CoreModuleInfo {
         const entry = reader.result as { module: Uint8Array; field: Uint8Array; kind: number; funcTypeIndex?: number };
         if (entry.kind !== KIND_FUNCTION) break;
         const type = types[entry.funcTypeIndex ?? -1] ?? { params: [], results: [] };
+        functionTypes.push(entry.funcTypeIndex ?? -1);
         info.functionImports.push({ module: utf8.decode(entry.module), name: utf8.decode(entry.field), index: functionIndex++, ...type });
         break;
       }
+      case FUNCTION_SECTION_ENTRY:
+        functionTypes.push((reader.result as { typeIndex: number }).typeIndex);
+        break;
       case EXPORT_SECTION_ENTRY: {
-        const entry = reader.result as { field: Uint8Array; kind: number };
-        info.exports.push({ name: utf8.decode(entry.field), kind: EXPORT_KINDS[entry.kind] ?? 'tag' });
+        const entry = reader.result as { field: Uint8Array; kind: number; index: number };
+        const name = utf8.decode(entry.field);
+        info.exports.push({ name, kind: EXPORT_KINDS[entry.kind] ?? 'tag' });
+        const type = entry.kind === KIND_FUNCTION ? types[functionTypes[entry.index] ?? -1] : undefined;
+        if (type) info.functionExports.set(name, type);
         break;
       }
       case NAME_SECTION_ENTRY: {

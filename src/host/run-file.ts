@@ -5,11 +5,16 @@ import { wasmKind } from '../runtime/wasm-kind.js';
 import type { WasmOtelHost } from './create-host.js';
 import { WasmOtelError, oneLine } from './errors.js';
 import { exitCodeOf } from './host-call.js';
+import { coreInvokeArguments, coreInvokeResult, invokeArguments, invokeResult, parseInvoke, WaveSyntaxError } from './wave/invoke-call.js';
 
 /** What to run: a component or core module file, as `wasm-otel run` does. */
 export interface RunFileOptions {
   file: string;
-  /** An export to call instead of `wasi:cli/run` / `_start`. */
+  /**
+   * An export to call instead of `wasi:cli/run` / `_start`, as `wasmtime run --invoke` takes it:
+   * `name` or `name(arg, ...)` with WAVE arguments (`add(1, 2)`, `greet("hi")`), read against the
+   * export's signature.
+   */
   invoke?: string;
   /** Guest arguments after the program name (the file's base name). */
   args?: string[];
@@ -20,6 +25,8 @@ export interface RunFileOptions {
 /** How a run ended: the exit code, and the error when it failed (its message is one line). */
 export interface RunOutcome {
   exitCode: number;
+  /** The result of `invoke`'s export as WAVE text (`3`, `"hi"`, `some(1)`); unset when it returns nothing. */
+  result?: string;
   error?: { code: string; message: string };
 }
 
@@ -32,16 +39,27 @@ export async function runFile(host: WasmOtelHost, options: RunFileOptions): Prom
   let instance: { dispose(): void } | undefined;
   const wasi = { args: [basename(options.file), ...(options.args ?? [])], env: options.env ?? {}, preopens: options.preopens ?? {} };
   try {
+    const call = options.invoke === undefined ? undefined : parsedInvoke(options.invoke);
     if (await isCoreModule(options.file)) {
-      const started = await (await host.loadModule(options.file)).instantiate(wasi);
+      const module = await host.loadModule(options.file);
+      const started = await module.instantiate(wasi);
       instance = started;
-      if (options.invoke === undefined) return { exitCode: await started.run() };
-      await started.invoke(options.invoke, [], { finalCall: true });
+      if (call === undefined) return { exitCode: await started.run() };
+      const signature = module.info.functionExports.get(call.name);
+      const args = signature ? coreInvokeArguments(module.name, call, signature) : [];
+      const value = await started.invoke(call.name, args, { finalCall: true });
+      const result = signature ? coreInvokeResult(value, signature.results) : undefined;
+      return result === undefined ? { exitCode: 0 } : { exitCode: 0, result };
     } else {
-      const started = await (await host.load(options.file)).instantiate(wasi);
+      const component = await host.load(options.file);
+      const started = await component.instantiate(wasi);
       instance = started;
-      if (options.invoke === undefined) return { exitCode: await started.run() };
-      await started.invoke(options.invoke, [], { finalCall: true });
+      if (call === undefined) return { exitCode: await started.run() };
+      const signature = started.signatureOf(call.name);
+      const args = signature ? invokeArguments(component.name, call, signature) : [];
+      const value = await started.invoke(call.name, args, { finalCall: true });
+      const result = signature ? invokeResult(value, signature) : undefined;
+      return result === undefined ? { exitCode: 0 } : { exitCode: 0, result };
     }
     return { exitCode: 0 };
   } catch (error) {
@@ -53,6 +71,15 @@ export async function runFile(host: WasmOtelHost, options: RunFileOptions): Prom
     return { exitCode: interrupted ? 128 + ((error as WasmOtelError).cause as GuestInterrupted).signal : 1, error: { code, message: oneLine(error) } };
   } finally {
     instance?.dispose();
+  }
+}
+
+function parsedInvoke(text: string): ReturnType<typeof parseInvoke> {
+  try {
+    return parseInvoke(text);
+  } catch (error) {
+    if (error instanceof WaveSyntaxError) throw new WasmOtelError('invalid_arguments', `--invoke ${JSON.stringify(text)}: ${error.message}`);
+    throw error;
   }
 }
 
