@@ -12,6 +12,7 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { ProblemCounter } from '../../engine/index.js';
 import { OneLineDiagLogger, writeAll } from '../../telemetry/diag-line.js';
 import { routeSdkErrors } from '../../telemetry/sdk-errors.js';
+import { tracerProviderBehind } from '../../telemetry/sdk-pipeline.js';
 import { ChannelWriter } from '../../telemetry/transfer/channel-writer.js';
 import { createHost } from '../create-host.js';
 import { runFile } from '../run-file.js';
@@ -50,7 +51,8 @@ const meterProvider = data.signals.metrics
   : undefined;
 
 const host = createHost({
-  tracerProvider: tracerProvider ?? trace.getTracerProvider(),
+  // Traces off: the API's no-op itself (fixed), not the global proxy a host would follow and warn about.
+  tracerProvider: tracerProvider ?? tracerProviderBehind(trace.getTracerProvider()),
   ...(loggerProvider ? { loggerProvider } : {}),
   ...(meterProvider ? { meterProvider } : {}),
   metricExporters: data.signals.metrics ? [writer.metricExporter] : [],
