@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { Context } from '@opentelemetry/api';
 import { GuestInterrupted } from '../runtime/guest-interrupt.js';
 import { wasmKind } from '../runtime/wasm-kind.js';
 import type { WasmOtelHost } from './create-host.js';
@@ -15,6 +16,12 @@ export interface RunFileOptions {
   args?: string[];
   env?: Record<string, string>;
   preopens?: Record<string, string>;
+  /**
+   * The context the run joins: the host span is its child (a remote parent from TRACEPARENT, its
+   * trace state kept), and its baggage is in the context active during the call. Default: the
+   * active context.
+   */
+  parentContext?: Context;
 }
 
 /** How a run ended: the exit code, and the error when it failed (its message is one line). */
@@ -31,17 +38,18 @@ export interface RunOutcome {
 export async function runFile(host: WasmOtelHost, options: RunFileOptions): Promise<RunOutcome> {
   let instance: { dispose(): void } | undefined;
   const wasi = { args: [basename(options.file), ...(options.args ?? [])], env: options.env ?? {}, preopens: options.preopens ?? {} };
+  const parent = options.parentContext !== undefined ? { parentContext: options.parentContext } : {};
   try {
     if (await isCoreModule(options.file)) {
       const started = await (await host.loadModule(options.file)).instantiate(wasi);
       instance = started;
-      if (options.invoke === undefined) return { exitCode: await started.run() };
-      await started.call(options.invoke, [], { finalCall: true });
+      if (options.invoke === undefined) return { exitCode: await started.run(parent) };
+      await started.call(options.invoke, [], { finalCall: true, ...parent });
     } else {
       const started = await (await host.load(options.file)).instantiate(wasi);
       instance = started;
-      if (options.invoke === undefined) return { exitCode: await started.run() };
-      await started.call(options.invoke, [], { finalCall: true });
+      if (options.invoke === undefined) return { exitCode: await started.run(parent) };
+      await started.call(options.invoke, [], { finalCall: true, ...parent });
     }
     return { exitCode: 0 };
   } catch (error) {
