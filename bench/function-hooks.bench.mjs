@@ -7,7 +7,8 @@
 //   baseline        fib-plain.wasm
 //   no-op hooks     fib.wasm with enter() {} / exit() {} of our own (the price of the hooks alone)
 //   (a) disabled    fib.wasm through a host with no tracer provider (createHost({}) and no global
-//                   provider registered: the hooks are no-ops), called through telemetry.call
+//                   provider registered: the hooks only read one flag, since the app may register
+//                   a provider later), called through telemetry.call
 //   (b) filter 0    a host with a no-op span processor, minSpanMicros 0: every call is a span.
 //                   "recording" is fib(25) timed inside the body passed to telemetry.call (the
 //                   guest running with hooks into the typed-array recorder); "whole call" is the

@@ -39,6 +39,9 @@ Telemetry (standard OpenTelemetry variables):
   OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER(_ARG), OTEL_BSP_*,
   OTEL_BLRP_*, OTEL_SPAN_*_LIMIT, OTEL_LOGRECORD_ATTRIBUTE_*_LIMIT, OTEL_SDK_DISABLED
   OTEL_LOG_LEVEL        diagnostics on stderr (default warn)
+  TRACEPARENT, TRACESTATE, BAGGAGE
+                        the trace to join: the host span becomes a child of TRACEPARENT
+  OTEL_PROPAGATORS      how they are read: tracecontext,baggage (default); none ignores them
   OTEL_METRIC_EXPORT_INTERVAL, OTEL_METRIC_EXPORT_TIMEOUT  export period of statsd metrics
   WASM_OTEL_CACHE_DIR   where transpiled components are cached
                         (default $XDG_CACHE_HOME/wasm-otel or ~/.cache/wasm-otel)

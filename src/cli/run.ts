@@ -1,10 +1,11 @@
 import { constants } from 'node:os';
-import { DiagLogLevel, diag } from '@opentelemetry/api';
+import { DiagLogLevel, ROOT_CONTEXT, diag } from '@opentelemetry/api';
 import { getStringFromEnv } from '@opentelemetry/core';
 import { ProblemCounter } from '../engine/index.js';
 import { runInWorker } from '../host/worker/worker-run.js';
 import { itemCount } from '../telemetry/delivery-ledger.js';
 import { OneLineDiagLogger, writeStderrLine } from '../telemetry/diag-line.js';
+import { contextFromEnv } from '../telemetry/env-propagation.js';
 import { routeSdkErrors } from '../telemetry/sdk-errors.js';
 import { logRecordLimitsFromEnv, telemetryFromEnv } from '../telemetry/telemetry-from-env.js';
 import type { RunCommand } from './args.js';
@@ -42,12 +43,15 @@ export async function runCommand(command: RunCommand): Promise<number> {
   routeSdkErrors(problems);
   const telemetry = telemetryFromEnv(problems);
   const { settings } = telemetry;
+  // A trace from outside (TRACEPARENT, TRACESTATE, BAGGAGE through OTEL_PROPAGATORS) is joined.
+  const parentContext = telemetry.tracerProvider ? contextFromEnv(problems) : undefined;
   const run = runInWorker({
     file: command.file,
     ...(command.invoke !== undefined ? { invoke: command.invoke } : {}),
     args: command.guestArgs,
     env: command.env,
     preopens: command.preopens,
+    parentContext: parentContext ?? ROOT_CONTEXT,
     ...(command.minSpanMicros !== undefined ? { minSpanMicros: command.minSpanMicros } : {}),
     ...(telemetry.tracerProvider ? { tracerProvider: telemetry.tracerProvider } : {}),
     ...(telemetry.loggerProvider ? { loggerProvider: telemetry.loggerProvider } : {}),

@@ -15,21 +15,29 @@ const NO_OP = (): void => {};
 const MAX_PAGES = 65536;
 const DISABLED: InstrumentHooks = { enter: NO_OP, exit: NO_OP, memoryGrow: NO_OP };
 
+/** Whether spans are recorded right now (one field read on the hot path). */
+export interface TracingSwitch {
+  readonly on: boolean;
+}
+const ALWAYS_ON: TracingSwitch = { on: true };
+
 /**
  * The hooks for one instance. On the hot path they only write into the tracker's typed arrays.
  * `ignored[i] === 1` marks functions whose enter/exit are skipped: the module's own
  * `dylibso:observe/api` imports, whose calls the reference instrumenter wraps too.
- * With tracing off the hooks do nothing at all. A failure inside the host is reported, never
- * thrown into the module.
+ * With tracing off the hooks do nothing at all: no tracker (the host can never export spans),
+ * or `tracing.on` false for now (the app has not registered a tracer provider yet). A failure inside the host is reported, never thrown into the module.
  */
 export function createInstrumentHooks(
   state: InstanceSpanState,
   tracker: FunctionCallTracker | undefined,
   ignored: Uint8Array,
   problems: ProblemCounter,
+  tracing: TracingSwitch = ALWAYS_ON,
 ): InstrumentHooks {
   if (tracker === undefined) return DISABLED;
   const memoryGrow = (pages: number): void => {
+    if (!tracing.on) return;
     try {
       const count = pages >>> 0;
       if (count > MAX_PAGES) {
@@ -44,6 +52,7 @@ export function createInstrumentHooks(
   const anyIgnored = ignored.includes(1);
   return {
     enter: (func) => {
+      if (!tracing.on) return;
       try {
         if (!anyIgnored || ignored[func] !== 1) tracker.enter(func);
       } catch (error) {
@@ -51,6 +60,7 @@ export function createInstrumentHooks(
       }
     },
     exit: (func) => {
+      if (!tracing.on) return;
       try {
         if (!anyIgnored || ignored[func] !== 1) tracker.exit(func);
       } catch (error) {

@@ -1,7 +1,7 @@
 import type { GuestInstruments, InstanceSpanState, LogPipeline, ProblemCounter, ScopeCache } from '../engine/index.js';
 import { FunctionNames } from './function-names.js';
 import type { GuestMemory } from './guest-memory.js';
-import { createInstrumentHooks, INSTRUMENT_SCOPE } from './instrument.js';
+import { createInstrumentHooks, INSTRUMENT_SCOPE, type TracingSwitch } from './instrument.js';
 import type { CoreModuleInfo, FunctionImport } from './module-info.js';
 import { createObserveApi } from './observe-api.js';
 
@@ -73,8 +73,11 @@ export interface CoreImportsContext {
   instruments: GuestInstruments;
   logs: LogPipeline;
   scopes: ScopeCache;
-  /** False when spans are not recorded at all (the hooks then do nothing). */
-  tracing: boolean;
+  /**
+   * Whether spans are recorded now (the host's provider may be registered later); undefined when
+   * they never can be (the hooks then do nothing at all).
+   */
+  tracing: TracingSwitch | undefined;
   minSpanMicros: number;
 }
 
@@ -87,7 +90,7 @@ export function createObserveImports(info: CoreModuleInfo, usage: ObserveUsage, 
     const tracker = cx.tracing
       ? cx.state.enableFunctionCalls({ minSpanMicros: cx.minSpanMicros, nameOf: (index) => names.nameOf(index), scope: INSTRUMENT_SCOPE })
       : undefined;
-    const hooks = createInstrumentHooks(cx.state, tracker, usage.ignored, cx.problems);
+    const hooks = createInstrumentHooks(cx.state, tracker, usage.ignored, cx.problems, cx.tracing);
     if (usage.instrument) imports[INSTRUMENT_MODULE] = { enter: hooks.enter, exit: hooks.exit, 'memory-grow': hooks.memoryGrow };
     if (usage.legacy) {
       imports[LEGACY_MODULE] = { instrument_enter: hooks.enter, instrument_exit: hooks.exit, instrument_memory_grow: hooks.memoryGrow };

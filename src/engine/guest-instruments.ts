@@ -15,7 +15,8 @@ export interface GuestMeasurement {
   attributes: Attributes;
 }
 
-type Instrument = { kind: GuestMeasurement['kind']; unit: string | undefined; counter?: Counter; gauge?: Gauge; histogram?: Histogram };
+/** A guest metric by name: its kind and unit (fixed at first use) and the SDK instrument of the current meter. */
+type Instrument = { kind: GuestMeasurement['kind']; unit: string | undefined; meter?: Meter; counter?: Counter; gauge?: Gauge; histogram?: Histogram };
 
 /** OTel's instrument name syntax; other names are refused (the SDK would drop them with a warning). */
 const INSTRUMENT_NAME = /^[A-Za-z][A-Za-z0-9_./-]{0,254}$/;
@@ -28,25 +29,30 @@ const MAX_SERIES = 2_000;
  * Host-side OTel instruments for measurements guests report by name: created on first use from
  * the host's meter provider (one instrument per name; a name reused with another kind or unit is
  * refused), aggregated and exported by the provider's readers like the app's own metrics.
+ *
+ * `meterProvider` is asked at every measurement (the global one may be registered, swapped or
+ * removed by the app at any time): when it is another provider than last time, the instruments
+ * are made again from its meter as they are next used. What a guest's names mean (kind, unit)
+ * and the state of its gauges and sets carry over.
  */
 export class GuestInstruments {
-  private readonly meter: Meter;
+  private provider: MeterProvider | undefined;
+  private meter: Meter | undefined;
   private readonly instruments = new Map<string, Instrument>();
   /** Last value of each gauge series (for `+N` / `-N`), by name and attributes. */
   private readonly gaugeValues = new Map<string, Map<string, number>>();
   private readonly setMembers = new Map<string, Map<string, Set<string>>>();
 
   constructor(
-    meterProvider: MeterProvider,
-    scope: string,
+    private readonly meterProvider: () => MeterProvider,
+    private readonly scope: string,
     private readonly problems: ProblemCounter,
-  ) {
-    this.meter = meterProvider.getMeter(scope);
-  }
+  ) {}
 
   record(measurement: GuestMeasurement): void {
-    const instrument = this.instrumentFor(measurement);
-    if (!instrument) return;
+    const known = this.instrumentFor(measurement);
+    if (!known) return;
+    const instrument = this.bound(known, measurement.name);
     const { value, attributes } = measurement;
     switch (measurement.kind) {
       case 'counter':
@@ -103,13 +109,30 @@ export class GuestInstruments {
       this.problems.report('invalid_metric', `metric name ${JSON.stringify(m.name)} is not a valid instrument name (a letter, then up to 254 of A-Z a-z 0-9 _ . / -)`);
       return undefined;
     }
-    const options = m.unit !== undefined ? { unit: m.unit } : {};
     const instrument: Instrument = { kind: m.kind, unit: m.unit };
-    if (m.kind === 'counter') instrument.counter = this.meter.createCounter(m.name, options);
-    else if (m.kind === 'histogram') instrument.histogram = this.meter.createHistogram(m.name, options);
-    else instrument.gauge = this.meter.createGauge(m.name, m.kind === 'set' ? { ...options, description: 'distinct members seen' } : options);
     this.instruments.set(m.name, instrument);
     return instrument;
+  }
+
+  /** The instrument with its SDK instrument from the current meter provider's meter. */
+  private bound(instrument: Instrument, name: string): Instrument {
+    const meter = this.currentMeter();
+    if (instrument.meter === meter) return instrument;
+    const options = instrument.unit !== undefined ? { unit: instrument.unit } : {};
+    instrument.meter = meter;
+    if (instrument.kind === 'counter') instrument.counter = meter.createCounter(name, options);
+    else if (instrument.kind === 'histogram') instrument.histogram = meter.createHistogram(name, options);
+    else instrument.gauge = meter.createGauge(name, instrument.kind === 'set' ? { ...options, description: 'distinct members seen' } : options);
+    return instrument;
+  }
+
+  private currentMeter(): Meter {
+    const provider = this.meterProvider();
+    if (provider !== this.provider || this.meter === undefined) {
+      this.provider = provider;
+      this.meter = provider.getMeter(this.scope);
+    }
+    return this.meter;
   }
 
   private seriesOf<T>(maps: Map<string, Map<string, T>>, name: string): Map<string, T> {

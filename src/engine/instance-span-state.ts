@@ -83,7 +83,7 @@ export class InstanceSpanState implements SpanHolder {
     private readonly scopes: ScopeCache = new ScopeCache(),
     private readonly siblings?: InstanceRegistry,
   ) {
-    this.sampling = new TraceSampling(pipeline.sampler);
+    this.sampling = new TraceSampling(pipeline);
     siblings?.register(this);
   }
 
@@ -348,12 +348,16 @@ export class InstanceSpanState implements SpanHolder {
    * hooks on its hot path; spans are built from them in batches (see FunctionCallTracker).
    */
   enableFunctionCalls(options: FunctionCallOptions): FunctionCallTracker {
+    const pipeline = this.pipeline;
     this.calls = createFunctionCalls(
       {
         limits: this.limits,
         problems: this.problems,
         clock: this.clock,
-        idGenerator: this.pipeline.idGenerator,
+        // Read when used: the pipeline may follow a provider that changes between calls.
+        get idGenerator() {
+          return pipeline.idGenerator;
+        },
         innermostContext: () => this.innermostContext(),
         idle: () => this.open.length === 0 && this.hostFrames.length === 0,
         pushOpen: (span) => this.pushOpen(span),

@@ -19,8 +19,9 @@ export class TraceSampling {
   /** Per trace the host does not own: the sampler's decision, or 'flags' (spans follow their own flag). */
   private readonly decisions = new Map<string, { sampled: boolean | 'flags'; firstSpanId: string }>();
 
+  /** `pipeline.sampler` is read at each decision (the host's provider may change between calls). */
   constructor(
-    private readonly sampler: Sampler,
+    private readonly pipeline: { readonly sampler: Sampler },
     private readonly maxTraces = 1024,
   ) {}
 
@@ -65,7 +66,7 @@ export class TraceSampling {
   }
 
   private ask(traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): boolean {
-    const result = this.sampler.shouldSample(ROOT_CONTEXT, traceId, name, kind, attributes, links);
+    const result = this.pipeline.sampler.shouldSample(ROOT_CONTEXT, traceId, name, kind, attributes, links);
     return result.decision === SamplingDecision.RECORD_AND_SAMPLED;
   }
 

@@ -1,20 +1,18 @@
 import { readFile, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { diag, metrics, trace, type MeterProvider, type TracerProvider } from '@opentelemetry/api';
-import { logs, type LoggerProvider } from '@opentelemetry/api-logs';
+import { diag, type MeterProvider, type TracerProvider } from '@opentelemetry/api';
+import type { LoggerProvider } from '@opentelemetry/api-logs';
 import { LoggerProvider as SdkLoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { GuestInstruments, InstanceRegistry, ProblemCounter, createHostCaches, resolveLimits, type EngineLimits, type OpenSpanJournal } from '../engine/index.js';
-import { API_SCOPE } from '../core/observe-api.js';
+import { InstanceRegistry, ProblemCounter, createHostCaches, type EngineLimits, type OpenSpanJournal } from '../engine/index.js';
 import { defaultCacheDir } from '../runtime/cache-dir.js';
 import { transpileComponent } from '../runtime/transpile.js';
 import { wasmKind } from '../runtime/wasm-kind.js';
-import { logPipelineFor } from '../telemetry/sdk-log-pipeline.js';
-import { hostTracingFor } from '../telemetry/sdk-pipeline.js';
 import { WasmOtelError, oneLine } from './errors.js';
 import type { HostContext } from './host-context.js';
+import { HostTelemetry } from './host-telemetry.js';
 import { LoadedComponent } from './loaded-component.js';
 import { LoadedModule } from './loaded-module.js';
 import { minSpanMicrosFromEnv } from './min-span.js';
@@ -23,7 +21,11 @@ import { maxRecordBytesFromEnv } from './record-budget.js';
 export interface HostOptions {
   /**
    * The app's tracer provider (an OTel JS SDK provider). Default: the global one
-   * (`trace.getTracerProvider()`). Guest spans go to its span processors with their own ids.
+   * (`trace.getTracerProvider()`) as it is at each call, so a provider the app registers after
+   * making the host (`NodeSDK.start()`, `NodeTracerProvider.register()`) is used, and a swapped
+   * one followed; a call made while none is registered is said once (diag warning). A
+   * ProxyTracerProvider given here is followed the same way. Guest spans go to its span
+   * processors with their own ids.
    */
   tracerProvider?: TracerProvider;
   /** Instead of a provider: span processors (and optionally resource and sampler) to use. */
@@ -33,7 +35,7 @@ export interface HostOptions {
   sampler?: Sampler;
   /**
    * The app's logger provider (an OTel JS SDK `LoggerProvider`). Default: the global one
-   * (`logs.getLoggerProvider()`). Guest log records go to its processors.
+   * (`logs.getLoggerProvider()`) as it is at each call. Guest log records go to its processors.
    */
   loggerProvider?: LoggerProvider;
   /** Instead of a logger provider: log record processors for guest log records. */
@@ -46,7 +48,7 @@ export interface HostOptions {
   /**
    * The app's meter provider: core modules' statsd metrics (`dylibso:observe/api` metric) are
    * recorded into instruments of its meter `dylibso:observe/api`. Default: the global one
-   * (`metrics.getMeterProvider()`).
+   * (`metrics.getMeterProvider()`) as it is at each measurement.
    */
   meterProvider?: MeterProvider;
   /**
@@ -93,32 +95,26 @@ export interface WasmOtelHost {
 }
 
 export function createHost(options: HostOptions = {}): WasmOtelHost {
-  const provider =
-    options.tracerProvider ??
-    (options.spanProcessors
-      ? new BasicTracerProvider({
-          spanProcessors: options.spanProcessors,
-          ...(options.resource ? { resource: options.resource } : {}),
-          ...(options.sampler ? { sampler: options.sampler } : {}),
-        })
-      : trace.getTracerProvider());
-  const tracing = hostTracingFor(provider);
-  const { tracer } = tracing;
-  const pipeline = options.openSpanJournal && tracing.pipeline.enabled ? { ...tracing.pipeline, journal: options.openSpanJournal } : tracing.pipeline;
-  const loggerProvider =
-    options.loggerProvider ??
-    (options.logRecordProcessors
-      ? new SdkLoggerProvider({ processors: options.logRecordProcessors, ...(options.resource ? { resource: options.resource } : {}) })
-      : logs.getLoggerProvider());
   const problems = options.problemCounter ?? new ProblemCounter();
+  const minSpanMicros = options.minSpanMicros ?? minSpanMicrosFromEnv(problems);
+  const tracerProvider = tracerProviderOf(options);
+  const loggerProvider = loggerProviderOf(options);
+  const telemetry = new HostTelemetry({
+    ...(tracerProvider ? { tracerProvider } : {}),
+    ...(loggerProvider ? { loggerProvider } : {}),
+    ...(options.meterProvider ? { meterProvider: options.meterProvider } : {}),
+    limits: { ...envLimits(problems), ...options.limits },
+    problems,
+    ...(options.openSpanJournal ? { openSpanJournal: options.openSpanJournal } : {}),
+  });
   const context: HostContext = {
-    tracer,
-    pipeline,
+    telemetry,
+    pipeline: telemetry.spans,
     metrics: { exporters: options.metricExporters ?? [] },
-    instruments: new GuestInstruments(options.meterProvider ?? metrics.getMeterProvider(), API_SCOPE, problems),
-    minSpanMicros: options.minSpanMicros ?? minSpanMicrosFromEnv(problems),
-    logs: logPipelineFor(loggerProvider),
-    limits: resolveLimits(pipeline.spanLimits, { ...envLimits(problems), ...options.limits }),
+    instruments: telemetry.instruments,
+    minSpanMicros,
+    logs: telemetry.logs,
+    limits: telemetry.limits,
     problems,
     caches: createHostCaches(),
     instances: new InstanceRegistry(),
@@ -166,6 +162,24 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
       return LoadedModule.create(name, bytes, context);
     },
   };
+}
+
+/** The tracer provider the options name (undefined: the global one, followed as it changes). */
+function tracerProviderOf(options: HostOptions): TracerProvider | undefined {
+  if (options.tracerProvider) return options.tracerProvider;
+  if (!options.spanProcessors) return undefined;
+  return new BasicTracerProvider({
+    spanProcessors: options.spanProcessors,
+    ...(options.resource ? { resource: options.resource } : {}),
+    ...(options.sampler ? { sampler: options.sampler } : {}),
+  });
+}
+
+/** The logger provider the options name (undefined: the global one, followed as it changes). */
+function loggerProviderOf(options: HostOptions): LoggerProvider | undefined {
+  if (options.loggerProvider) return options.loggerProvider;
+  if (!options.logRecordProcessors) return undefined;
+  return new SdkLoggerProvider({ processors: options.logRecordProcessors, ...(options.resource ? { resource: options.resource } : {}) });
 }
 
 /** Limits set by wasm-otel's own variables (WASM_OTEL_MAX_RECORD_BYTES). */

@@ -1,10 +1,10 @@
-import type { Tracer } from '@opentelemetry/api';
 import type { InstanceSpanState } from '../engine/index.js';
 import { signatureText, type FuncSignature } from '../runtime/component-types/index.js';
 import { argumentProblem } from './argument-check.js';
 import { WasmOtelError } from './errors.js';
 import { cliRunExport, jsExportName, witExportName } from './export-names.js';
 import { callInHostSpan, exitCodeOf, type CallOptions } from './host-call.js';
+import type { HostTelemetry } from './host-telemetry.js';
 
 export type { CallOptions } from './host-call.js';
 
@@ -22,7 +22,7 @@ export class GuestInstance {
     private readonly exportsObject: ExportMap,
     private readonly exportList: readonly [string, 'function' | 'instance'][],
     private readonly state: InstanceSpanState,
-    private readonly tracer: Tracer,
+    private readonly telemetry: Pick<HostTelemetry, 'tracerForCall'>,
     private readonly signatures: Readonly<Record<string, FuncSignature>> = {},
   ) {}
 
@@ -108,6 +108,7 @@ export class GuestInstance {
   }
 
   private async inHostSpan(options: CallOptions, body: () => unknown): Promise<unknown> {
-    return callInHostSpan({ name: this.name, state: this.state, tracer: this.tracer }, options, body);
+    // The app's providers as they are now (it may have registered or swapped them since).
+    return callInHostSpan({ name: this.name, state: this.state, tracer: this.telemetry.tracerForCall(this.name) }, options, body);
   }
 }

@@ -80,6 +80,7 @@ export class LoadedComponent {
 
   /** Instantiates the component with wasi:otel, preview2-shim's WASI and `options.imports`. */
   async instantiate(options: InstantiateOptions = {}): Promise<GuestInstance> {
+    this.host.telemetry.refresh();
     const state = new InstanceSpanState(this.host.pipeline, this.host.limits, this.host.problems, this.host.caches.scopes, this.host.instances);
     const lift = new LiftBudget(this.host.limits.maxRecordBytes);
     const otel = createOtelImports({
@@ -111,7 +112,7 @@ export class LoadedComponent {
     }
     try {
       const exports = await this.instantiateFn((file) => this.modules.get(file)!, imports);
-      return new GuestInstance(this.name, exports, this.transpiled.exports, state, this.host.tracer, this.transpiled.types.exports);
+      return new GuestInstance(this.name, exports, this.transpiled.exports, state, this.host.telemetry, this.transpiled.types.exports);
     } catch (error) {
       throw new WasmOtelError('guest_trap', `${this.name} failed to instantiate: ${oneLine(error)}`, { cause: error });
     }

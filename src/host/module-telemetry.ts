@@ -32,6 +32,7 @@ export class ModuleTelemetry {
     usage: ObserveUsage,
     private readonly host: HostContext,
   ) {
+    host.telemetry.refresh();
     this.memory = new GuestMemory(host.limits.maxRecordBytes);
     this.state = new InstanceSpanState(host.pipeline, host.limits, host.problems, host.caches.scopes, host.instances);
     const imports = createObserveImports(info, usage, {
@@ -41,7 +42,7 @@ export class ModuleTelemetry {
       instruments: host.instruments,
       logs: host.logs,
       scopes: host.caches.scopes,
-      tracing: host.pipeline.enabled,
+      tracing: host.telemetry.mayTrace ? host.telemetry.tracingSwitch : undefined,
       minSpanMicros: host.minSpanMicros,
     });
     const interrupt = host.interrupt;
@@ -60,7 +61,7 @@ export class ModuleTelemetry {
    * and is rethrown as a WasmOtelError (`guest_trap`, `guest_exit`).
    */
   call<T>(body: () => T, options: CallOptions = {}): T {
-    return callInHostSpan({ name: this.name, state: this.state, tracer: this.host.tracer }, options, body);
+    return callInHostSpan({ name: this.name, state: this.state, tracer: this.host.telemetry.tracerForCall(this.name) }, options, body);
   }
 
   /** Spans the module has open (function calls and span-enter). */

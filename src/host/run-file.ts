@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { Context } from '@opentelemetry/api';
 import { GuestInterrupted } from '../runtime/guest-interrupt.js';
 import { wasmKind } from '../runtime/wasm-kind.js';
 import type { WasmOtelHost } from './create-host.js';
@@ -20,6 +21,12 @@ export interface RunFileOptions {
   args?: string[];
   env?: Record<string, string>;
   preopens?: Record<string, string>;
+  /**
+   * The context the run joins: the host span is its child (a remote parent from TRACEPARENT, its
+   * trace state kept), and its baggage is in the context active during the call. Default: the
+   * active context.
+   */
+  parentContext?: Context;
 }
 
 /** How a run ended: the exit code, and the error when it failed (its message is one line). */
@@ -38,26 +45,27 @@ export interface RunOutcome {
 export async function runFile(host: WasmOtelHost, options: RunFileOptions): Promise<RunOutcome> {
   let instance: { dispose(): void } | undefined;
   const wasi = { args: [basename(options.file), ...(options.args ?? [])], env: options.env ?? {}, preopens: options.preopens ?? {} };
+  const parent = options.parentContext !== undefined ? { parentContext: options.parentContext } : {};
   try {
     const call = options.invoke === undefined ? undefined : parsedInvoke(options.invoke);
     if (await isCoreModule(options.file)) {
       const module = await host.loadModule(options.file);
       const started = await module.instantiate(wasi);
       instance = started;
-      if (call === undefined) return { exitCode: await started.run() };
+      if (call === undefined) return { exitCode: await started.run(parent) };
       const signature = module.info.functionExports.get(call.name);
       const args = signature ? coreInvokeArguments(module.name, call, signature) : [];
-      const value = await started.invoke(call.name, args, { finalCall: true });
+      const value = await started.invoke(call.name, args, { finalCall: true, ...parent });
       const result = signature ? coreInvokeResult(value, signature.results) : undefined;
       return result === undefined ? { exitCode: 0 } : { exitCode: 0, result };
     } else {
       const component = await host.load(options.file);
       const started = await component.instantiate(wasi);
       instance = started;
-      if (call === undefined) return { exitCode: await started.run() };
+      if (call === undefined) return { exitCode: await started.run(parent) };
       const signature = started.signatureOf(call.name);
       const args = signature ? invokeArguments(component.name, call, signature) : [];
-      const value = await started.invoke(call.name, args, { finalCall: true });
+      const value = await started.invoke(call.name, args, { finalCall: true, ...parent });
       const result = signature ? invokeResult(value, signature) : undefined;
       return result === undefined ? { exitCode: 0 } : { exitCode: 0, result };
     }

@@ -30,8 +30,13 @@ export function createOtelImports({ state, limits, problems, currentSpanIsHostSp
     'wasi:otel/metrics': createMetricsImports(metrics, cx, lift),
     'wasi:otel/logs': createLogsImports(state, logs, lift, {
       ...cx,
-      attributeCountLimit: logs.attributeCountLimit,
-      attributeValueLengthLimit: logs.attributeValueLengthLimit,
+      // Read per record: the logger provider (and so its limits) may change between calls.
+      get attributeCountLimit() {
+        return logs.attributeCountLimit;
+      },
+      get attributeValueLengthLimit() {
+        return logs.attributeValueLengthLimit;
+      },
     }),
   };
 }

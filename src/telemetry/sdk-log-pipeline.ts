@@ -28,7 +28,7 @@ const DISABLED: LogPipeline = {
  * API's no-op default) gives a disabled pipeline.
  */
 export function logPipelineFor(provider: LoggerProvider): LogPipeline {
-  const delegate = (provider as { _getDelegate?: () => LoggerProvider })._getDelegate?.() ?? provider;
+  const delegate = loggerProviderBehind(provider);
   const shared = (delegate as SdkLoggerProviderInternals)._sharedState;
   if (shared?.activeProcessor && typeof shared.activeProcessor.onEmit === 'function' && shared.resource) {
     return {
@@ -43,4 +43,29 @@ export function logPipelineFor(provider: LoggerProvider): LogPipeline {
     diag.warn('wasm-otel: the logger provider is not an OpenTelemetry JS SDK provider; guest log records will not be exported. Pass logRecordProcessors to createHost instead.');
   }
   return DISABLED;
+}
+
+/** The provider a logger provider stands for now: a ProxyLoggerProvider's current delegate, else itself. */
+export function loggerProviderBehind(provider: LoggerProvider): LoggerProvider {
+  return (provider as { _getDelegate?: () => LoggerProvider })._getDelegate?.() ?? provider;
+}
+
+/**
+ * The log pipeline of a provider that may change while the host lives (the global one, or a
+ * proxy's delegate): resolved again only when the provider behind `source()` is another object.
+ */
+export class FollowedLogPipeline {
+  private provider: LoggerProvider | undefined;
+  private pipeline: LogPipeline = DISABLED;
+
+  constructor(private readonly source: () => LoggerProvider) {}
+
+  current(): LogPipeline {
+    const provider = loggerProviderBehind(this.source());
+    if (provider !== this.provider) {
+      this.provider = provider;
+      this.pipeline = logPipelineFor(provider);
+    }
+    return this.pipeline;
+  }
 }

@@ -1,4 +1,4 @@
-import { ProxyTracerProvider, diag, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { diag, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { emptyResource } from '@opentelemetry/resources';
 import { AlwaysOffSampler, NoopSpanProcessor, RandomIdGenerator, type IdGenerator, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Resource } from '@opentelemetry/resources';
@@ -35,7 +35,7 @@ const DISABLED: SpanPipeline = {
  * A provider that is not the SDK's (e.g. the API's no-op default) gives a disabled pipeline.
  */
 export function hostTracingFor(provider: TracerProvider): HostTracing {
-  const real = provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider;
+  const real = tracerProviderBehind(provider);
   const tracer = real.getTracer(HOST_SCOPE_NAME, VERSION);
   const internals = tracer as unknown as SdkTracerInternals;
   const processor = internals._spanProcessor;
@@ -52,11 +52,59 @@ export function hostTracingFor(provider: TracerProvider): HostTracing {
       },
     };
   }
-  if (real.constructor?.name !== 'NoopTracerProvider') {
+  if (!isNoopTracerProvider(real)) {
     diag.warn(
       'wasm-otel: the tracer provider is not an OpenTelemetry JS SDK provider; guest spans will not be exported. ' +
         'Pass spanProcessors to createHost instead.',
     );
   }
   return { tracer, pipeline: DISABLED };
+}
+
+/**
+ * The provider that a tracer provider stands for now: the current delegate of a
+ * ProxyTracerProvider (what `trace.getTracerProvider()` returns; the API's no-op until the app
+ * registers one), else the provider itself. Recognised by shape, so that a proxy of another copy
+ * of `@opentelemetry/api` (the app's own) is unwrapped too.
+ */
+export function tracerProviderBehind(provider: TracerProvider): TracerProvider {
+  const getDelegate = (provider as { getDelegate?: unknown }).getDelegate;
+  return typeof getDelegate === 'function' ? (getDelegate.call(provider) as TracerProvider) : provider;
+}
+
+/** True for a provider that stands for one that may change: a ProxyTracerProvider. */
+export function isProxyTracerProvider(provider: TracerProvider): boolean {
+  return typeof (provider as { getDelegate?: unknown }).getDelegate === 'function';
+}
+
+/** The API's no-op provider (nothing registered). */
+export function isNoopTracerProvider(provider: TracerProvider): boolean {
+  return provider.constructor?.name === 'NoopTracerProvider';
+}
+
+/**
+ * Host tracing that follows a provider which may change while the host lives: the global one
+ * (the app registers it after making the host, swaps it, or removes it) or a proxy's delegate.
+ * `current()` looks the provider up again and resolves its pipeline only when the provider
+ * behind it is another object than last time (a cheap identity check per call).
+ */
+export class FollowedTracing {
+  private provider: TracerProvider | undefined;
+  private tracing: HostTracing | undefined;
+
+  constructor(private readonly source: () => TracerProvider) {}
+
+  current(): HostTracing {
+    const provider = tracerProviderBehind(this.source());
+    if (provider !== this.provider || this.tracing === undefined) {
+      this.provider = provider;
+      this.tracing = hostTracingFor(provider);
+    }
+    return this.tracing;
+  }
+
+  /** True when the provider behind it, as last looked up, is the API's no-op (none registered). */
+  get unregistered(): boolean {
+    return this.provider !== undefined && isNoopTracerProvider(this.provider);
+  }
 }

@@ -7,11 +7,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The environment a CLI child gets: ours without OTEL_* (the test says what it wants), plus `env`. */
+/** The trace context a process started in (a CI job's TRACEPARENT would make every run join its trace). */
+const CONTEXT_CARRIER = new Set(['TRACEPARENT', 'TRACESTATE', 'BAGGAGE']);
+
+/** The environment a CLI child gets: ours without OTEL_* and the trace context (the test says what it wants), plus `env`. */
 function childEnv(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('OTEL_')) out[key] = value;
+    if (value !== undefined && !key.startsWith('OTEL_') && !CONTEXT_CARRIER.has(key)) out[key] = value;
   }
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;

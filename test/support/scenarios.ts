@@ -220,6 +220,12 @@ const T1 = 1_700_000_010n * 1_000_000_000n;
 
 /** Exactly the log record and metrics `metrics-and-logs` sends; the log belongs to `checkout`. */
 export function expectScenarioTelemetry(logs: OtlpLog[], metrics: OtlpMetric[], checkout: OtlpSpan): void {
+  expectScenarioLog(logs, checkout);
+  expectScenarioMetrics(metrics);
+}
+
+/** Exactly the log record `metrics-and-logs` sends, belonging to `checkout`. */
+export function expectScenarioLog(logs: OtlpLog[], checkout: OtlpSpan): void {
   expect(logs).toEqual([
     {
       resource: GUEST_RESOURCE,
@@ -239,6 +245,10 @@ export function expectScenarioTelemetry(logs: OtlpLog[], metrics: OtlpMetric[], 
       eventName: '',
     },
   ]);
+}
+
+/** Exactly the metrics `metrics-and-logs` sends. */
+function expectScenarioMetrics(metrics: OtlpMetric[]): void {
   const base = { resource: GUEST_RESOURCE, resourceSchemaUrl: '', scope: { name: 'scenarios-meter', version: '1.0.0', attributes: {} }, scopeSchemaUrl: '' };
   const point = { startTimeUnixNano: T0, timeUnixNano: T1, exemplars: [] };
   expect(metrics).toEqual([

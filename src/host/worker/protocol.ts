@@ -1,13 +1,17 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { DiagLogLevel } from '@opentelemetry/api';
 import type { ChannelMessage } from '../../telemetry/transfer/channel-writer.js';
+import type { TransferParent } from '../../telemetry/transfer/context-transfer.js';
 import type { Stream, StreamLimits } from '../../telemetry/transfer/flow-control.js';
 import type { TransferResource } from '../../telemetry/transfer/log-transfer.js';
 import type { RunFileOptions, RunOutcome } from '../run-file.js';
 
 /** What the guest's worker thread is started with. */
 export interface WorkerRunData {
-  run: RunFileOptions;
+  /** What to run (its parentContext travels as `parent`: a Context cannot be cloned). */
+  run: Omit<RunFileOptions, 'parentContext'>;
+  /** The context the run joins (the host span's parent and the baggage of the call). */
+  parent?: TransferParent;
   minSpanMicros?: number;
   /** The channel: telemetry and, last, the outcome. */
   port: MessagePort;

@@ -12,7 +12,9 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { ProblemCounter } from '../../engine/index.js';
 import { OneLineDiagLogger, writeAll } from '../../telemetry/diag-line.js';
 import { routeSdkErrors } from '../../telemetry/sdk-errors.js';
+import { tracerProviderBehind } from '../../telemetry/sdk-pipeline.js';
 import { ChannelWriter } from '../../telemetry/transfer/channel-writer.js';
+import { decodeParent } from '../../telemetry/transfer/context-transfer.js';
 import { createHost } from '../create-host.js';
 import { runFile } from '../run-file.js';
 import type { DoneMessage, WorkerRunData } from './protocol.js';
@@ -50,7 +52,8 @@ const meterProvider = data.signals.metrics
   : undefined;
 
 const host = createHost({
-  tracerProvider: tracerProvider ?? trace.getTracerProvider(),
+  // Traces off: the API's no-op itself (fixed), not the global proxy a host would follow and warn about.
+  tracerProvider: tracerProvider ?? tracerProviderBehind(trace.getTracerProvider()),
   ...(loggerProvider ? { loggerProvider } : {}),
   ...(meterProvider ? { meterProvider } : {}),
   metricExporters: data.signals.metrics ? [writer.metricExporter] : [],
@@ -60,7 +63,7 @@ const host = createHost({
   openSpanJournal: writer.journal,
 });
 
-const outcome = await runFile(host, data.run);
+const outcome = await runFile(host, { ...data.run, ...(data.parent !== undefined ? { parentContext: decodeParent(data.parent) } : {}) });
 // The host instruments' (statsd) last collection goes out through the channel too.
 await meterProvider?.forceFlush().catch((error: unknown) => problems.hostError('collecting metrics', error));
 const done: DoneMessage = { t: 'done', outcome, problems: problems.snapshot(), suppressed: problems.suppressed() };

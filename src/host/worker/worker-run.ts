@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { DiagLogLevel, trace, type TracerProvider } from '@opentelemetry/api';
+import { DiagLogLevel, context, trace, type TracerProvider } from '@opentelemetry/api';
 import { logs, type LoggerProvider } from '@opentelemetry/api-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { ProblemCounter, createHostCaches, type ProblemReason } from '../../engine/index.js';
@@ -13,6 +13,7 @@ import { DEFAULT_EXPORT_SETTINGS } from '../../telemetry/export-settings.js';
 import { logPipelineFor } from '../../telemetry/sdk-log-pipeline.js';
 import { hostTracingFor } from '../../telemetry/sdk-pipeline.js';
 import { ChannelIntake } from '../../telemetry/transfer/channel-intake.js';
+import { encodeParent } from '../../telemetry/transfer/context-transfer.js';
 import { createControlBlock, requestInterrupt, type Stream, type StreamLimits } from '../../telemetry/transfer/flow-control.js';
 import { encodeResource } from '../../telemetry/transfer/log-transfer.js';
 import { createJournalBuffer, readSharedJournal, sharedJournalOverflow } from '../../telemetry/transfer/shared-span-journal.js';
@@ -107,8 +108,11 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
     problems,
     caches: createHostCaches(),
   });
+  // The caller's context (the active one by default), as plain data for the guest's thread.
+  const parent = encodeParent(options.parentContext ?? context.active());
   const data: WorkerRunData = {
     run: { file: options.file, ...(options.invoke !== undefined ? { invoke: options.invoke } : {}), args: options.args ?? [], env: options.env ?? {}, preopens: options.preopens ?? {} },
+    ...(parent !== undefined ? { parent } : {}),
     ...(options.minSpanMicros !== undefined ? { minSpanMicros: options.minSpanMicros } : {}),
     port: port2,
     control: control.buffer as SharedArrayBuffer,

@@ -29,7 +29,8 @@ export interface TransferSpan {
   dropped: [attributes: number, events: number, links: number];
 }
 
-function contextOut(context: SpanContext): TransferContext {
+/** A span context as plain data. */
+export function contextOut(context: SpanContext): TransferContext {
   const out: TransferContext = { traceId: context.traceId, spanId: context.spanId, traceFlags: context.traceFlags };
   if (context.isRemote) out.isRemote = true;
   const state = context.traceState?.serialize();
@@ -37,7 +38,7 @@ function contextOut(context: SpanContext): TransferContext {
   return out;
 }
 
-function contextIn(context: TransferContext): SpanContext {
+export function contextIn(context: TransferContext): SpanContext {
   const out: SpanContext = { traceId: context.traceId, spanId: context.spanId, traceFlags: context.traceFlags };
   if (context.isRemote) out.isRemote = true;
   if (context.traceState !== undefined) out.traceState = new TraceState(context.traceState);
