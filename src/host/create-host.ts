@@ -9,6 +9,7 @@ import { BasicTracerProvider, type Sampler, type SpanProcessor } from '@opentele
 import { GuestInstruments, InstanceRegistry, ProblemCounter, createHostCaches, resolveLimits, type EngineLimits, type OpenSpanJournal } from '../engine/index.js';
 import { API_SCOPE } from '../core/observe-api.js';
 import { defaultCacheDir } from '../runtime/cache-dir.js';
+import { fsReason } from '../runtime/fs-reason.js';
 import { transpileComponent } from '../runtime/transpile.js';
 import { wasmKind } from '../runtime/wasm-kind.js';
 import { logPipelineFor } from '../telemetry/sdk-log-pipeline.js';
@@ -179,8 +180,6 @@ async function readSource(source: string | Uint8Array, name: string | undefined)
   try {
     return { bytes: await readFile(source), name: name ?? basename(source) };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : oneLine(error);
-    throw new WasmOtelError('file_not_found', `cannot read ${source}: ${reason}`, { cause: error });
+    throw new WasmOtelError('file_not_found', `cannot read ${source}: ${fsReason(error, 'file')}`, { cause: error });
   }
 }
