@@ -15,7 +15,7 @@ describe('CLI contract: usage and load failures', () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('wasm-otel run <file.wasm> [--invoke <export>] [--dir <host-dir>[::<guest-dir>]]...');
-    expect(result.stdout).toContain('[--env <NAME>[=<value>]]... [--min-span-us <n>] [-- <guest args>]');
+    expect(result.stdout).toContain('[--env <NAME>[=<value>]]... [--min-span-us <n>] [--no-cache] [-- <guest args>]');
     expect(result.stderr).toBe('');
   });
 

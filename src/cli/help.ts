@@ -4,7 +4,7 @@ export const USAGE = `wasm-otel ${VERSION} - run WebAssembly components and modu
 
 Usage:
   wasm-otel run <file.wasm> [--invoke <export>] [--dir <host-dir>[::<guest-dir>]]...
-                [--env <NAME>[=<value>]]... [--min-span-us <n>] [-- <guest args>]
+                [--env <NAME>[=<value>]]... [--min-span-us <n>] [--no-cache] [-- <guest args>]
   wasm-otel --help | --version
 
 run
@@ -22,6 +22,7 @@ run
   --env NAME=value | NAME          a guest environment variable (NAME alone: the host's value)
   --min-span-us <n>                function calls of instrumented modules shorter than n
                                    microseconds are not exported (default 20; 0 keeps all)
+  --no-cache                       transpile the component without the cache
 
 Telemetry (standard OpenTelemetry variables):
   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT
@@ -36,7 +37,7 @@ Telemetry (standard OpenTelemetry variables):
   OTEL_BLRP_*, OTEL_SPAN_*_LIMIT, OTEL_LOGRECORD_ATTRIBUTE_*_LIMIT, OTEL_SDK_DISABLED
   OTEL_LOG_LEVEL        diagnostics on stderr (default warn)
   OTEL_METRIC_EXPORT_INTERVAL, OTEL_METRIC_EXPORT_TIMEOUT  export period of statsd metrics
-  WASM_OTEL_CACHE_DIR   where transpiled components are cached
+  WASM_OTEL_CACHE_DIR   where transpiled components are cached, off for no cache
                         (default $XDG_CACHE_HOME/wasm-otel or ~/.cache/wasm-otel)
   WASM_OTEL_MIN_SPAN_US default of --min-span-us
   WASM_OTEL_MAX_RECORD_BYTES  bytes of guest data one record may point at (default 1048576)

@@ -12,6 +12,9 @@ import type { RunCommand } from './args.js';
 /** Signals that stop a run: the telemetry is flushed, the exit code is 128 + the signal's number. */
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
+/** A transpile that takes longer than this says so on stderr (when it is a terminal). */
+const TRANSPILE_NOTICE_MILLIS = 1000;
+
 /** The first signal repeated within this long is taken as the same delivery, not a second signal. */
 const DUPLICATE_SIGNAL_MILLIS = 250;
 
@@ -49,6 +52,9 @@ export async function runCommand(command: RunCommand): Promise<number> {
     env: command.env,
     preopens: command.preopens,
     ...(command.minSpanMicros !== undefined ? { minSpanMicros: command.minSpanMicros } : {}),
+    ...(command.noCache ? { cacheDir: false } : {}),
+    // Why a first run is slow, said only to a person watching (not into a log file or a pipe).
+    ...(process.stderr.isTTY ? { transpileNotice: { afterMillis: TRANSPILE_NOTICE_MILLIS, write: writeStderrLine } } : {}),
     ...(telemetry.tracerProvider ? { tracerProvider: telemetry.tracerProvider } : {}),
     ...(telemetry.loggerProvider ? { loggerProvider: telemetry.loggerProvider } : {}),
     metricExporters: telemetry.metricExporters,

@@ -15,7 +15,7 @@ import { routeSdkErrors } from '../../telemetry/sdk-errors.js';
 import { ChannelWriter } from '../../telemetry/transfer/channel-writer.js';
 import { createHost } from '../create-host.js';
 import { runFile } from '../run-file.js';
-import type { DoneMessage, WorkerRunData } from './protocol.js';
+import type { DoneMessage, TranspileMessage, WorkerRunData } from './protocol.js';
 
 const data = workerData as WorkerRunData;
 
@@ -58,7 +58,16 @@ const host = createHost({
   problemCounter: problems,
   interrupt: control,
   openSpanJournal: writer.journal,
+  ...(data.cacheDir !== undefined ? { cacheDir: data.cacheDir } : {}),
+  ...(data.reportTranspile ? { onTranspile: reportTranspile } : {}),
 });
+
+/** Tells the main thread (free while jco keeps this one busy) when a transpile starts and ends. */
+function reportTranspile(name: string, willCache: boolean): () => void {
+  const post = (done: boolean): void => data.port.postMessage({ t: 'transpile', name, willCache, done } satisfies TranspileMessage);
+  post(false);
+  return () => post(true);
+}
 
 const outcome = await runFile(host, data.run);
 // The host instruments' (statsd) last collection goes out through the channel too.
