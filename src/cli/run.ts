@@ -1,8 +1,8 @@
 import { constants } from 'node:os';
-import { DiagLogLevel, diag } from '@opentelemetry/api';
-import { getStringFromEnv } from '@opentelemetry/core';
+import { diag } from '@opentelemetry/api';
 import { ProblemCounter } from '../engine/index.js';
 import { runInWorker } from '../host/worker/worker-run.js';
+import { checkConfigEnv, logLevelFromEnv } from '../telemetry/config-variables.js';
 import { itemCount } from '../telemetry/delivery-ledger.js';
 import { OneLineDiagLogger, writeStderrLine } from '../telemetry/diag-line.js';
 import { routeSdkErrors } from '../telemetry/sdk-errors.js';
@@ -43,6 +43,9 @@ export async function runCommand(command: RunCommand): Promise<number> {
   diag.setLogger(new OneLineDiagLogger(), { logLevel, suppressOverrideMessage: true });
   const problems = new ProblemCounter();
   routeSdkErrors(problems);
+  // Every configuration variable checked once, here: bad values are reported and taken out, so
+  // that neither this thread's SDK nor the guest's (a copy of this environment) says more.
+  checkConfigEnv(problems);
   const telemetry = telemetryFromEnv(problems);
   const { settings } = telemetry;
   const run = runInWorker({
@@ -99,19 +102,4 @@ export async function runCommand(command: RunCommand): Promise<number> {
   const summary = problems.summary();
   if (summary !== undefined) writeStderrLine(summary);
   return signalled !== undefined ? 128 + signalled : outcome.exitCode;
-}
-
-const LEVELS: Record<string, DiagLogLevel> = {
-  NONE: DiagLogLevel.NONE,
-  ERROR: DiagLogLevel.ERROR,
-  WARN: DiagLogLevel.WARN,
-  INFO: DiagLogLevel.INFO,
-  DEBUG: DiagLogLevel.DEBUG,
-  VERBOSE: DiagLogLevel.VERBOSE,
-  ALL: DiagLogLevel.ALL,
-};
-
-function logLevelFromEnv(): DiagLogLevel {
-  const text = getStringFromEnv('OTEL_LOG_LEVEL')?.toUpperCase();
-  return (text !== undefined ? LEVELS[text] : undefined) ?? DiagLogLevel.WARN;
 }

@@ -3,7 +3,8 @@
  * gave it (not resolved, not quoted), then a colon and the reason in a few words, e.g.
  * `cannot read app.wasm: no such file`, `cannot preopen /data: not a directory`. Node's own
  * message (`ENOENT: no such file or directory, open '/x'`) is never printed as is: it quotes the
- * path its own way, and names the errno code.
+ * path its own way, and names the errno code. (The value of a variable or an argument is quoted
+ * as a value, `NAME="..."`, whatever it holds: see badValueMessage.)
  */
 
 /**

@@ -10,7 +10,7 @@ import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { ProblemCounter } from '../../engine/index.js';
-import { OneLineDiagLogger, writeAll } from '../../telemetry/diag-line.js';
+import { OneLineDiagLogger, writeAll, writeStderrLine } from '../../telemetry/diag-line.js';
 import { routeSdkErrors } from '../../telemetry/sdk-errors.js';
 import { ChannelWriter } from '../../telemetry/transfer/channel-writer.js';
 import { createHost } from '../create-host.js';
@@ -32,7 +32,10 @@ for (const [stream, fd] of [
     return true;
   }) as typeof stream.write;
 }
-diag.setLogger(new OneLineDiagLogger(), { logLevel: data.logLevel, suppressOverrideMessage: true });
+// Each thread registers its own copy of the API's diag global, and the main thread has said so
+// already (at debug): each message once per run.
+const REGISTERED = /^@opentelemetry\/api: Registered a global for diag /;
+diag.setLogger(new OneLineDiagLogger(writeStderrLine, (message) => !REGISTERED.test(message)), { logLevel: data.logLevel, suppressOverrideMessage: true });
 const problems = new ProblemCounter();
 routeSdkErrors(problems);
 
