@@ -27,6 +27,6 @@ export { telemetryFromEnv, type EnvTelemetry } from './telemetry/telemetry-from-
 export { OtlpGuestMetricExporter } from './telemetry/otlp-metric-exporter.js';
 export { ConsoleReport } from './telemetry/console-report.js';
 export { formatMetricsSummary } from './telemetry/metrics-summary.js';
-export { OTEL_SHAPES, SUPPORTED_OTEL_VERSIONS, type OtelShapeName } from './otel/shapes.js';
+export { WASI_OTEL_SHAPES, SUPPORTED_OTEL_VERSIONS, type OtelShapeName } from './otel/shapes.js';
 export type { GuestExemplar, GuestNumber, GuestPointExtras } from './engine/index.js';
 export { VERSION } from './version.js';

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { VERSION } from '../src/version.js';
 import { readFileSync } from 'node:fs';
-import { ROOT } from './support/paths.js';
+import { ROOT, component } from './support/paths.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'wasm-otel-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -14,8 +14,8 @@ describe('CLI contract: usage and load failures', () => {
   it('--help prints the usage on stdout and exits 0', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('wasm-otel run <file.wasm> [--invoke <export>] [--dir <host-dir>[::<guest-dir>]]...');
-    expect(result.stdout).toContain('[--env <NAME>[=<value>]]... [--min-span-us <n>] [-- <guest args>]');
+    expect(result.stdout).toContain("wasm-otel run <file.wasm> [--invoke '<export>(<args>)'] [--dir <host-dir>[::<guest-dir>]]...");
+    expect(result.stdout).toContain('[--env <NAME>[=<value>]]... [--min-span-us <n>] [--no-cache] [-- <guest args>]');
     expect(result.stderr).toBe('');
   });
 
@@ -46,6 +46,25 @@ describe('CLI contract: usage and load failures', () => {
       const result = await runCli(['run', 'x.wasm', ...args]);
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(`wasm-otel: ${message}\nRun "wasm-otel --help" for usage.\n`);
+    }
+  });
+
+  it('--dir with a missing directory or a file: one line naming the path as given, exit 1, for components and core modules alike, before the guest starts', async () => {
+    const file = join(scratch, 'plain-file');
+    writeFileSync(file, '');
+    const missing = join(scratch, 'no-such-dir');
+    for (const [guest, dir, line] of [
+      // Without the check: trap.wasm ran and trapped (preview2-shim served nothing, silently),
+      // observe-manual.wasm failed with node's "UVWASI_ENOENT, uvwasi_init", fib.wasm ran.
+      ['trap.wasm', missing, `cannot preopen ${missing}: no such directory`],
+      ['trap.wasm', `${file}::/sandbox`, `cannot preopen ${file} (guest path /sandbox): not a directory`],
+      ['observe-manual.wasm', missing, `cannot preopen ${missing}: no such directory`],
+      ['observe-manual.wasm', `${file}::/sandbox`, `cannot preopen ${file} (guest path /sandbox): not a directory`],
+      ['fib.wasm', file, `cannot preopen ${file}: not a directory`],
+      ['fib.wasm', 'relative/no-such-dir', 'cannot preopen relative/no-such-dir: no such directory'],
+    ] as const) {
+      const result = await runCli(['run', component(guest), '--dir', dir, '--invoke', 'run']);
+      expect([guest, result.code, result.stdout, result.stderr]).toEqual([guest, 1, '', `wasm-otel: ${line}\n`]);
     }
   });
 

@@ -79,7 +79,7 @@ describe('a guest cannot make one record cost more than the record budget', () =
     expect(Object.keys(amplified.attributes)).toHaveLength(3);
     const result = await runCli(['run', component('hostile.wasm'), '--invoke', 'amplify'], { OTEL_TRACES_EXPORTER: 'none', WASM_OTEL_MAX_RECORD_BYTES: 'lots' });
     expect(result.stderr.split('\n')).toEqual([
-      'wasm-otel: invalid_config: WASM_OTEL_MAX_RECORD_BYTES="lots" is not a whole number of bytes >= 1024; using the default',
+      'wasm-otel: invalid_config: WASM_OTEL_MAX_RECORD_BYTES="lots" is not a whole number of bytes >= 1024; using 1048576',
       // the default budget in force
       'wasm-otel: record_too_large: on-end of span "a100000000000001" ("amplified"): points at 8,395,200 bytes of guest data, over the budget of 1,048,576 (WASM_OTEL_MAX_RECORD_BYTES): 113 strings cut, 128 list entries dropped; the rest is kept',
       '',

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
@@ -12,7 +12,6 @@ import { OtlpStatusCode, startOtlpReceiver, type OtlpReceiver } from './support/
 import { component } from './support/paths.js';
 import { hostSpanOf } from './support/scenarios.js';
 import { byName } from './support/span-tree.js';
-import { collectWarnings } from './support/warnings.js';
 
 let receiver: OtlpReceiver;
 beforeAll(async () => {
@@ -113,30 +112,4 @@ describe('library API', () => {
     await instance.call('emit-span');
     expect(instance.openSpanCount).toBe(0);
   });
-});
-
-describe('the transpile cache', () => {
-  const warnings = collectWarnings();
-  const scratch = mkdtempSync(join(tmpdir(), 'wasm-otel-cache-test-'));
-  const file = join(scratch, 'a-file');
-  writeFileSync(file, '');
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-  for (const [where, cacheDir, error] of [
-    // Node's own recursive mkdir never returns for this one.
-    ['under /proc', '/proc/wasm-otel-nope/cache', "ENOENT: no such file or directory, mkdir '/proc/wasm-otel-nope'"],
-    ['under a file', join(file, 'cache'), `ENOTDIR: not a directory, mkdir '${join(file, 'cache')}'`],
-  ] as const) {
-    it(`a cache directory that cannot be made (${where}): one invalid_config line, and the component runs from a temporary directory`, async () => {
-      const host = createHost({ spanProcessors: [], cacheDir });
-      const loaded = await host.load(component('span-bench.wasm'));
-      expect(loaded.fromCache).toBe(false);
-      expect(existsSync(loaded.transpiled.dir)).toBe(false);
-      const instance = await loaded.instantiate();
-      await instance.call('emit-span');
-      expect(host.problems()).toEqual({ invalid_config: 1 });
-      expect(warnings).toEqual([
-        `wasm-otel: invalid_config: the transpile cache ${cacheDir} cannot be used (${error}): span-bench.wasm was transpiled into a temporary directory; set WASM_OTEL_CACHE_DIR to a writable directory`,
-      ]);
-    });
-  }
 });

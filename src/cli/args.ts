@@ -14,6 +14,8 @@ export interface RunCommand {
   env: Record<string, string>;
   /** `--min-span-us N`; undefined: WASM_OTEL_MIN_SPAN_US or the default. */
   minSpanMicros: number | undefined;
+  /** `--no-cache`: transpile without the cache. */
+  noCache: boolean;
 }
 
 export type CliCommand = { kind: 'help' } | { kind: 'version' } | RunCommand | { kind: 'usage-error'; message: string };
@@ -36,6 +38,7 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
         dir: { type: 'string', multiple: true },
         env: { type: 'string', multiple: true },
         'min-span-us': { type: 'string' },
+        'no-cache': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -77,7 +80,7 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
     minSpanMicros = parseMinSpanMicros(values['min-span-us']);
     if (minSpanMicros === undefined) return { kind: 'usage-error', message: `--min-span-us ${JSON.stringify(values['min-span-us'])}: expected a number of microseconds >= 0` };
   }
-  return { kind: 'run', file, invoke: values.invoke, guestArgs, preopens, env, minSpanMicros };
+  return { kind: 'run', file, invoke: values.invoke, guestArgs, preopens, env, minSpanMicros, noCache: values['no-cache'] === true };
 }
 
 /**

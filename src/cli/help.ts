@@ -4,7 +4,7 @@ export const USAGE = `wasm-otel ${VERSION} - run WebAssembly components and modu
 
 Usage:
   wasm-otel run <file.wasm> [--invoke '<export>(<args>)'] [--dir <host-dir>[::<guest-dir>]]...
-                [--env <NAME>[=<value>]]... [--min-span-us <n>] [-- <guest args>]
+                [--env <NAME>[=<value>]]... [--min-span-us <n>] [--no-cache] [-- <guest args>]
   wasm-otel --help | --version
 
 run
@@ -26,6 +26,7 @@ run
   --env NAME=value | NAME          a guest environment variable (NAME alone: the host's value)
   --min-span-us <n>                function calls of instrumented modules shorter than n
                                    microseconds are not exported (default 20; 0 keeps all)
+  --no-cache                       transpile the component without the cache
 
 Telemetry (standard OpenTelemetry variables):
   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT
@@ -43,7 +44,7 @@ Telemetry (standard OpenTelemetry variables):
                         the trace to join: the host span becomes a child of TRACEPARENT
   OTEL_PROPAGATORS      how they are read: tracecontext,baggage (default); none ignores them
   OTEL_METRIC_EXPORT_INTERVAL, OTEL_METRIC_EXPORT_TIMEOUT  export period of statsd metrics
-  WASM_OTEL_CACHE_DIR   where transpiled components are cached
+  WASM_OTEL_CACHE_DIR   where transpiled components are cached, off for no cache
                         (default $XDG_CACHE_HOME/wasm-otel or ~/.cache/wasm-otel)
   WASM_OTEL_MIN_SPAN_US default of --min-span-us
   WASM_OTEL_MAX_RECORD_BYTES  bytes of guest data one record may point at (default 1048576)

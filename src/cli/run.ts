@@ -1,8 +1,8 @@
 import { constants } from 'node:os';
-import { DiagLogLevel, ROOT_CONTEXT, diag } from '@opentelemetry/api';
-import { getStringFromEnv } from '@opentelemetry/core';
+import { ROOT_CONTEXT, diag } from '@opentelemetry/api';
 import { ProblemCounter } from '../engine/index.js';
 import { runInWorker } from '../host/worker/worker-run.js';
+import { checkConfigEnv, logLevelFromEnv } from '../telemetry/config-variables.js';
 import { itemCount } from '../telemetry/delivery-ledger.js';
 import { OneLineDiagLogger, writeStderrLine } from '../telemetry/diag-line.js';
 import { contextFromEnv } from '../telemetry/env-propagation.js';
@@ -12,6 +12,9 @@ import type { RunCommand } from './args.js';
 
 /** Signals that stop a run: the telemetry is flushed, the exit code is 128 + the signal's number. */
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/** A transpile that takes longer than this says so on stderr (when it is a terminal). */
+const TRANSPILE_NOTICE_MILLIS = 1000;
 
 /** The first signal repeated within this long is taken as the same delivery, not a second signal. */
 const DUPLICATE_SIGNAL_MILLIS = 250;
@@ -41,6 +44,9 @@ export async function runCommand(command: RunCommand): Promise<number> {
   diag.setLogger(new OneLineDiagLogger(), { logLevel, suppressOverrideMessage: true });
   const problems = new ProblemCounter();
   routeSdkErrors(problems);
+  // Every configuration variable checked once, here: bad values are reported and taken out, so
+  // that neither this thread's SDK nor the guest's (a copy of this environment) says more.
+  checkConfigEnv(problems);
   const telemetry = telemetryFromEnv(problems);
   const { settings } = telemetry;
   // A trace from outside (TRACEPARENT, TRACESTATE, BAGGAGE through OTEL_PROPAGATORS) is joined.
@@ -53,6 +59,9 @@ export async function runCommand(command: RunCommand): Promise<number> {
     preopens: command.preopens,
     parentContext: parentContext ?? ROOT_CONTEXT,
     ...(command.minSpanMicros !== undefined ? { minSpanMicros: command.minSpanMicros } : {}),
+    ...(command.noCache ? { cacheDir: false } : {}),
+    // Why a first run is slow, said only to a person watching (not into a log file or a pipe).
+    ...(process.stderr.isTTY ? { transpileNotice: { afterMillis: TRANSPILE_NOTICE_MILLIS, write: writeStderrLine } } : {}),
     ...(telemetry.tracerProvider ? { tracerProvider: telemetry.tracerProvider } : {}),
     ...(telemetry.loggerProvider ? { loggerProvider: telemetry.loggerProvider } : {}),
     metricExporters: telemetry.metricExporters,
@@ -99,19 +108,4 @@ export async function runCommand(command: RunCommand): Promise<number> {
   const summary = problems.summary();
   if (summary !== undefined) writeStderrLine(summary);
   return signalled !== undefined ? 128 + signalled : outcome.exitCode;
-}
-
-const LEVELS: Record<string, DiagLogLevel> = {
-  NONE: DiagLogLevel.NONE,
-  ERROR: DiagLogLevel.ERROR,
-  WARN: DiagLogLevel.WARN,
-  INFO: DiagLogLevel.INFO,
-  DEBUG: DiagLogLevel.DEBUG,
-  VERBOSE: DiagLogLevel.VERBOSE,
-  ALL: DiagLogLevel.ALL,
-};
-
-function logLevelFromEnv(): DiagLogLevel {
-  const text = getStringFromEnv('OTEL_LOG_LEVEL')?.toUpperCase();
-  return (text !== undefined ? LEVELS[text] : undefined) ?? DiagLogLevel.WARN;
 }

@@ -8,6 +8,7 @@ import type { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { InstanceRegistry, ProblemCounter, createHostCaches, type EngineLimits, type OpenSpanJournal } from '../engine/index.js';
 import { defaultCacheDir } from '../runtime/cache-dir.js';
+import { fsReason } from '../runtime/fs-reason.js';
 import { transpileComponent } from '../runtime/transpile.js';
 import { wasmKind } from '../runtime/wasm-kind.js';
 import { WasmOtelError, oneLine } from './errors.js';
@@ -58,8 +59,18 @@ export interface HostOptions {
   minSpanMicros?: number;
   /** Overrides for the engine's limits (see DEFAULT_LIMITS). */
   limits?: Partial<EngineLimits>;
-  /** Where transpiled components are cached; false for no cache. Default: see defaultCacheDir(). */
+  /**
+   * Where transpiled components are cached; false for no cache. Default: WASM_OTEL_CACHE_DIR
+   * (`off`: no cache), else $XDG_CACHE_HOME/wasm-otel, else ~/.cache/wasm-otel. A directory that
+   * cannot be used is reported once (`invalid_config`) and the host goes on without a cache.
+   */
   cacheDir?: string | false;
+  /**
+   * Called when a component is not in the cache and jco is about to transpile it (a large one
+   * takes seconds), with whether the output will be cached; the function it returns, if any, is
+   * called when transpiling is over. The CLI uses it for its progress line on a terminal.
+   */
+  onTranspile?: (name: string, willCache: boolean) => (() => void) | void;
   /** Count bad input in this counter (e.g. one shared with configuration checks). */
   problemCounter?: ProblemCounter;
   /**
@@ -120,7 +131,8 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
     instances: new InstanceRegistry(),
     ...(options.interrupt ? { interrupt: options.interrupt } : {}),
   };
-  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  // Once the cache has failed, this host goes on without it (one warning, no retries).
+  let cacheDir = options.cacheDir ?? defaultCacheDir();
 
   return {
     problemCounter: problems,
@@ -134,13 +146,18 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
         throw new WasmOtelError('core_module', `${name} is a core WebAssembly module, not a component; load it with loadModule()`);
       }
       let transpiled;
+      const triedCache = cacheDir;
       try {
-        transpiled = await transpileComponent(bytes, cacheDir);
+        transpiled = await transpileComponent(bytes, cacheDir, options.onTranspile && ((willCache) => options.onTranspile!(name, willCache)));
       } catch (error) {
         throw new WasmOtelError('transpile_failed', `cannot transpile ${name}: ${oneLine(error)}`, { cause: error });
       }
-      if (transpiled.cacheProblem !== undefined) {
-        problems.report('invalid_config', `the transpile cache ${String(cacheDir)} cannot be used (${transpiled.cacheProblem}): ${name} was transpiled into a temporary directory; set WASM_OTEL_CACHE_DIR to a writable directory`);
+      if (transpiled.cacheProblem !== undefined && cacheDir !== false) {
+        cacheDir = false;
+        problems.report(
+          'invalid_config',
+          `the transpile cache ${String(triedCache)} cannot be used (${transpiled.cacheProblem}); components are transpiled without a cache (set WASM_OTEL_CACHE_DIR to a writable directory, or to off)`,
+        );
       }
       diag.debug(
         transpiled.fromCache
@@ -193,8 +210,6 @@ async function readSource(source: string | Uint8Array, name: string | undefined)
   try {
     return { bytes: await readFile(source), name: name ?? basename(source) };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : oneLine(error);
-    throw new WasmOtelError('file_not_found', `cannot read ${source}: ${reason}`, { cause: error });
+    throw new WasmOtelError('file_not_found', `cannot read ${source}: ${fsReason(error, 'file')}`, { cause: error });
   }
 }

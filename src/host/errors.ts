@@ -14,7 +14,9 @@ export type WasmOtelErrorCode =
   | 'guest_trap'
   | 'guest_error'
   | 'guest_exit'
-  | 'interrupted';
+  | 'interrupted'
+  /** A preopened host directory is missing, not a directory, or cannot be opened. */
+  | 'invalid_preopen';
 
 /** An error from wasm-otel with a one-line, human-readable message and a stable code. */
 export class WasmOtelError extends Error {

@@ -12,6 +12,7 @@ import { WasmOtelError, oneLine } from './errors.js';
 import { unversioned } from './export-names.js';
 import { GuestInstance } from './guest-instance.js';
 import type { HostContext } from './host-context.js';
+import { checkPreopens } from './preopens.js';
 
 type Instantiate = (
   getCoreModule: (name: string) => WebAssembly.Module,
@@ -80,6 +81,7 @@ export class LoadedComponent {
 
   /** Instantiates the component with wasi:otel, preview2-shim's WASI and `options.imports`. */
   async instantiate(options: InstantiateOptions = {}): Promise<GuestInstance> {
+    await checkPreopens(options.preopens);
     this.host.telemetry.refresh();
     const state = new InstanceSpanState(this.host.pipeline, this.host.limits, this.host.problems, this.host.caches.scopes, this.host.instances);
     const lift = new LiftBudget(this.host.limits.maxRecordBytes);

@@ -7,6 +7,7 @@ import type { HostContext } from './host-context.js';
 import type { InstantiateOptions } from './loaded-component.js';
 import { ModuleInstance } from './module-instance.js';
 import { ModuleTelemetry } from './module-telemetry.js';
+import { checkPreopens } from './preopens.js';
 
 const PREVIEW1 = 'wasi_snapshot_preview1';
 
@@ -48,6 +49,7 @@ export class LoadedModule {
    * the given args, env and preopens) when it imports WASI, and `options.imports` (by module name).
    */
   async instantiate(options: InstantiateOptions = {}): Promise<ModuleInstance> {
+    await checkPreopens(options.preopens);
     const telemetry = this.telemetry();
     const usesPreview1 = this.info.functionImports.some((fn) => fn.module === PREVIEW1);
     const preview1 = usesPreview1 ? await createPreview1({ args: [this.name], ...options }) : undefined;

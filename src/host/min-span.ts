@@ -1,4 +1,5 @@
 import type { ProblemCounter } from '../engine/index.js';
+import { RULES, checkedNumber } from '../telemetry/config-rules.js';
 
 /** The reference Observe SDKs' default: function calls shorter than 20 microseconds are dropped. */
 export const DEFAULT_MIN_SPAN_MICROS = 20;
@@ -12,10 +13,5 @@ export function parseMinSpanMicros(text: string): number | undefined {
 
 /** WASM_OTEL_MIN_SPAN_US, else the default; a bad value is reported and the default used. */
 export function minSpanMicrosFromEnv(problems: ProblemCounter): number {
-  const text = process.env[MIN_SPAN_ENV];
-  if (text === undefined || text.trim() === '') return DEFAULT_MIN_SPAN_MICROS;
-  const value = parseMinSpanMicros(text);
-  if (value !== undefined) return value;
-  problems.report('invalid_config', `${MIN_SPAN_ENV}=${JSON.stringify(text)} is not a number of microseconds >= 0; using ${DEFAULT_MIN_SPAN_MICROS}`);
-  return DEFAULT_MIN_SPAN_MICROS;
+  return checkedNumber(MIN_SPAN_ENV, RULES.micros, DEFAULT_MIN_SPAN_MICROS, problems);
 }

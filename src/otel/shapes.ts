@@ -14,8 +14,8 @@ import type { FuncSignature } from '../runtime/component-types/index.js';
 import { signatureStructureHash, signatureText } from '../runtime/component-types/index.js';
 
 /** The shapes, in the order they were published. */
-export const OTEL_SHAPES = ['draft-2025-03', 'draft-2025-11', 'draft-2025-12', 'rc.1', 'rc.2', 'main'] as const;
-export type OtelShapeName = (typeof OTEL_SHAPES)[number];
+export const WASI_OTEL_SHAPES = ['draft-2025-03', 'draft-2025-11', 'draft-2025-12', 'rc.1', 'rc.2', 'main'] as const;
+export type OtelShapeName = (typeof WASI_OTEL_SHAPES)[number];
 
 /** What the host needs to know about a component's wasi:otel imports. */
 export interface OtelShape {

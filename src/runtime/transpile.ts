@@ -1,11 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { componentTypesOf, type ComponentTypes } from './component-types/index.js';
+import { fsProblem } from './fs-reason.js';
 import { GLUE_TRANSFORM_VERSION, transformGlue } from './glue-transform.js';
 import { makeDirectory } from './make-directory.js';
 
@@ -59,19 +60,57 @@ interface Manifest {
   glueRewrites: string[];
 }
 
+/** Called just before jco starts on a component that was not in the cache; the function it returns, when it is done. */
+export type TranspileStart = (willCache: boolean) => (() => void) | void;
+
 /**
  * Transpiles a component with jco, caching the output under `cacheDir` keyed by the component's
  * hash and everything that shapes the output (jco version, options, glue transform). A cached
  * entry is reused as is; a broken one is replaced. `cacheDir: false` uses a fresh temp dir.
+ * The cache only saves time: when it cannot be used (a directory that cannot be made or written,
+ * a file in the way) the output goes to a temp dir too and `cacheProblem` says why. Nothing here
+ * waits without bound: directories are made one level at a time (see makeDirectory), and only
+ * regular files are read from the cache.
  */
-export async function transpileComponent(bytes: Uint8Array, cacheDir: string | false): Promise<TranspiledComponent> {
+export async function transpileComponent(bytes: Uint8Array, cacheDir: string | false, onStart?: TranspileStart): Promise<TranspiledComponent> {
   const hash = createHash('sha256').update(bytes).digest('hex');
   const key = `${hash}-${outputKey()}`;
+  let staging: string | undefined;
+  let cacheProblem: string | undefined;
   if (cacheDir !== false) {
     const dir = join(cacheDir, key);
     const cached = await readCached(dir);
     if (cached) return { hash, dir, entry: join(dir, ENTRY), fromCache: true, temporary: false, ...cached };
+    // Where the output will go, made before transpiling: whether it can be cached is known up front.
+    try {
+      await makeDirectory(cacheDir);
+      staging = await mkdtemp(`${dir}.tmp-`);
+    } catch (error) {
+      cacheProblem = `cannot create ${fsProblem(error, cacheDir, 'create')}`;
+    }
   }
+  const done = onStart?.(staging !== undefined);
+  let output: { files: Map<string, Uint8Array>; manifest: Manifest };
+  try {
+    output = await transpileFiles(bytes);
+  } catch (error) {
+    if (staging !== undefined) await rm(staging, { recursive: true, force: true });
+    throw error;
+  } finally {
+    done?.();
+  }
+  const { files, manifest } = output;
+  if (staging !== undefined && cacheDir !== false) {
+    const placed = await placeCacheEntry(staging, join(cacheDir, key), files);
+    if (typeof placed !== 'string') return { hash, dir: placed.dir, entry: join(placed.dir, ENTRY), fromCache: false, temporary: placed.temporary, ...manifest };
+    cacheProblem = placed;
+  }
+  const dir = await writeTemporary(files);
+  return { hash, dir, entry: join(dir, ENTRY), fromCache: false, temporary: true, ...(cacheProblem !== undefined ? { cacheProblem } : {}), ...manifest };
+}
+
+/** jco's output with the glue rewritten, and the manifest that describes it. */
+async function transpileFiles(bytes: Uint8Array): Promise<{ files: Map<string, Uint8Array>; manifest: Manifest }> {
   const result = await transpileBytes(bytes, TRANSPILE_OPTIONS);
   const files = new Map<string, Uint8Array>();
   let manifestRewrites: string[] = [];
@@ -95,49 +134,40 @@ export async function transpileComponent(bytes: Uint8Array, cacheDir: string | f
     glueRewrites: manifestRewrites,
   };
   files.set(MANIFEST, Buffer.from(JSON.stringify(manifest, null, 2)));
-
-  if (cacheDir !== false) {
-    try {
-      const dir = await writeCacheEntry(cacheDir, key, files);
-      return { hash, dir, entry: join(dir, ENTRY), fromCache: false, temporary: false, ...manifest };
-    } catch (error) {
-      // The cache only saves time: without it the component still runs.
-      const dir = await writeTemporary(files);
-      return { hash, dir, entry: join(dir, ENTRY), fromCache: false, temporary: true, cacheProblem: errorLine(error), ...manifest };
-    }
-  }
-  const dir = await writeTemporary(files);
-  return { hash, dir, entry: join(dir, ENTRY), fromCache: false, temporary: true, ...manifest };
+  return { files, manifest };
 }
 
-/** Writes beside the final place, then renames: a concurrent run never sees half an entry. */
-async function writeCacheEntry(cacheDir: string, key: string, files: Map<string, Uint8Array>): Promise<string> {
-  const dir = join(cacheDir, key);
-  await makeDirectory(cacheDir);
-  const staging = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+/**
+ * Writes the files into the staging directory, then renames it into place: a concurrent run never
+ * sees half an entry. Returns where the output is (the staging directory itself, as a temporary
+ * one, when it cannot be renamed and no other run put a complete entry there), or why the cache
+ * could not take it (the staging directory is removed then).
+ */
+async function placeCacheEntry(staging: string, dir: string, files: Map<string, Uint8Array>): Promise<{ dir: string; temporary: boolean } | string> {
   try {
     await writeAll(staging, files);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
-    throw error;
+    return `cannot write ${fsProblem(error, staging, 'file')}`;
   }
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   try {
     await rename(staging, dir);
+    return { dir, temporary: false };
   } catch {
-    await rm(staging, { recursive: true, force: true });
+    // Another run may have put the same entry there first: use it, else this one's output.
+    if (await readCached(dir)) {
+      await rm(staging, { recursive: true, force: true });
+      return { dir, temporary: false };
+    }
+    return { dir: staging, temporary: true };
   }
-  return dir;
 }
 
 async function writeTemporary(files: Map<string, Uint8Array>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'wasm-otel-'));
   await writeAll(dir, files);
   return dir;
-}
-
-function errorLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
 
 async function writeAll(dir: string, files: Map<string, Uint8Array>): Promise<void> {
@@ -148,11 +178,15 @@ async function writeAll(dir: string, files: Map<string, Uint8Array>): Promise<vo
   }
 }
 
+/** A complete cache entry's manifest, else undefined. Only regular files are read (a FIFO would block). */
 async function readCached(dir: string): Promise<Manifest | undefined> {
   try {
-    const manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest;
-    const complete = Array.isArray(manifest.witImports) && typeof manifest.types === 'object' && [ENTRY, ...manifest.coreModules].every((name) => existsSync(join(dir, name)));
-    return complete ? manifest : undefined;
+    const path = join(dir, MANIFEST);
+    if (!(await stat(path)).isFile()) return undefined;
+    const manifest = JSON.parse(await readFile(path, 'utf8')) as Manifest;
+    if (!Array.isArray(manifest.witImports) || typeof manifest.types !== 'object' || !Array.isArray(manifest.coreModules)) return undefined;
+    for (const name of [ENTRY, ...manifest.coreModules]) if (!(await stat(join(dir, name))).isFile()) return undefined;
+    return manifest;
   } catch {
     return undefined;
   }

@@ -6,7 +6,10 @@ export interface WasiOptions {
   args?: string[];
   /** Environment variables; none unless given. */
   env?: Record<string, string>;
-  /** Guest path -> host directory. None unless given. */
+  /**
+   * Guest path -> host directory. None unless given. Each must be a directory that can be opened:
+   * instantiate() checks them before the guest starts (WasmOtelError `invalid_preopen`).
+   */
   preopens?: Record<string, string>;
 }
 

@@ -64,7 +64,11 @@ function firstLine(text: string): string {
  * when the process exits.
  */
 export class OneLineDiagLogger implements DiagLogger {
-  constructor(private readonly write: (line: string) => void = writeStderrLine) {}
+  /** `keep`: which messages are written (default: all). */
+  constructor(
+    private readonly write: (line: string) => void = writeStderrLine,
+    private readonly keep: (message: string) => boolean = () => true,
+  ) {}
 
   error = (message: string, ...args: unknown[]): void => this.emit(message, args);
   warn = (message: string, ...args: unknown[]): void => this.emit(message, args);
@@ -74,6 +78,7 @@ export class OneLineDiagLogger implements DiagLogger {
 
   private emit(message: string, args: unknown[]): void {
     try {
+      if (!this.keep(message)) return;
       this.write(diagLine(message, args));
     } catch {
       // diagnostics must never break the host

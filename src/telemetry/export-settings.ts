@@ -1,5 +1,6 @@
 import { getStringFromEnv } from '@opentelemetry/core';
 import type { ProblemCounter } from '../engine/index.js';
+import { RULES, checkedNumber } from './config-rules.js';
 
 /** How a batch processor (spans or log records) queues and sends. */
 export interface BatchSettings {
@@ -26,14 +27,6 @@ export const DEFAULT_EXPORT_SETTINGS: Readonly<ExportSettings> = Object.freeze({
   metrics: Object.freeze({ exportIntervalMillis: 60_000, exportTimeoutMillis: 30_000 }),
 });
 
-type Rule = 'count' | 'delay' | 'timeout';
-
-const RULES: Record<Rule, { ok: (value: number) => boolean; what: string }> = {
-  count: { ok: (value) => Number.isInteger(value) && value >= 1, what: 'a whole number >= 1' },
-  delay: { ok: (value) => value >= 0, what: 'a number of milliseconds >= 0' },
-  timeout: { ok: (value) => value > 0, what: 'a number of milliseconds > 0' },
-};
-
 /**
  * Reads and checks OTEL_BSP_*, OTEL_BLRP_* and OTEL_METRIC_EXPORT_*, once, for everything that
  * uses them (the SDK's batch processors get the values explicitly rather than reading the
@@ -42,14 +35,7 @@ const RULES: Record<Rule, { ok: (value: number) => boolean; what: string }> = {
  * a batch larger than its queue is cut to the queue.
  */
 export function exportSettingsFromEnv(problems: ProblemCounter): ExportSettings {
-  const read = (variable: string, rule: Rule, fallback: number): number => {
-    const text = getStringFromEnv(variable);
-    if (text === undefined) return fallback;
-    const value = Number(text);
-    if (text.trim() !== '' && Number.isFinite(value) && RULES[rule].ok(value)) return value;
-    problems.report('invalid_config', `${variable}=${JSON.stringify(text)} is not ${RULES[rule].what}; using ${fallback}`);
-    return fallback;
-  };
+  const read = (variable: string, rule: 'count' | 'delay' | 'timeout', fallback: number): number => checkedNumber(variable, RULES[rule], fallback, problems);
   const batch = (prefix: 'OTEL_BSP' | 'OTEL_BLRP', defaults: BatchSettings): BatchSettings => {
     const maxQueueSize = read(`${prefix}_MAX_QUEUE_SIZE`, 'count', defaults.maxQueueSize);
     let maxExportBatchSize = read(`${prefix}_MAX_EXPORT_BATCH_SIZE`, 'count', defaults.maxExportBatchSize);

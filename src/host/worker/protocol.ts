@@ -28,6 +28,18 @@ export interface WorkerRunData {
   logLevel: DiagLogLevel;
   logRecordLimits: { attributeCountLimit?: number; attributeValueLengthLimit?: number };
   metricExportIntervalMillis: number;
+  /** Where transpiled components are cached (false: no cache); undefined: the default. */
+  cacheDir?: string | false;
+  /** Post a TranspileMessage when a component starts and stops transpiling (for the progress line). */
+  reportTranspile?: boolean;
+}
+
+/** A component not in the cache is being transpiled (`done` false), or is done. */
+export interface TranspileMessage {
+  t: 'transpile';
+  name: string;
+  willCache: boolean;
+  done: boolean;
 }
 
 /** The worker's last message: how the run ended, and its problem counts. */
@@ -38,4 +50,4 @@ export interface DoneMessage {
   suppressed: Record<string, number>;
 }
 
-export type WorkerMessage = ChannelMessage | DoneMessage;
+export type WorkerMessage = ChannelMessage | DoneMessage | TranspileMessage;

@@ -10,14 +10,14 @@ import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { ProblemCounter } from '../../engine/index.js';
-import { OneLineDiagLogger, writeAll } from '../../telemetry/diag-line.js';
+import { OneLineDiagLogger, writeAll, writeStderrLine } from '../../telemetry/diag-line.js';
 import { routeSdkErrors } from '../../telemetry/sdk-errors.js';
 import { tracerProviderBehind } from '../../telemetry/sdk-pipeline.js';
 import { ChannelWriter } from '../../telemetry/transfer/channel-writer.js';
 import { decodeParent } from '../../telemetry/transfer/context-transfer.js';
 import { createHost } from '../create-host.js';
 import { runFile } from '../run-file.js';
-import type { DoneMessage, WorkerRunData } from './protocol.js';
+import type { DoneMessage, TranspileMessage, WorkerRunData } from './protocol.js';
 
 const data = workerData as WorkerRunData;
 
@@ -34,7 +34,10 @@ for (const [stream, fd] of [
     return true;
   }) as typeof stream.write;
 }
-diag.setLogger(new OneLineDiagLogger(), { logLevel: data.logLevel, suppressOverrideMessage: true });
+// Each thread registers its own copy of the API's diag global, and the main thread has said so
+// already (at debug): each message once per run.
+const REGISTERED = /^@opentelemetry\/api: Registered a global for diag /;
+diag.setLogger(new OneLineDiagLogger(writeStderrLine, (message) => !REGISTERED.test(message)), { logLevel: data.logLevel, suppressOverrideMessage: true });
 const problems = new ProblemCounter();
 routeSdkErrors(problems);
 
@@ -61,7 +64,16 @@ const host = createHost({
   problemCounter: problems,
   interrupt: control,
   openSpanJournal: writer.journal,
+  ...(data.cacheDir !== undefined ? { cacheDir: data.cacheDir } : {}),
+  ...(data.reportTranspile ? { onTranspile: reportTranspile } : {}),
 });
+
+/** Tells the main thread (free while jco keeps this one busy) when a transpile starts and ends. */
+function reportTranspile(name: string, willCache: boolean): () => void {
+  const post = (done: boolean): void => data.port.postMessage({ t: 'transpile', name, willCache, done } satisfies TranspileMessage);
+  post(false);
+  return () => post(true);
+}
 
 const outcome = await runFile(host, { ...data.run, ...(data.parent !== undefined ? { parentContext: decodeParent(data.parent) } : {}) });
 // The host instruments' (statsd) last collection goes out through the channel too.

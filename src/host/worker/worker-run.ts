@@ -18,7 +18,7 @@ import { createControlBlock, requestInterrupt, type Stream, type StreamLimits } 
 import { encodeResource } from '../../telemetry/transfer/log-transfer.js';
 import { createJournalBuffer, readSharedJournal, sharedJournalOverflow } from '../../telemetry/transfer/shared-span-journal.js';
 import type { RunFileOptions, RunOutcome } from '../run-file.js';
-import type { WorkerMessage, WorkerRunData } from './protocol.js';
+import type { TranspileMessage, WorkerMessage, WorkerRunData } from './protocol.js';
 
 export interface WorkerRunOptions extends RunFileOptions {
   /** Function calls of instrumented core modules shorter than this are not exported (see HostOptions). */
@@ -47,6 +47,14 @@ export interface WorkerRunOptions extends RunFileOptions {
   metricExportIntervalMillis?: number;
   /** After an interrupt, how long the guest has to reach a host call before its thread is stopped (default 1000 ms). */
   stopGraceMillis?: number;
+  /** Where transpiled components are cached; false for no cache. Default: see HostOptions.cacheDir. */
+  cacheDir?: string | false;
+  /**
+   * A progress line for a component that is not in the cache and takes more than `afterMillis`
+   * to transpile (measured on this thread, which jco does not block):
+   * `wasm-otel: transpiling app.wasm (first run; cached for next time) ...`. Default: none.
+   */
+  transpileNotice?: { afterMillis: number; write(line: string): void };
 }
 
 /** A run in progress on a worker thread. */
@@ -124,6 +132,8 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
     logLevel: options.logLevel ?? DiagLogLevel.WARN,
     logRecordLimits: options.logRecordLimits ?? {},
     metricExportIntervalMillis: options.metricExportIntervalMillis ?? DEFAULT_EXPORT_SETTINGS.metrics.exportIntervalMillis,
+    ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+    ...(options.transpileNotice ? { reportTranspile: true } : {}),
   };
   const worker = new Worker(workerEntry(), { workerData: data, transferList: [port2] });
 
@@ -133,10 +143,13 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
   let interruptedBy: number | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
 
+  const notice = transpileNotice(options.transpileNotice);
+
   const finish = (result: WorkerRunOutcome): void => {
     if (finished) return;
     finished = true;
     clearTimeout(graceTimer);
+    notice.cancel();
     port1.close();
     intake.finish();
     void worker.terminate();
@@ -144,6 +157,10 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
   };
 
   const onMessage = (message: WorkerMessage): void => {
+    if (message.t === 'transpile') {
+      notice.update(message);
+      return;
+    }
     if (message.t !== 'done') {
       // Whatever arrives, this thread (the process) carries on: a message it cannot take is counted.
       try {
@@ -212,6 +229,29 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
           }),
         );
       }, options.stopGraceMillis ?? DEFAULT_GRACE_MILLIS);
+    },
+  };
+}
+
+/** The progress line of a slow transpile: a timer per component started, cleared when it is done. */
+function transpileNotice(options: WorkerRunOptions['transpileNotice']): { update(message: TranspileMessage): void; cancel(): void } {
+  const timers = new Map<string, NodeJS.Timeout>();
+  return {
+    update({ name, willCache, done }) {
+      clearTimeout(timers.get(name));
+      timers.delete(name);
+      if (done || !options) return;
+      const write = (): void => options.write(`wasm-otel: transpiling ${name} (${willCache ? 'first run; cached for next time' : 'no cache: every run transpiles'}) ...`);
+      if (options.afterMillis <= 0) return write();
+      const timer = setTimeout(() => {
+        timers.delete(name);
+        write();
+      }, options.afterMillis);
+      timers.set(name, timer);
+    },
+    cancel() {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
     },
   };
 }
