@@ -50,6 +50,10 @@ const BAD: Record<string, Bad> = {
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'ftp://127.0.0.1/v1/traces', 'using OTEL_EXPORTER_OTLP_ENDPOINT'),
   OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: url('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', '127.0.0.1:4318', 'using OTEL_EXPORTER_OTLP_ENDPOINT'),
   OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: url('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', 'http//nope', 'using OTEL_EXPORTER_OTLP_ENDPOINT'),
+  OTEL_EXPORTER_OTLP_INSECURE: { value: 'yes', line: 'OTEL_EXPORTER_OTLP_INSECURE="yes" is not one of true, false; using false' },
+  OTEL_EXPORTER_OTLP_TRACES_INSECURE: { value: '1', line: 'OTEL_EXPORTER_OTLP_TRACES_INSECURE="1" is not one of true, false; using OTEL_EXPORTER_OTLP_INSECURE or false' },
+  OTEL_EXPORTER_OTLP_METRICS_INSECURE: { value: 'no', line: 'OTEL_EXPORTER_OTLP_METRICS_INSECURE="no" is not one of true, false; using OTEL_EXPORTER_OTLP_INSECURE or false' },
+  OTEL_EXPORTER_OTLP_LOGS_INSECURE: { value: 'on', line: 'OTEL_EXPORTER_OTLP_LOGS_INSECURE="on" is not one of true, false; using OTEL_EXPORTER_OTLP_INSECURE or false' },
   // Header values are never shown (they carry credentials); the SDK would have sent x-good alone.
   OTEL_EXPORTER_OTLP_HEADERS: { value: 'x-good=1,garbage', line: 'OTEL_EXPORTER_OTLP_HEADERS is not a comma-separated list of name=value (entry 2 has no "="); ignored' },
   OTEL_EXPORTER_OTLP_TRACES_HEADERS: { value: 'x-good=1,=v', line: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS is not a comma-separated list of name=value (entry 2 has no key); using OTEL_EXPORTER_OTLP_HEADERS' },

@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startCli, type CliResult } from './support/cli.js';
+import { deadEndpoint } from './support/dead-endpoint.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceiverFault } from './support/otlp-receiver.js';
 import { receivedLogs, receivedMetrics } from './support/otlp-signals.js';
 import { component } from './support/paths.js';
@@ -43,15 +43,6 @@ async function collectorWatched(fault: ReceiverFault): Promise<{ endpoint: strin
     return fault;
   });
   return { endpoint, firstRequest };
-}
-
-/** An endpoint where nothing listens. */
-async function deadEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
 }
 
 async function timedRun(args: string[], env: Record<string, string>): Promise<CliResult & { millis: number }> {

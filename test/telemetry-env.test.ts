@@ -167,11 +167,11 @@ describe('OTLP and the standard variables', () => {
     const result = await runCli(invoke('statuses'), {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_TRACES_EXPORTER: 'zipkin,otlp',
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift',
     });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('wasm-otel: invalid_config: OTEL_TRACES_EXPORTER value "zipkin" is not supported (use otlp, console or none); ignored');
-    expect(result.stderr).toContain('wasm-otel: invalid_config: OTEL_EXPORTER_OTLP_PROTOCOL value "grpc" is not supported (use http/protobuf or http/json); using http/protobuf');
+    expect(result.stderr).toContain('wasm-otel: invalid_config: OTEL_EXPORTER_OTLP_PROTOCOL value "thrift" is not supported (use http/protobuf, http/json or grpc); using http/protobuf');
     expectScenario('statuses', await receiver.waitForSpans(4));
     expect(receiver.requests.map((r) => r.encoding)).toEqual(['protobuf']);
   });

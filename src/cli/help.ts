@@ -30,11 +30,11 @@ run
 
 Telemetry (standard OpenTelemetry variables):
   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT
-                        send spans, metrics and logs over OTLP/HTTP; without an endpoint a
+                        send spans, metrics and logs over OTLP; without an endpoint a
                         signal is printed on stderr (the trace tree with each log record under
                         its span, then a metrics summary)
   OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_PROTOCOL
-                        http/protobuf (default) or http/json
+                        http/protobuf (default, port 4318), http/json or grpc (port 4317)
   OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER, OTEL_LOGS_EXPORTER
                         otlp, console or none
   OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER(_ARG), OTEL_BSP_*,

@@ -9,7 +9,8 @@ import { fsReason } from '../runtime/fs-reason.js';
 export interface ConfigRule {
   /** Follows "is not": `a whole number >= 1`. */
   expected: string;
-  check(text: string): boolean | string;
+  /** `env`: the rest of the environment, for a rule that depends on another variable. */
+  check(text: string, env: NodeJS.ProcessEnv): boolean | string;
 }
 
 /** A finite number (JavaScript's Number(), as the SDK's getNumberFromEnv reads it) passing `ok`. */
@@ -72,16 +73,6 @@ export const RULES = {
   micros: numberRule('a number of microseconds >= 0', (value) => value >= 0),
   recordBytes: numberRule('a whole number of bytes >= 1024', (value) => Number.isInteger(value) && value >= 1024),
   boolean: oneOf(['true', 'false']),
-  url: {
-    expected: 'an http:// or https:// URL',
-    check: (text) => {
-      try {
-        return ['http:', 'https:'].includes(new URL(text.trim()).protocol);
-      } catch {
-        return false;
-      }
-    },
-  },
   /** The path of a file that can be read (relative to the working directory, as the OTLP exporters read it). */
   file: {
     expected: 'a file that can be read',
@@ -96,6 +87,25 @@ export const RULES = {
   headers: keyValueList('name=value', { oneEquals: false, valueRequired: true }),
   resourceAttributes: keyValueList('key=value', { oneEquals: true, valueRequired: false, maxLength: 255 }),
 } satisfies Record<string, ConfigRule>;
+
+  /**
+ * An OTLP endpoint: an http:// or https:// URL, or for gRPC also `host:port` (TLS unless
+ * OTEL_EXPORTER_OTLP_INSECURE says otherwise), as the gRPC exporters take it.
+ */
+export function endpointRule(signal?: string): ConfigRule {
+  return {
+    expected: 'an http:// or https:// URL',
+    check: (text, env) => {
+      const protocol = ((signal && env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`]?.trim()) || env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim() || '').toLowerCase();
+      if (protocol === 'grpc' && /^[^\s/:]+:\d+$/.test(text.trim())) return true;
+      try {
+        return ['http:', 'https:'].includes(new URL(text.trim()).protocol);
+      } catch {
+        return false;
+      }
+    },
+  };
+}
 
 /**
  * `NAME="value" is not <expected>[ (<what is wrong>)]; <outcome>`, the one way a bad value is
@@ -113,7 +123,7 @@ export function badValueMessage(name: string, text: string, rule: ConfigRule, de
 export function checkedNumber(name: string, rule: ConfigRule, fallback: number, problems: ProblemCounter, env: NodeJS.ProcessEnv = process.env): number {
   const text = env[name];
   if (text === undefined || text.trim() === '') return fallback;
-  const verdict = rule.check(text);
+  const verdict = rule.check(text, env);
   if (verdict === true) return Number(text);
   problems.report('invalid_config', badValueMessage(name, text, rule, verdict, `using ${fallback}`));
   return fallback;

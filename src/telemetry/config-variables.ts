@@ -1,7 +1,7 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import { DEFAULT_LIMITS, type ProblemCounter } from '../engine/index.js';
 import { CACHE_DIR_ENV } from '../runtime/cache-dir.js';
-import { RULES, badValueMessage, oneOf, type ConfigRule } from './config-rules.js';
+import { RULES, badValueMessage, endpointRule, oneOf, type ConfigRule } from './config-rules.js';
 import { DEFAULT_EXPORT_SETTINGS } from './export-settings.js';
 
 /** A configuration variable wasm-otel (or the OTel SDK it sets up) reads. */
@@ -70,7 +70,10 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   },
   ...SIGNALS.map((signal): ConfigVariable => ({ name: `OTEL_${signal}_EXPORTER`, rule: RULES.any, checkedElsewhere: true })),
   ...otlpVariables('PROTOCOL', RULES.any, undefined, { checkedElsewhere: true }),
-  ...otlpVariables('ENDPOINT', RULES.url, undefined),
+  { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', rule: endpointRule() },
+  ...SIGNALS.map((signal): ConfigVariable => ({ name: `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`, rule: endpointRule(signal), fallback: 'using OTEL_EXPORTER_OTLP_ENDPOINT' })),
+  // gRPC: a scheme-less endpoint uses TLS unless this is true.
+  ...otlpVariables('INSECURE', RULES.boolean, 'false', { normalize: lower }),
   ...otlpVariables('HEADERS', RULES.headers, undefined, { secret: true }),
   ...otlpVariables('TIMEOUT', RULES.timeout, `${OTLP_TIMEOUT_MILLIS}`),
   ...otlpVariables('COMPRESSION', oneOf(['none', 'gzip']), 'none', { normalize: lower }),
@@ -115,7 +118,7 @@ export function checkConfigEnv(problems: ProblemCounter, env: NodeJS.ProcessEnv 
       if (variable.replacement !== undefined) env[variable.name] = variable.replacement;
       continue;
     }
-    const verdict = variable.rule.check(text);
+    const verdict = variable.rule.check(text, env);
     if (verdict === true) {
       if (variable.normalize) env[variable.name] = variable.normalize(text);
       continue;

@@ -97,12 +97,14 @@ export class DeliveryLedger {
   }
 }
 
-/** A failed export's error in a few words: the network error code, the HTTP status, or the message. */
+/** A failed export's error in a few words: the network error code, the HTTP or gRPC status, or the message. */
 export function shortExportError(error: unknown): string {
   if (error === undefined || error === null) return 'export failed';
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
   if (typeof code === 'number' && code >= 100 && code < 600) return `HTTP ${code}`;
+  const grpc = grpcStatusOf(error);
+  if (grpc !== undefined) return grpc;
   const message = error instanceof Error ? error.message : String(error);
   if (/timed? ?out/i.test(message)) return 'timed out';
   if (/retryable status/i.test(message)) return 'retryable HTTP status (429, 502, 503 or 504) until the retries ran out';
@@ -110,4 +112,33 @@ export function shortExportError(error: unknown): string {
   if (errno) return errno[1]!;
   const line = message.split('\n')[0]!.trim();
   return line.length > 120 ? `${line.slice(0, 117)}...` : line || 'export failed';
+}
+
+/** The message of a gRPC client error (`@grpc/grpc-js`): `14 UNAVAILABLE: <details>`. */
+const GRPC_ERROR_MESSAGE = /^(\d{1,2}) ([A-Z_]+): ?(.*)$/s;
+/** What grpc-js says failed when no connection could be made. */
+const GRPC_LAST_ERROR = /Last error: (?:[A-Za-z]*Error: )?(.*?)(?:\. Resolution note:.*)?$/s;
+
+/**
+ * A failed gRPC call in a few words: `gRPC UNAVAILABLE: ECONNREFUSED` (the status, and the
+ * network error, why the connection failed (`self-signed certificate`) or the collector's own
+ * details in one short line), `gRPC DEADLINE_EXCEEDED` (its details are timings). Undefined for anything that is not a gRPC status error.
+ */
+function grpcStatusOf(error: unknown): string | undefined {
+  const { code, details, message } = error as { code?: unknown; details?: unknown; message?: unknown };
+  if (typeof code !== 'number' || typeof details !== 'string' || typeof message !== 'string') return undefined;
+  const match = GRPC_ERROR_MESSAGE.exec(message);
+  if (!match || Number(match[1]) !== code) return undefined;
+  const status = `gRPC ${match[2]}`;
+  if (match[2] === 'DEADLINE_EXCEEDED') return status;
+  // `No connection established. Last error: Error: connect ECONNREFUSED ... Resolution note: ...`
+  const cause = GRPC_LAST_ERROR.exec(details)?.[1] ?? details;
+  const errno = /\b(E[A-Z]{3,})\b/.exec(cause);
+  if (errno) return `${status}: ${errno[1]}`;
+  // `804C2219527F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:<file>:<line>:`
+  const openssl = /^[0-9A-F]+:error:[0-9A-F]+:([^:]+):[^:]*:([^:]+)/.exec(cause);
+  if (openssl) return `${status}: ${openssl[1]}: ${openssl[2]}`;
+  const line = cause.split('\n')[0]!.replace(/\s+/g, ' ').trim();
+  if (line === '') return status;
+  return `${status}: ${line.length > 80 ? `${line.slice(0, 77)}...` : line}`;
 }

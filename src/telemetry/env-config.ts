@@ -2,7 +2,8 @@ import { getBooleanFromEnv, getStringFromEnv, getStringListFromEnv } from '@open
 import type { ProblemCounter } from '../engine/index.js';
 
 export type ExporterName = 'otlp' | 'console' | 'none';
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
+/** The OTLP transports of the specification (`OTEL_EXPORTER_OTLP_PROTOCOL`). */
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 export type Signal = 'traces' | 'metrics' | 'logs';
 
 /** What the standard `OTEL_*` variables ask for, as far as wasm-otel's own setup is concerned. */
@@ -26,8 +27,8 @@ const EXPORTERS: readonly ExporterName[] = ['otlp', 'console', 'none'];
  * sampler and the resource variables are read by the OTel SDK packages themselves.
  */
 export function readTelemetryEnv(problems: ProblemCounter): TelemetryEnvConfig {
-  const general = protocolFrom('OTEL_EXPORTER_OTLP_PROTOCOL', problems) ?? 'http/protobuf';
-  const protocolFor = (signal: Signal): OtlpProtocol => protocolFrom(`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_PROTOCOL`, problems) ?? general;
+  const general = protocolFrom('OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf', problems);
+  const protocolFor = (signal: Signal): OtlpProtocol => protocolFrom(`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_PROTOCOL`, general, problems);
   return {
     disabled: getBooleanFromEnv('OTEL_SDK_DISABLED'),
     traceExporters: exportersFor('traces', problems),
@@ -59,10 +60,16 @@ function exportersFor(signal: Signal, problems: ProblemCounter): ExporterName[] 
   return exporters;
 }
 
-/** The protocol a variable names; undefined when unset or not supported (reported). */
-function protocolFrom(variable: string, problems: ProblemCounter): OtlpProtocol | undefined {
+const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
+
+/**
+ * The protocol a variable names; `fallback` when it is unset, or when its value is not one of the
+ * specification's (reported and ignored: a per-signal variable then leaves the general one in force).
+ */
+function protocolFrom(variable: string, fallback: OtlpProtocol, problems: ProblemCounter): OtlpProtocol {
   const text = getStringFromEnv(variable);
-  if (text === undefined || text === 'http/json' || text === 'http/protobuf') return text;
-  problems.report('invalid_config', `${variable} value ${JSON.stringify(text)} is not supported (use http/protobuf or http/json); using http/protobuf`);
-  return 'http/protobuf';
+  if (text === undefined) return fallback;
+  if ((PROTOCOLS as readonly string[]).includes(text)) return text as OtlpProtocol;
+  problems.report('invalid_config', `${variable} value ${JSON.stringify(text)} is not supported (use http/protobuf, http/json or grpc); using ${fallback}`);
+  return fallback;
 }

@@ -1,21 +1,25 @@
+import { getStringFromEnv } from '@opentelemetry/core';
+import { OTLPLogExporter as OtlpGrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as OtlpHttpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as OtlpProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPTraceExporter as OtlpGrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as OtlpHttpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { convertLegacyHttpOptions } from '@opentelemetry/otlp-exporter-base/node-http';
-import { BatchLogRecordProcessor, SimpleLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { BatchLogRecordProcessor, SimpleLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AccountedLogExporter, AccountedMetricExporter, AccountedSpanExporter } from './accounted-exporters.js';
 import type { ConsoleReport } from './console-report.js';
 import { DeliveryLedger, type TelemetrySignal } from './delivery-ledger.js';
-import type { TelemetryEnvConfig } from './env-config.js';
+import type { OtlpProtocol, TelemetryEnvConfig } from './env-config.js';
 import type { ExportSettings } from './export-settings.js';
 import { OtlpGuestMetricExporter } from './otlp-metric-exporter.js';
 
 /*
- * The exporters the environment asks for, per signal. OTLP exporters read their endpoint,
- * headers, timeout and compression variables themselves; spans and log records go through the
+ * The exporters the environment asks for, per signal. OTLP exporters (the SDK's, over
+ * http/protobuf, http/json or gRPC) read their endpoint, headers, timeout, compression and
+ * certificate variables themselves; spans and log records go through the
  * SDK's batch processors, with the checked OTEL_BSP_* / OTEL_BLRP_* settings (export-settings.ts). Guest metrics arrive already
  * aggregated, so they go straight to the exporter. `console` collects into the run's report.
  * Every OTLP exporter is wrapped so that its exports go out in order, a few at a time, and what
@@ -25,8 +29,8 @@ import { OtlpGuestMetricExporter } from './otlp-metric-exporter.js';
 export function spanProcessorsFor(config: TelemetryEnvConfig, settings: ExportSettings, report: ConsoleReport, ledgers: DeliveryLedger[]): SpanProcessor[] {
   return config.traceExporters.flatMap((name): SpanProcessor[] => {
     if (name === 'otlp') {
-      const otlp = config.tracesProtocol === 'http/json' ? new OtlpHttpJsonTraceExporter() : new OtlpProtoTraceExporter();
-      return [new BatchSpanProcessor(new AccountedSpanExporter(otlp, ledgerFor('traces', ledgers)), { ...settings.spans })];
+      const otlp = otlpSpanExporter(config.tracesProtocol);
+      return [new BatchSpanProcessor(new AccountedSpanExporter(otlp, ledgerFor('traces', config.tracesProtocol, ledgers)), { ...settings.spans })];
     }
     return name === 'console' ? [new SimpleSpanProcessor(report.spanExporter)] : [];
   });
@@ -35,8 +39,8 @@ export function spanProcessorsFor(config: TelemetryEnvConfig, settings: ExportSe
 export function logProcessorsFor(config: TelemetryEnvConfig, settings: ExportSettings, report: ConsoleReport, ledgers: DeliveryLedger[]): LogRecordProcessor[] {
   return config.logExporters.flatMap((name): LogRecordProcessor[] => {
     if (name === 'otlp') {
-      const otlp = config.logsProtocol === 'http/json' ? new OtlpHttpJsonLogExporter() : new OtlpProtoLogExporter();
-      return [new BatchLogRecordProcessor({ exporter: new AccountedLogExporter(otlp, ledgerFor('logs', ledgers)), ...settings.logs })];
+      const otlp = otlpLogExporter(config.logsProtocol);
+      return [new BatchLogRecordProcessor({ exporter: new AccountedLogExporter(otlp, ledgerFor('logs', config.logsProtocol, ledgers)), ...settings.logs })];
     }
     return name === 'console' ? [new SimpleLogRecordProcessor({ exporter: report.logExporter })] : [];
   });
@@ -44,9 +48,23 @@ export function logProcessorsFor(config: TelemetryEnvConfig, settings: ExportSet
 
 export function metricExportersFor(config: TelemetryEnvConfig, report: ConsoleReport, ledgers: DeliveryLedger[]): PushMetricExporter[] {
   return config.metricExporters.flatMap((name): PushMetricExporter[] => {
-    if (name === 'otlp') return [new AccountedMetricExporter(new OtlpGuestMetricExporter(config.metricsProtocol), ledgerFor('metrics', ledgers))];
+    if (name === 'otlp') {
+      const protocol = config.metricsProtocol;
+      const otlp = protocol === 'grpc' ? new OtlpGuestMetricExporter('grpc') : new OtlpGuestMetricExporter(protocol);
+      return [new AccountedMetricExporter(otlp, ledgerFor('metrics', protocol, ledgers))];
+    }
     return name === 'console' ? [report.metricExporter] : [];
   });
+}
+
+function otlpSpanExporter(protocol: OtlpProtocol): SpanExporter {
+  if (protocol === 'grpc') return new OtlpGrpcTraceExporter();
+  return protocol === 'http/json' ? new OtlpHttpJsonTraceExporter() : new OtlpProtoTraceExporter();
+}
+
+function otlpLogExporter(protocol: OtlpProtocol): LogRecordExporter {
+  if (protocol === 'grpc') return new OtlpGrpcLogExporter();
+  return protocol === 'http/json' ? new OtlpHttpJsonLogExporter() : new OtlpProtoLogExporter();
 }
 
 const SIGNAL_PATHS: Record<TelemetrySignal, [string, string]> = {
@@ -55,10 +73,30 @@ const SIGNAL_PATHS: Record<TelemetrySignal, [string, string]> = {
   logs: ['LOGS', 'v1/logs'],
 };
 
-/** A ledger for one OTLP exporter, named after the URL the SDK resolves from the environment. */
-function ledgerFor(signal: TelemetrySignal, ledgers: DeliveryLedger[]): DeliveryLedger {
-  const [name, path] = SIGNAL_PATHS[signal];
-  const ledger = new DeliveryLedger(signal, convertLegacyHttpOptions({}, name, path, {}).url);
+/** A ledger for one OTLP exporter, named after where it sends (otlpDestination). */
+function ledgerFor(signal: TelemetrySignal, protocol: OtlpProtocol, ledgers: DeliveryLedger[]): DeliveryLedger {
+  const ledger = new DeliveryLedger(signal, otlpDestination(signal, protocol));
   ledgers.push(ledger);
   return ledger;
+}
+
+/** The gRPC endpoint of the specification's default (OTLP/gRPC on port 4317, without TLS). */
+export const DEFAULT_OTLP_GRPC_ENDPOINT = 'http://localhost:4317';
+
+/**
+ * Where a signal's OTLP exporter sends, for messages: over HTTP the URL the SDK resolves from the
+ * environment; over gRPC the endpoint as the SDK's gRPC exporters pick it (the signal's
+ * endpoint, else the general one, else http://localhost:4317), without the path they ignore.
+ */
+export function otlpDestination(signal: TelemetrySignal, protocol: OtlpProtocol): string {
+  const [name, path] = SIGNAL_PATHS[signal];
+  if (protocol !== 'grpc') return convertLegacyHttpOptions({}, name, path, {}).url;
+  const endpoint = getStringFromEnv(`OTEL_EXPORTER_OTLP_${name}_ENDPOINT`) ?? getStringFromEnv('OTEL_EXPORTER_OTLP_ENDPOINT') ?? DEFAULT_OTLP_GRPC_ENDPOINT;
+  try {
+    const url = new URL(endpoint);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return `${url.protocol}//${url.host}`;
+  } catch {
+    // not a URL (host:port): as given
+  }
+  return endpoint;
 }

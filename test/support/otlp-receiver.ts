@@ -217,6 +217,26 @@ const CODECS: Record<string, SignalCodec> = {
   '/v1/metrics': codec('metrics', collector.metrics.v1, 'Metrics'),
   '/v1/logs': codec('logs', collector.logs.v1, 'Logs'),
 };
+const CODEC_OF: Record<OtlpSignal, SignalCodec> = { traces: CODECS['/v1/traces']!, metrics: CODECS['/v1/metrics']!, logs: CODECS['/v1/logs']! };
+
+/**
+ * Decodes a protobuf Export{Trace,Metrics,Logs}ServiceRequest (the body of an OTLP/HTTP protobuf
+ * request, or the message of an OTLP/gRPC call) with the official schema, patching in the fields
+ * the 0.57.2 schema lacks (Span.flags, Link.flags, LogRecord.event_name).
+ */
+export function decodeProtobufRequest(signal: OtlpSignal, raw: Uint8Array): DecodedOtlpMessage {
+  assertLongSupport();
+  const decoded = CODEC_OF[signal].request.decode(raw);
+  if (signal === 'traces') patchFlagsFromProtobuf(raw, decoded);
+  if (signal === 'logs') patchEventNamesFromProtobuf(raw, decoded);
+  return decoded;
+}
+
+/** The encoded empty Export*ServiceResponse of a signal: a collector's answer to a full success. */
+export function emptyProtobufResponse(signal: OtlpSignal): Uint8Array {
+  const { response } = CODEC_OF[signal];
+  return response.encode(response.create()).finish();
+}
 
 let longSupportChecked = false;
 /** protobufjs silently decodes 64-bit ints to (lossy) numbers when `long` is unavailable. */
@@ -711,21 +731,7 @@ export interface ReceiverOptions {
 export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<OtlpReceiver> {
   assertLongSupport();
   const attempts = new Map<string, number>();
-
-  const requests: OtlpRequestRecord[] = [];
-  const errors: OtlpReceiverError[] = [];
-  const spans: OtlpSpan[] = [];
-  const waiters = new Set<Waiter>();
-
-  const settleWaiters = (): void => {
-    for (const w of waiters) {
-      if (spans.length >= w.count) {
-        waiters.delete(w);
-        clearTimeout(w.timer);
-        w.resolve([...spans]);
-      }
-    }
-  };
+  const log = new RequestLog();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? '';
@@ -763,9 +769,7 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
       let json: unknown;
       try {
         if (encoding === 'protobuf') {
-          decoded = c.request.decode(raw);
-          if (c.signal === 'traces') patchFlagsFromProtobuf(raw, decoded);
-          if (c.signal === 'logs') patchEventNamesFromProtobuf(raw, decoded);
+          decoded = decodeProtobufRequest(c.signal, raw);
         } else {
           json = parseJsonExact(raw.toString('utf8'));
           if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -781,12 +785,10 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
       }
 
       let newSpans: OtlpSpan[] = [];
-      if (c.signal === 'traces') {
-        try {
-          newSpans = normalizeTraceRequest(decoded);
-        } catch (err) {
-          throw new HttpError(400, `invalid spans in ${encoding} ${path}: ${(err as Error).message}`);
-        }
+      try {
+        newSpans = spansOf(c.signal, decoded);
+      } catch (err) {
+        throw new HttpError(400, `invalid spans in ${encoding} ${path}: ${(err as Error).message}`);
       }
 
       const record: OtlpRequestRecord = {
@@ -800,22 +802,20 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
         decoded,
       };
       if (encoding === 'json') record.json = json;
-      requests.push(record);
-      spans.push(...newSpans);
+      log.add(record, newSpans);
 
       if (encoding === 'protobuf') {
-        const out = c.response.encode(c.response.create()).finish();
+        const out = emptyProtobufResponse(c.signal);
         res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': out.byteLength });
         res.end(Buffer.from(out.buffer, out.byteOffset, out.byteLength));
       } else {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{}');
       }
-      settleWaiters();
     } catch (err) {
       const status = err instanceof HttpError ? err.status : 500;
       const message = (err as Error).message;
-      errors.push({ method, path, contentType, status, message });
+      log.errors.push({ method, path, contentType, status, message });
       if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(message);
     }
@@ -832,57 +832,92 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
     });
   });
   const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
-  let closed = false;
+  return log.receiver(`http://127.0.0.1:${port}`, async () => {
+    await new Promise<void>((resolve, reject) => {
+      server.close((err) => (err ? reject(err) : resolve()));
+      server.closeAllConnections();
+    });
+  });
+}
 
-  const describe = (): string => {
-    const names = spans.map((s) => s.name);
-    const lines = [
-      `${spans.length} span(s) received: ${JSON.stringify(names)}`,
-      `requests: ${JSON.stringify(requests.map((r) => `${r.path} ${r.contentType}`))}`,
-    ];
-    if (errors.length) lines.push(`rejected requests: ${JSON.stringify(errors.map((e) => `${e.status} ${e.path}: ${e.message}`))}`);
-    return lines.join('\n');
-  };
+/** The spans in a decoded request of `signal` (none for metrics and logs); throws on malformed ids. */
+export function spansOf(signal: OtlpSignal, decoded: DecodedOtlpMessage): OtlpSpan[] {
+  return signal === 'traces' ? normalizeTraceRequest(decoded) : [];
+}
 
-  return {
-    endpoint,
-    requests,
-    errors,
-    spans: () => [...spans],
-    waitForSpans(count: number, timeoutMs = 10_000): Promise<OtlpSpan[]> {
-      if (spans.length >= count) return Promise.resolve([...spans]);
-      if (closed) return Promise.reject(new Error(`waitForSpans(${count}): receiver is closed; ${describe()}`));
-      return new Promise<OtlpSpan[]>((resolve, reject) => {
-        const w: Waiter = {
-          count,
-          resolve,
-          reject,
-          timer: setTimeout(() => {
-            waiters.delete(w);
-            reject(new Error(`waitForSpans(${count}) timed out after ${timeoutMs}ms; ${describe()}`));
-          }, timeoutMs),
-        };
-        waiters.add(w);
-      });
-    },
-    reset(): void {
-      requests.length = 0;
-      errors.length = 0;
-      spans.length = 0;
-    },
-    async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
-      for (const w of waiters) {
+/**
+ * What a receiver got (decoded requests, rejected ones, spans) and the waiters for spans: the
+ * part of {@link OtlpReceiver} every transport shares (OTLP/HTTP here, OTLP/gRPC in
+ * otlp-grpc-receiver.ts).
+ */
+export class RequestLog {
+  readonly requests: OtlpRequestRecord[] = [];
+  readonly errors: OtlpReceiverError[] = [];
+  private readonly spans: OtlpSpan[] = [];
+  private readonly waiters = new Set<Waiter>();
+  private closed = false;
+
+  /** Books a decoded request and its spans, and wakes the waiters it satisfies. */
+  add(record: OtlpRequestRecord, spans: OtlpSpan[]): void {
+    this.requests.push(record);
+    this.spans.push(...spans);
+    for (const w of this.waiters) {
+      if (this.spans.length >= w.count) {
+        this.waiters.delete(w);
         clearTimeout(w.timer);
-        w.reject(new Error(`waitForSpans(${w.count}): receiver closed; ${describe()}`));
+        w.resolve([...this.spans]);
       }
-      waiters.clear();
-      await new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      });
-    },
-  };
+    }
+  }
+
+  /** The receiver API over this log, at `endpoint`; `stop` closes the server. */
+  receiver(endpoint: string, stop: () => Promise<void>): OtlpReceiver {
+    const { requests, errors, spans, waiters } = this;
+    const describe = (): string => {
+      const names = spans.map((s) => s.name);
+      const lines = [
+        `${spans.length} span(s) received: ${JSON.stringify(names)}`,
+        `requests: ${JSON.stringify(requests.map((r) => `${r.path} ${r.contentType}`))}`,
+      ];
+      if (errors.length) lines.push(`rejected requests: ${JSON.stringify(errors.map((e) => `${e.status} ${e.path}: ${e.message}`))}`);
+      return lines.join('\n');
+    };
+    return {
+      endpoint,
+      requests,
+      errors,
+      spans: () => [...spans],
+      waitForSpans: (count: number, timeoutMs = 10_000): Promise<OtlpSpan[]> => {
+        if (spans.length >= count) return Promise.resolve([...spans]);
+        if (this.closed) return Promise.reject(new Error(`waitForSpans(${count}): receiver is closed; ${describe()}`));
+        return new Promise<OtlpSpan[]>((resolve, reject) => {
+          const w: Waiter = {
+            count,
+            resolve,
+            reject,
+            timer: setTimeout(() => {
+              waiters.delete(w);
+              reject(new Error(`waitForSpans(${count}) timed out after ${timeoutMs}ms; ${describe()}`));
+            }, timeoutMs),
+          };
+          waiters.add(w);
+        });
+      },
+      reset: (): void => {
+        requests.length = 0;
+        errors.length = 0;
+        spans.length = 0;
+      },
+      close: async (): Promise<void> => {
+        if (this.closed) return;
+        this.closed = true;
+        for (const w of waiters) {
+          clearTimeout(w.timer);
+          w.reject(new Error(`waitForSpans(${w.count}): receiver closed; ${describe()}`));
+        }
+        waiters.clear();
+        await stop();
+      },
+    };
+  }
 }
