@@ -21,7 +21,8 @@ run
   --dir <host-dir>[::<guest-dir>]  preopen a directory (repeatable)
   --env NAME=value | NAME          a guest environment variable (NAME alone: the host's value)
   --min-span-us <n>                function calls of instrumented modules shorter than n
-                                   microseconds are not exported (default 20; 0 keeps all)
+                                   microseconds are not exported (default 20; 0 keeps all;
+                                   the outermost calls of each call into the module stay)
 
 Telemetry (standard OpenTelemetry variables):
   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT
