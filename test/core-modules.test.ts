@@ -192,6 +192,87 @@ describe('core modules: the Observe API (dylibso:observe/api)', () => {
     expect(refused.stderr).toBe('wasm-otel: reactor.wasm is not a WASI command (no _start export); use --invoke with one of: work\n');
   });
 
+  it('--invoke _initialize on a reactor runs it once (hello-reactor traps on a second run, like wasi-libc)', async () => {
+    const result = await runCli(['run', component('hello-reactor.wasm'), '--invoke', '_initialize', '--min-span-us', '0'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint });
+    expect([result.code, result.stdout, result.stderr]).toEqual([0, '', '']);
+    const spans = await receiver.waitForSpans(3);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(tree(receiver.spans())).toEqual([{ name: 'hello-reactor.wasm', children: [{ name: '_initialize', children: [{ name: '__wasm_call_ctors', children: [] }] }] }]);
+    expect(hostSpan(spans, 'hello-reactor.wasm').status).toEqual({ code: OtlpStatusCode.OK, message: '' });
+  });
+
+  it('--invoke <export> on a WASI command: WASI is set up and the export runs without _start, as wasmtime does', async () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint };
+    const greet = await runCli(['run', component('command-exports.wasm'), '--invoke', 'greet', '--env', 'GREETING=hi'], env);
+    expect([greet.code, greet.stdout, greet.stderr]).toEqual([0, 'greet hi\n', '']);
+    const spans = await receiver.waitForSpans(2);
+    expect(tree(spans)).toEqual([{ name: 'command-exports.wasm', children: [{ name: 'greet', children: [] }] }]);
+    expect(byName(spans, 'greet').attributes).toEqual({ greeting: 'hi' });
+    expect(hostSpan(spans, 'command-exports.wasm').status).toEqual({ code: OtlpStatusCode.OK, message: '' });
+    expect((await waitForLogs(receiver, 1)).map((l) => [l.body, l.spanId])).toEqual([['greeting hi', byName(spans, 'greet').spanId]]);
+
+    // --invoke _start is the command's own run, with its arguments.
+    receiver.reset();
+    const start = await runCli(['run', component('command-exports.wasm'), '--invoke', '_start', '--', 'a', 'b'], env);
+    expect([start.code, start.stdout, start.stderr]).toEqual([0, 'main 3\n', '']);
+    const started = await receiver.waitForSpans(2);
+    expect(tree(started)).toEqual([{ name: 'command-exports.wasm', children: [{ name: 'main', children: [] }] }]);
+    expect(byName(started, 'main').attributes).toEqual({ argc: '3' });
+  });
+
+  it('WASI for a plain module (neither _start nor _initialize), and a one-line reason when WASI cannot run a module', async () => {
+    const FD_WRITE = '(import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))';
+    const plain = join(scratch, 'plain.wasm');
+    writeFileSync(
+      plain,
+      await parse(`(module ${FD_WRITE} (memory (export "memory") 1) (data (i32.const 0) "\\10\\00\\00\\00\\03\\00\\00\\00") (data (i32.const 16) "ok\\n")
+        (func (export "work") (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))`),
+    );
+    const off = { OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+    expect(await runCli(['run', plain, '--invoke', 'work'], off)).toEqual({ code: 0, stdout: 'ok\n', stderr: '' });
+
+    const hidden = join(scratch, 'no-memory.wasm');
+    writeFileSync(hidden, await parse(`(module ${FD_WRITE} (memory 1) (func (export "_start")))`));
+    expect(await runCli(['run', hidden], off)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'wasm-otel: no-memory.wasm imports WASI (wasi_snapshot_preview1) but exports no memory named "memory", which WASI needs to run it\n',
+    });
+  });
+
+  it('library: _initialize and _start run once per instance; a command\'s other export runs with WASI set up', async () => {
+    const { host, flush } = hostFor(receiver, { minSpanMicros: 0 });
+    const reactor = await (await host.loadModule(component('hello-reactor.wasm'))).instantiate();
+    expect(await reactor.call('_initialize')).toBeUndefined();
+    expect(await reactor.call('grow')).toBeUndefined();
+    const again = await reactor.call('_initialize').catch((error: unknown) => error);
+    expect(again).toBeInstanceOf(WasmOtelError);
+    expect([(again as WasmOtelError).code, (again as WasmOtelError).message]).toEqual([
+      'already_started',
+      'hello-reactor.wasm: _initialize already ran in this instance (a reactor is initialized once, before its first call)',
+    ]);
+    const command = await (await host.loadModule(component('command-exports.wasm'))).instantiate({ env: { GREETING: 'library' } });
+    expect(command.kind).toBe('command');
+    expect(await command.call('greet')).toBe(42);
+    expect(await command.run()).toBe(0);
+    const twice = await command.run().catch((error: unknown) => error);
+    expect([(twice as WasmOtelError).code, (twice as WasmOtelError).message]).toEqual([
+      'already_started',
+      'command-exports.wasm: _start already ran in this instance (a WASI command runs once; instantiate it again)',
+    ]);
+    await flush();
+    const spans = await receiver.waitForSpans(10);
+    expect(tree(spans).map((t) => [t.name, t.children.map((c) => c.name)])).toEqual([
+      ['hello-reactor.wasm', ['_initialize']],
+      ['hello-reactor.wasm', ['grow']],
+      ['command-exports.wasm', ['greet']],
+      ['command-exports.wasm', ['main']],
+    ]);
+    expect(byName(spans, 'greet').attributes).toEqual({ greeting: 'library' });
+    expect((await waitForLogs(receiver, 1)).map((l) => [l.body, l.spanId])).toEqual([['greeting library', byName(spans, 'greet').spanId]]);
+    expect(host.problems()).toEqual({});
+  });
+
   it('bad input: out-of-memory pointers, invalid UTF-8, unknown formats and levels are counted, never thrown', async () => {
     const { host, flush } = hostFor(receiver);
     const instance = await (await host.loadModule(component('bad-input-core.wasm'))).instantiate();

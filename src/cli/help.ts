@@ -13,11 +13,11 @@ run
   instrument hooks (dylibso:observe/instrument, dylibso_observe): its spans, metrics and log
   records are exported. Without --invoke it calls the component's wasi:cli/run export, or the
   module's _start; with --invoke <export> it calls the export function of that name (a reactor's
-  _initialize first). The call is wrapped in a host span (kind internal, named after the file)
-  that the guest's spans nest under. Arguments after -- are the guest's arguments. The guest runs
-  on a worker thread: its telemetry is exported while it runs, and SIGTERM, SIGINT or SIGHUP
-  stop it, close its open spans and flush (a second signal exits at once and says what it
-  leaves undelivered).
+  _initialize first, once; on a command without _start, as wasmtime does). The call is wrapped
+  in a host span (kind internal, named after the file) that the guest's spans nest under.
+  Arguments after -- are the guest's arguments. The guest runs on a worker thread: its telemetry
+  is exported while it runs, and SIGTERM, SIGINT or SIGHUP stop it, close its open spans and
+  flush (a second signal exits at once and says what it leaves undelivered).
   --dir <host-dir>[::<guest-dir>]  preopen a directory (repeatable)
   --env NAME=value | NAME          a guest environment variable (NAME alone: the host's value)
   --min-span-us <n>                function calls of instrumented modules shorter than n
