@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, TraceFlags, type SpanContext } from '@opentelemetry/api';
 import { emptyResource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type * as Tracing from '../generated/wasi-otel-0.2.0-rc.2/interfaces/wasi-otel-tracing.js';
 import { GuestReadableSpan } from '../src/engine/index.js';
 import { ProblemCounter, createHost } from '../src/index.js';
@@ -120,5 +120,159 @@ describe('spans whose parents form a cycle', () => {
     report.print({ write: (text: string) => (printed += text) });
     expect(printed).toContain(`trace ${TRACE}\n└─ ping  internal  1.0us  (parent cycle: parent 00000000000000a2)\n   └─ pong  internal  1.0us\n`);
     expect(problems.count('parent_cycle')).toBe(2);
+  });
+});
+
+describe('what the console report makes of times and metric identities (forwarder guest records)', () => {
+  const dt = (seconds: number, nanoseconds = 0): Tracing.Datetime => ({ seconds: BigInt(seconds), nanoseconds });
+  const JAN_2024 = 1_704_067_200; // 2024-01-01T00:00:00Z
+  const GUEST_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const GUEST_SPAN = '00f067aa0ba902b7';
+
+  async function reportHost() {
+    const problems = new ProblemCounter();
+    const report = new ConsoleReport(problems);
+    const { SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+    const { SimpleLogRecordProcessor } = await import('@opentelemetry/sdk-logs');
+    const host = createHost({
+      spanProcessors: [new SimpleSpanProcessor(report.spanExporter)],
+      logRecordProcessors: [new SimpleLogRecordProcessor({ exporter: report.logExporter })],
+      metricExporters: [report.metricExporter],
+      problemCounter: problems,
+    });
+    const instance = await (await host.load(component('forwarder-rc.2.wasm'))).instantiate();
+    const print = (): string => {
+      let printed = '';
+      report.print({ write: (text: string) => (printed += text) });
+      return printed;
+    };
+    return { instance, print, problems };
+  }
+
+  /** The lines of one trace's tree in the printed report. */
+  const traceBlock = (printed: string, traceId: string): string[] => {
+    const lines = printed.split('\n');
+    const start = lines.indexOf(`trace ${traceId}`);
+    const end = lines.findIndex((line, i) => i > start && !/^[ │└├]/.test(line));
+    return lines.slice(start, end);
+  };
+
+  it('a time outside its span is shown as a date with its distance from the span, never as a bare date or offset', async () => {
+    const { instance, print, problems } = await reportHost();
+    const log = (body: string, timestamp: Tracing.Datetime, traceId = GUEST_TRACE, spanId = GUEST_SPAN) =>
+      instance.invoke('emit-log', [
+        { timestamp, observedTimestamp: dt(JAN_2024), severityText: 'INFO', severityNumber: 9, body: JSON.stringify(body), attributes: undefined, eventName: undefined,
+          resource: undefined, instrumentationScope: undefined, traceId, spanId, traceFlags: { sampled: true } },
+      ]);
+    await log('in the span', dt(JAN_2024, 500_000_000));
+    await log('no clock', dt(0, 1)); // 1970 (0 s 0 ns would be "unknown", then the observed time)
+    await log('later', dt(1_717_200_000)); // 2024-06-01
+    await log('beyond any date', dt(Number.MAX_SAFE_INTEGER - 1));
+    const span: Tracing.SpanData = {
+      spanContext: { traceId: GUEST_TRACE, spanId: GUEST_SPAN, traceFlags: { sampled: true }, isRemote: false, traceState: [] },
+      parentSpanId: '',
+      spanKind: 'internal',
+      name: 'guest-work',
+      startTime: dt(JAN_2024),
+      endTime: dt(JAN_2024 + 2),
+      attributes: [],
+      events: [
+        { name: 'early', time: dt(JAN_2024 - 90), attributes: [] },
+        { name: 'inside', time: dt(JAN_2024 + 1, 250_000_000), attributes: [] },
+      ],
+      links: [],
+      status: { tag: 'unset' },
+      instrumentationScope: { name: 'guest', version: undefined, schemaUrl: undefined, attributes: [] },
+      droppedAttributes: 0,
+      droppedEvents: 0,
+      droppedLinks: 0,
+    };
+    await instance.invoke('start', [span.spanContext]);
+    await instance.invoke('end', [span]);
+    expect(traceBlock(print(), GUEST_TRACE)).toEqual([
+      `trace ${GUEST_TRACE}`,
+      '└─ guest-work  internal  2000ms',
+      '     event "early" at 2023-12-31T23:58:30.000Z (1.5 min before its span)',
+      '     event "inside" at +1250ms',
+      '     log INFO "in the span" at +500ms',
+      '     log INFO "no clock" at 1970-01-01T00:00:00.000Z (54.00 years before its span)',
+      '     log INFO "later" at 2024-06-01T00:00:00.000Z (152.0 days after its span ended)',
+      '     log INFO "beyond any date" at 9007199254740990s after 1970-01-01 (no date: 285420866.94 years after its span ended)',
+    ]);
+    expect(problems.snapshot()).toEqual({});
+  });
+
+  it('a log outside the report\'s traces far from the run says how far (the run: while the report collected)', async () => {
+    // The run's clock (Date) stands at 2025-01-01 while the report collects and prints.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2025-01-01T00:00:00Z'));
+    const { instance, print } = await reportHost().finally(() => vi.useRealTimers());
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2025-01-01T00:00:01Z'));
+    await instance.invoke('emit-log', [
+      { timestamp: dt(JAN_2024), observedTimestamp: dt(JAN_2024), severityText: 'WARN', severityNumber: 13, body: '"stale"', attributes: undefined, eventName: undefined,
+        resource: undefined, instrumentationScope: undefined, traceId: GUEST_TRACE, spanId: GUEST_SPAN, traceFlags: { sampled: true } },
+    ]);
+    let printed: string[];
+    try {
+      printed = print().split('\n');
+    } finally {
+      vi.useRealTimers();
+    }
+    const at = printed.indexOf('logs outside these traces');
+    // 366 days (2024 is a leap year) before the run began.
+    expect(printed.slice(at, at + 2)).toEqual(['logs outside these traces', `   log WARN "stale" at 2024-01-01T00:00:00.000Z (1.00 years before the run)  (trace ${GUEST_TRACE} span ${GUEST_SPAN})`]);
+  });
+
+  it('metrics that share a name but differ in unit, description, kind or value type stay apart', async () => {
+    const { instance, print, problems } = await reportHost();
+    const point = (value: { tag: 'u64'; val: bigint } | { tag: 'f64'; val: number }) => ({ attributes: [{ key: 'route', value: '"/checkout"' }], value, exemplars: [] });
+    const sum = (value: { tag: 'u64'; val: bigint } | { tag: 'f64'; val: number }) => ({
+      dataPoints: [point(value)],
+      startTime: dt(JAN_2024),
+      time: dt(JAN_2024 + 10),
+      temporality: 'cumulative' as const,
+      isMonotonic: true,
+    });
+    const batch = (count: bigint) => ({
+      resource: { attributes: [{ key: 'service.name', value: '"shop"' }], schemaUrl: undefined },
+      scopeMetrics: [
+        {
+          scope: { name: 'shop-meter', version: undefined, schemaUrl: undefined, attributes: [] },
+          metrics: [
+            { name: 'requests', description: 'Requests handled', unit: '{request}', data: { tag: 'u64-sum', val: sum({ tag: 'u64', val: count }) } },
+            { name: 'requests', description: 'Requests handled', unit: '{request}', data: { tag: 'f64-sum', val: sum({ tag: 'f64', val: 2.5 }) } },
+            { name: 'requests', description: 'Requests seen by the proxy', unit: '{request}', data: { tag: 'u64-sum', val: sum({ tag: 'u64', val: 3n }) } },
+            { name: 'requests', description: 'Requests handled', unit: 's', data: { tag: 'u64-sum', val: sum({ tag: 'u64', val: 4n }) } },
+            { name: 'requests', description: 'Requests handled', unit: '{request}', data: { tag: 'f64-gauge', val: { dataPoints: [point({ tag: 'f64', val: 5 })], startTime: undefined, time: dt(JAN_2024 + 10) } } },
+            { name: 'latency', description: '', unit: 'ms', data: { tag: 'f64-gauge', val: { dataPoints: [point({ tag: 'f64', val: 6 })], startTime: undefined, time: dt(JAN_2024 + 10) } } },
+          ],
+        },
+      ],
+    });
+    expect(await instance.invoke('export-metrics', [batch(1n)])).toBeUndefined();
+    expect(await instance.invoke('export-metrics', [batch(10n)])).toBeUndefined(); // the latest point of each series is shown
+    const printed = print();
+    expect(printed.slice(printed.indexOf('metrics\n'))).toBe(
+      [
+        'metrics',
+        '   resource service.name="shop"',
+        '      scope shop-meter',
+        '         requests {request}  sum cumulative monotonic  "Requests handled"  int',
+        '            route="/checkout"  = 10',
+        '         requests {request}  sum cumulative monotonic  "Requests handled"  double',
+        '            route="/checkout"  = 2.5',
+        '         requests {request}  sum cumulative monotonic  "Requests seen by the proxy"  int',
+        '            route="/checkout"  = 3',
+        '         requests s  sum cumulative monotonic',
+        '            route="/checkout"  = 4',
+        '         requests {request}  gauge',
+        '            route="/checkout"  = 5',
+        '         latency ms  gauge',
+        '            route="/checkout"  = 6',
+        '',
+      ].join('\n'),
+    );
+    expect(problems.snapshot()).toEqual({});
   });
 });

@@ -192,6 +192,87 @@ describe('core modules: the Observe API (dylibso:observe/api)', () => {
     expect(refused.stderr).toBe('wasm-otel: reactor.wasm is not a WASI command (no _start export); use --invoke with one of: work\n');
   });
 
+  it('--invoke _initialize on a reactor runs it once (hello-reactor traps on a second run, like wasi-libc)', async () => {
+    const result = await runCli(['run', component('hello-reactor.wasm'), '--invoke', '_initialize', '--min-span-us', '0'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint });
+    expect([result.code, result.stdout, result.stderr]).toEqual([0, '', '']);
+    const spans = await receiver.waitForSpans(3);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(tree(receiver.spans())).toEqual([{ name: 'hello-reactor.wasm', children: [{ name: '_initialize', children: [{ name: '__wasm_call_ctors', children: [] }] }] }]);
+    expect(hostSpan(spans, 'hello-reactor.wasm').status).toEqual({ code: OtlpStatusCode.OK, message: '' });
+  });
+
+  it('--invoke <export> on a WASI command: WASI is set up and the export runs without _start, as wasmtime does', async () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint };
+    const greet = await runCli(['run', component('command-exports.wasm'), '--invoke', 'greet', '--env', 'GREETING=hi'], env);
+    expect([greet.code, greet.stdout, greet.stderr]).toEqual([0, 'greet hi\n42\n', '']);
+    const spans = await receiver.waitForSpans(2);
+    expect(tree(spans)).toEqual([{ name: 'command-exports.wasm', children: [{ name: 'greet', children: [] }] }]);
+    expect(byName(spans, 'greet').attributes).toEqual({ greeting: 'hi' });
+    expect(hostSpan(spans, 'command-exports.wasm').status).toEqual({ code: OtlpStatusCode.OK, message: '' });
+    expect((await waitForLogs(receiver, 1)).map((l) => [l.body, l.spanId])).toEqual([['greeting hi', byName(spans, 'greet').spanId]]);
+
+    // --invoke _start is the command's own run, with its arguments.
+    receiver.reset();
+    const start = await runCli(['run', component('command-exports.wasm'), '--invoke', '_start', '--', 'a', 'b'], env);
+    expect([start.code, start.stdout, start.stderr]).toEqual([0, 'main 3\n', '']);
+    const started = await receiver.waitForSpans(2);
+    expect(tree(started)).toEqual([{ name: 'command-exports.wasm', children: [{ name: 'main', children: [] }] }]);
+    expect(byName(started, 'main').attributes).toEqual({ argc: '3' });
+  });
+
+  it('WASI for a plain module (neither _start nor _initialize), and a one-line reason when WASI cannot run a module', async () => {
+    const FD_WRITE = '(import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))';
+    const plain = join(scratch, 'plain.wasm');
+    writeFileSync(
+      plain,
+      await parse(`(module ${FD_WRITE} (memory (export "memory") 1) (data (i32.const 0) "\\10\\00\\00\\00\\03\\00\\00\\00") (data (i32.const 16) "ok\\n")
+        (func (export "work") (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))`),
+    );
+    const off = { OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+    expect(await runCli(['run', plain, '--invoke', 'work'], off)).toEqual({ code: 0, stdout: 'ok\n', stderr: '' });
+
+    const hidden = join(scratch, 'no-memory.wasm');
+    writeFileSync(hidden, await parse(`(module ${FD_WRITE} (memory 1) (func (export "_start")))`));
+    expect(await runCli(['run', hidden], off)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'wasm-otel: no-memory.wasm imports WASI (wasi_snapshot_preview1) but exports no memory named "memory", which WASI needs to run it\n',
+    });
+  });
+
+  it('library: _initialize and _start run once per instance; a command\'s other export runs with WASI set up', async () => {
+    const { host, flush } = hostFor(receiver, { minSpanMicros: 0 });
+    const reactor = await (await host.loadModule(component('hello-reactor.wasm'))).instantiate();
+    expect(await reactor.call('_initialize')).toBeUndefined();
+    expect(await reactor.call('grow')).toBeUndefined();
+    const again = await reactor.call('_initialize').catch((error: unknown) => error);
+    expect(again).toBeInstanceOf(WasmOtelError);
+    expect([(again as WasmOtelError).code, (again as WasmOtelError).message]).toEqual([
+      'already_started',
+      'hello-reactor.wasm: _initialize already ran in this instance (a reactor is initialized once, before its first call)',
+    ]);
+    const command = await (await host.loadModule(component('command-exports.wasm'))).instantiate({ env: { GREETING: 'library' } });
+    expect(command.kind).toBe('command');
+    expect(await command.call('greet')).toBe(42);
+    expect(await command.run()).toBe(0);
+    const twice = await command.run().catch((error: unknown) => error);
+    expect([(twice as WasmOtelError).code, (twice as WasmOtelError).message]).toEqual([
+      'already_started',
+      'command-exports.wasm: _start already ran in this instance (a WASI command runs once; instantiate it again)',
+    ]);
+    await flush();
+    const spans = await receiver.waitForSpans(10);
+    expect(tree(spans).map((t) => [t.name, t.children.map((c) => c.name)])).toEqual([
+      ['hello-reactor.wasm', ['_initialize']],
+      ['hello-reactor.wasm', ['grow']],
+      ['command-exports.wasm', ['greet']],
+      ['command-exports.wasm', ['main']],
+    ]);
+    expect(byName(spans, 'greet').attributes).toEqual({ greeting: 'library' });
+    expect((await waitForLogs(receiver, 1)).map((l) => [l.body, l.spanId])).toEqual([['greeting library', byName(spans, 'greet').spanId]]);
+    expect(host.problems()).toEqual({});
+  });
+
   it('bad input: out-of-memory pointers, invalid UTF-8, unknown formats and levels are counted, never thrown', async () => {
     const { host, flush } = hostFor(receiver);
     const instance = await (await host.loadModule(component('bad-input-core.wasm'))).instantiate();
@@ -319,20 +400,89 @@ describe('core modules: function-level tracing (dylibso:observe/instrument)', ()
     expect(host.problems()).toEqual({});
   });
 
-  it('the minimum span duration drops short calls (library: minSpanMicros 1000)', async () => {
-    const { host, flush } = hostFor(receiver, { minSpanMicros: 1000 });
+  // _start is not wrapped: outer, slow and fast are each an outermost traced call (kept however
+  // short, as the reference SDKs keep the root); inner and leaf (microseconds) are dropped.
+  const FILTERED_NESTED = [
+    {
+      name: 'nested-calls.wasm',
+      children: [
+        { name: 'outer', children: [] },
+        { name: 'slow', children: [] },
+        { name: 'fast', children: [] },
+      ],
+    },
+  ];
+
+  it('the minimum span duration drops short calls, never an outermost one (library: minSpanMicros 1e9)', async () => {
+    const { host, flush } = hostFor(receiver, { minSpanMicros: 1e9 });
     expect(await (await (await host.loadModule(component('nested-calls.wasm'))).instantiate()).run()).toBe(0);
     await flush();
+    await receiver.waitForSpans(4);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(tree(receiver.spans())).toEqual(FILTERED_NESTED);
+  });
+
+  it('the outermost traced call of a call into the module is kept however short (CLI: hello-reactor --invoke hello)', async () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint };
+    // A filter far longer than any call: only the outermost calls may stay.
+    const result = await runCli(['run', component('hello-reactor.wasm'), '--invoke', 'hello', '--min-span-us', '1000000000'], env);
+    expect([result.code, result.stdout, result.stderr]).toEqual([0, 'hello world\n', '']);
+    const spans = await receiver.waitForSpans(3);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(tree(receiver.spans())).toEqual([{ name: 'hello-reactor.wasm', children: [{ name: '_initialize', children: [] }, { name: 'hello', children: [] }] }]);
+    const hello = byName(spans, 'hello');
+    expect(hello.parentSpanId).toBe(hostSpan(spans, 'hello-reactor.wasm').spanId);
+    expect(hello.scope.name).toBe(INSTRUMENT);
+
+    // The console report (no endpoint) shows it under the host span too.
+    const shown = await runCli(['run', component('hello-reactor.wasm'), '--invoke', 'hello', '--min-span-us', '1000000000']);
+    expect(shown.code).toBe(0);
+    const lines = shown.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(/^└─ hello-reactor\.wasm {2}internal {2}[\d.]+(ms|us) {2}OK$/);
+    expect(lines[2]).toMatch(/^ {3}├─ _initialize {2}internal {2}[\d.]+(ms|us)$/);
+    expect(lines[3]).toMatch(/^ {3}└─ hello {2}internal {2}[\d.]+(ms|us)$/);
+  });
+
+  it('memory growth of dropped calls stays in time order on the span that keeps it (hello-reactor grow, memory-grow)', async () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint };
+    const pagesOf = (span: OtlpSpan): bigint[] => span.events.map((e) => e.attributes['wasm.memory.grow.pages'] as bigint);
+    const inOrder = (span: OtlpSpan): void => {
+      const times = span.events.map((e) => e.timeUnixNano);
+      expect(times).toEqual([...times].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    };
+    // alloc_pages (1 page, then 3) and alloc_more inside it (2) are dropped under span-enter "allocate".
+    const grow = await runCli(['run', component('hello-reactor.wasm'), '--invoke', 'grow', '--min-span-us', '1000000000'], env);
+    expect([grow.code, grow.stderr]).toEqual([0, '']);
+    await receiver.waitForSpans(3);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const growSpans = receiver.spans();
+    expect(tree(growSpans)).toEqual([{ name: 'hello-reactor.wasm', children: [{ name: '_initialize', children: [] }, { name: 'grow', children: [{ name: 'allocate', children: [] }] }] }]);
+    const allocate = byName(growSpans, 'allocate');
+    expect(pagesOf(allocate)).toEqual([1n, 2n, 3n]);
+    inOrder(allocate);
+    expect(allocate.attributes).toEqual({ 'wasm.memory.grow.total_pages': 6n, 'wasm.memory.grow.total_bytes': 393216n });
+
+    // grow_big is the outermost call: it is kept, with its own growth and then grow_small's.
+    receiver.reset();
+    const big = await runCli(['run', component('memory-grow.wasm'), '--min-span-us', '1000000000'], env);
+    expect([big.code, big.stderr]).toEqual([0, '']);
     await receiver.waitForSpans(2);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(tree(receiver.spans())).toEqual([{ name: 'nested-calls.wasm', children: [{ name: 'slow', children: [] }] }]);
+    const bigSpans = receiver.spans();
+    expect(tree(bigSpans)).toEqual([{ name: 'memory-grow.wasm', children: [{ name: 'grow_big', children: [] }] }]);
+    expect(pagesOf(byName(bigSpans, 'grow_big'))).toEqual([2n, 1n]);
+    inOrder(byName(bigSpans, 'grow_big'));
+    expect(hostSpan(bigSpans, 'memory-grow.wasm').events).toEqual([]);
   });
 
   it('CLI: WASM_OTEL_MIN_SPAN_US sets the filter; --min-span-us overrides it', async () => {
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, WASM_OTEL_MIN_SPAN_US: '1000' };
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, WASM_OTEL_MIN_SPAN_US: '1000000000' };
     const filtered = await runCli(['run', component('nested-calls.wasm')], env);
     expect([filtered.code, filtered.stderr]).toEqual([0, '']);
-    expect(tree(await receiver.waitForSpans(2))).toEqual([{ name: 'nested-calls.wasm', children: [{ name: 'slow', children: [] }] }]);
+    await receiver.waitForSpans(4);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(tree(receiver.spans())).toEqual(FILTERED_NESTED);
     receiver.reset();
     const all = await runCli(['run', component('nested-calls.wasm'), '--min-span-us', '0'], env);
     expect([all.code, all.stderr]).toEqual([0, '']);
@@ -371,8 +521,8 @@ describe('core modules: function-level tracing (dylibso:observe/instrument)', ()
     }
   });
 
-  it('memory-grow of a dropped call moves to its parent (filter 1000 us)', async () => {
-    const { host, flush } = hostFor(receiver, { minSpanMicros: 1000 });
+  it('memory-grow of a dropped call moves to its parent (filter 1e9 us; grow_big is outermost)', async () => {
+    const { host, flush } = hostFor(receiver, { minSpanMicros: 1e9 });
     expect(await (await (await host.loadModule(component('memory-grow.wasm'))).instantiate()).run()).toBe(0);
     await flush();
     await receiver.waitForSpans(2);
@@ -469,7 +619,7 @@ describe('core modules: function-level tracing through the CLI', () => {
     expect((await waitForLogs(receiver, 1)).map((l) => l.spanId)).toEqual([byName(mixedSpans, 'manual-a').spanId]);
 
     receiver.reset();
-    const grow = await runCli(['run', component('memory-grow.wasm'), '--min-span-us', '1000'], env);
+    const grow = await runCli(['run', component('memory-grow.wasm'), '--min-span-us', '1000000000'], env);
     expect([grow.code, grow.stderr]).toEqual([0, '']);
     const growSpans = await receiver.waitForSpans(2);
     expect(tree(growSpans)).toEqual([{ name: 'memory-grow.wasm', children: [{ name: 'grow_big', children: [] }] }]);

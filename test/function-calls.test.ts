@@ -94,12 +94,34 @@ describe('function-call tracker', () => {
   it('a short call that something needed (a log, here: the current span read) is kept despite the filter', () => {
     const { calls, state, finish } = engine({}, 1_000_000);
     calls.enter(1);
+    calls.enter(2);
     const current = state.currentSpanContext();
+    calls.exit(2);
+    calls.enter(3);
+    calls.exit(3);
+    calls.exit(1);
+    const spans = finish().filter((s) => s.name !== 'host');
+    // f1 is outermost (always kept), f2 was needed, f3 is dropped.
+    expect(spans.map((s) => s.name).sort()).toEqual(['f1', 'f2']);
+    expect(spans.find((s) => s.name === 'f2')!.spanContext().spanId).toBe(current.spanId);
+  });
+
+  it('outermost calls are kept however short; calls under a span of the module are not outermost', () => {
+    const { calls, state, finish, hostId } = engine({}, 1_000_000);
+    calls.enter(1);
     calls.exit(1);
     calls.enter(2);
     calls.exit(2);
+    const manual = state.startManagedSpan({ name: 'manual', tag: 'manual' });
+    calls.enter(3); // under "manual": dropped
+    calls.exit(3);
+    state.endInnermost('manual');
     const spans = finish().filter((s) => s.name !== 'host');
-    expect(spans.map((s) => s.name)).toEqual(['f1']);
-    expect(spans[0]!.spanContext().spanId).toBe(current.spanId);
+    expect(spans.map((s) => [s.name, parentOf(s)]).sort()).toEqual([
+      ['f1', hostId],
+      ['f2', hostId],
+      ['manual', hostId],
+    ]);
+    expect(manual.spanId).toBe(spans.find((s) => s.name === 'manual')!.spanContext().spanId);
   });
 });

@@ -37,8 +37,9 @@ describe('default console tree (no endpoint)', () => {
     expect(lines[7]).toBe('   │          level=3 work.items=3');
     expect(lines[8]).toMatch(/^ {3}│ {10}event "work-done" at \+[\d.]+(ms|us) {2}result="success"$/);
     expect(lines[9]).toMatch(/^ {3}└─ checkout {2}internal {2}[\d.]+(ms|us)$/);
-    expect(lines.slice(10)).toEqual([
-      '        log INFO "order placed" at 2023-11-14T22:13:25.000Z  order.id="A-1001" items=3',
+    // The guest's fixed 2023 timestamp, with how far it lies from the span (now).
+    expect(lines[10]).toMatch(/^ {8}log INFO "order placed" at 2023-11-14T22:13:25\.000Z \(\d+\.\d\d years before its span\) {2}order\.id="A-1001" items=3$/);
+    expect(lines.slice(11)).toEqual([
       'metrics',
       '   resource service.name="scenarios-guest"',
       '      scope scenarios-meter 1.0.0',
@@ -63,7 +64,7 @@ describe('default console tree (no endpoint)', () => {
     expect(statuses.stderr).toMatch(/├─ ok-span {2}internal {2}[\d.]+(ms|us) {2}OK\n/);
     expect(statuses.stderr).toMatch(/├─ error-span {2}internal {2}[\d.]+(ms|us) {2}ERROR "boom"\n/);
     const events = await runCli(invoke('events'));
-    expect(events.stderr).toContain('event "second" at 2023-11-14T22:13:20.123Z  index=2 explicit=true');
+    expect(events.stderr).toMatch(/\n {8}event "second" at 2023-11-14T22:13:20\.123Z \(\d+\.\d\d years before its span\) {2}index=2 explicit=true\n/);
     const links = await runCli(invoke('links'));
     expect(links.stderr).toContain('link 0af7651916cd43dd8448eb211c80319c/b7ad6b7169203331  link.reason="retry"');
     const state = await runCli(invoke('trace-state'));
@@ -233,7 +234,7 @@ describe('metrics and logs: exporters, endpoints and protocols per signal', () =
     const result = await runCli(invoke('metrics-and-logs'), { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_LOGS_EXPORTER: 'console' });
     expect(result.code).toBe(0);
     // The span is not in the console report, so the log is listed on its own with its ids.
-    expect(result.stderr).toMatch(/^logs outside these traces\n {3}log INFO "order placed" at 2023-11-14T22:13:25\.000Z  order\.id="A-1001" items=3  \(trace [0-9a-f]{32} span a000000000000001\)\n$/);
+    expect(result.stderr).toMatch(/^logs outside these traces\n {3}log INFO "order placed" at 2023-11-14T22:13:25\.000Z \(\d+\.\d\d years before the run\) {2}order\.id="A-1001" items=3 {2}\(trace [0-9a-f]{32} span a000000000000001\)\n$/);
     await receiver.waitForSpans(2);
     expect(receivedLogs(receiver)).toEqual([]);
   });

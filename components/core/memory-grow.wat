@@ -20,10 +20,11 @@
 ;; however short (minimum-duration filter 0). When grow_small is dropped by
 ;; the filter, its event moves to grow_big, which then has both events,
 ;; 2 pages then 1 page.
+;; grow_big is the outermost traced call, which the filter never drops.
 ;; Timing caveat: grow_small lasts as long as one memory.grow, measured at
 ;; 10-60 us in Node 20 (V8), i.e. on both sides of the reference 20 us
-;; default. Deterministic tests use a filter of 0 (two spans) or one between
-;; ~1 ms and 3 ms (grow_big kept, grow_small dropped), not the default.
+;; default. Deterministic tests use a filter of 0 (two spans) or a huge one
+;; (grow_big kept, grow_small dropped), not the default.
 ;; Scratch: the clock writes its u64 nanoseconds at address 8.
 (module
   (import "wasi_snapshot_preview1" "clock_time_get"

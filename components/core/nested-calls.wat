@@ -21,9 +21,10 @@
 ;; (>= 3 ms), fast; outer, slow and fast are siblings under the host's span.
 ;; $spin (monotonic clock id 1, polled through clock_time_get) and its clock
 ;; calls are NOT wrapped, so no span named spin or clock_time_get appears.
-;; Durations: slow >= 3 ms; every other span lasts a few microseconds, so
-;; with the reference 20 us minimum-duration filter only slow is sure to
-;; survive (tests of the whole tree set the filter to 0).
+;; Durations: slow >= 3 ms; every other span lasts a few microseconds. outer,
+;; slow and fast are outermost traced calls (nothing traced around them),
+;; which the minimum-duration filter never drops; inner and leaf are dropped
+;; by any filter longer than they last (tests of the whole tree set it to 0).
 ;; Scratch: the clock writes its u64 nanoseconds at address 8.
 (module
   (import "wasi_snapshot_preview1" "clock_time_get"

@@ -13,11 +13,11 @@ run
   instrument hooks (dylibso:observe/instrument, dylibso_observe): its spans, metrics and log
   records are exported. Without --invoke it calls the component's wasi:cli/run export, or the
   module's _start; with --invoke it calls the export function it names (a reactor's _initialize
-  first). The call is wrapped in a host span (kind internal, named after the file)
-  that the guest's spans nest under. Arguments after -- are the guest's arguments. The guest runs
-  on a worker thread: its telemetry is exported while it runs, and SIGTERM, SIGINT or SIGHUP
-  stop it, close its open spans and flush (a second signal exits at once and says what it
-  leaves undelivered).
+  first, once; on a command without _start, as wasmtime does). The call is wrapped in a host
+  span (kind internal, named after the file) that the guest's spans nest under. Arguments after
+  -- are the guest's arguments. The guest runs on a worker thread: its telemetry is exported
+  while it runs, and SIGTERM, SIGINT or SIGHUP stop it, close its open spans and flush (a second
+  signal exits at once and says what it leaves undelivered).
   --invoke <export> | '<export>(<args>)'
                                    call an export instead; arguments as wasmtime takes them
                                    (WAVE: 3, "text", [1, 2], {field: 1}, some(1), ok("x"));
@@ -25,7 +25,8 @@ run
   --dir <host-dir>[::<guest-dir>]  preopen a directory (repeatable)
   --env NAME=value | NAME          a guest environment variable (NAME alone: the host's value)
   --min-span-us <n>                function calls of instrumented modules shorter than n
-                                   microseconds are not exported (default 20; 0 keeps all)
+                                   microseconds are not exported (default 20; 0 keeps all;
+                                   the outermost calls of each call into the module stay)
   --no-cache                       transpile the component without the cache
 
 Telemetry (standard OpenTelemetry variables):

@@ -22,6 +22,11 @@ export interface FunctionSpanSink {
   startRootFunctionSpan(func: number, startPerf: number): void;
   /** Ends the innermost open engine span of function `func`; false if there is none. */
   endOpenFunctionSpan(func: number, endPerf: number): boolean;
+  /**
+   * No span of the module is open below the light calls: a call at the base is an outermost
+   * traced call of this call into the module, which the minimum-duration filter never drops.
+   */
+  baseIsOutermost(): boolean;
   /** Memory growth of a dropped call moves to the base (the current span below the light calls). */
   baseMemoryGrew(pages: number, perf: number): void;
   /** A new span id (the provider's id generator). */
@@ -59,7 +64,11 @@ const INITIAL_GROWTH = 64;
 const BASE = -1;
 
 export interface FunctionCallTrackerOptions {
-  /** Calls shorter than this (milliseconds) are dropped unless something inside needed them. */
+  /**
+   * Calls shorter than this (milliseconds) are dropped unless something inside needed them or
+   * they are outermost (nothing of the module traced around them: the root of what the call
+   * into the module did, which the reference Observe SDKs always keep).
+   */
   minDurationMs: number;
   /** Open calls beyond this depth are not traced (reported each time the depth is reached). */
   maxDepth: number;
@@ -186,8 +195,9 @@ export class FunctionCallTracker {
   private complete(d: number, end: number, parentCall: number): void {
     const call = this.frameCall[d]!;
     const start = this.frameStart[d]!;
-    if (end - start < this.minMs && !this.ids.has(call)) {
-      // Dropped: too short, and nothing built so far names it as parent.
+    if (end - start < this.minMs && !this.ids.has(call) && !(parentCall === BASE && this.sink.baseIsOutermost())) {
+      // Dropped: too short, nothing built so far names it as parent, and some span of the
+      // module (a call or a span-enter span) is around it to take its memory growth.
       if (this.growth > 0) this.moveGrowth(call, parentCall, start);
       return;
     }
@@ -325,24 +335,29 @@ export class FunctionCallTracker {
     return byCall;
   }
 
-  /** A dropped call's memory growth moves to its parent (a light call, or the base). */
+  /**
+   * A dropped call's memory growth moves to its parent (a light call, or the base), keeping the
+   * order it happened in. Its entries are the latest ones, all recorded since it started.
+   */
   private moveGrowth(from: number, to: number, since: number): void {
-    for (let g = this.growth - 1; g >= 0 && this.growthTime[g]! >= since; g--) {
-      if (this.growthOwner[g] !== from) continue;
-      if (to !== BASE) {
-        this.growthOwner[g] = to;
+    let first = this.growth;
+    while (first > 0 && this.growthTime[first - 1]! >= since) first--;
+    if (to !== BASE) {
+      for (let g = first; g < this.growth; g++) if (this.growthOwner[g] === from) this.growthOwner[g] = to;
+      return;
+    }
+    let kept = first;
+    for (let g = first; g < this.growth; g++) {
+      if (this.growthOwner[g] === from) {
+        this.sink.baseMemoryGrew(this.growthPages[g]!, this.growthTime[g]!);
         continue;
       }
-      this.sink.baseMemoryGrew(this.growthPages[g]!, this.growthTime[g]!);
-      this.removeGrowth(g);
+      this.growthOwner[kept] = this.growthOwner[g]!;
+      this.growthTime[kept] = this.growthTime[g]!;
+      this.growthPages[kept] = this.growthPages[g]!;
+      kept++;
     }
-  }
-
-  private removeGrowth(g: number): void {
-    this.growthOwner.copyWithin(g, g + 1, this.growth);
-    this.growthTime.copyWithin(g, g + 1, this.growth);
-    this.growthPages.copyWithin(g, g + 1, this.growth);
-    this.growth--;
+    this.growth = kept;
   }
 
   private growFrames(): boolean {

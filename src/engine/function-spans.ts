@@ -29,6 +29,8 @@ export interface FunctionSpanHost {
   innermostContext(): SpanContext;
   /** No span open and no call into the guest in progress. */
   idle(): boolean;
+  /** No span of the instance is open (below the light calls there is only the host's span). */
+  noSpanOpen(): boolean;
   /** Opens a span (it becomes the current one). */
   pushOpen(span: OpenSpan): void;
   /** Exports a finished span (sampling and limits applied). */
@@ -96,6 +98,7 @@ export function createFunctionCalls(host: FunctionSpanHost, options: FunctionCal
     exportFunctionSpan: exportFinished,
     openFunctionSpan: openCall,
     needsBase: () => host.idle(),
+    baseIsOutermost: () => host.noSpanOpen(),
     startRootFunctionSpan: (func, startPerf) => host.startManagedSpan({ name: options.nameOf(func), scope: options.scope, tag: func, startTime: timeOf(startPerf) }),
     endOpenFunctionSpan: (func, endPerf) => host.endInnermost(func, timeOf(endPerf)),
     baseMemoryGrew: (pages, perf) => host.currentMemoryGrew(pages, timeOf(perf)),

@@ -360,6 +360,7 @@ export class InstanceSpanState implements SpanHolder {
         },
         innermostContext: () => this.innermostContext(),
         idle: () => this.open.length === 0 && this.hostFrames.length === 0,
+        noSpanOpen: () => this.open.length === 0,
         pushOpen: (span) => this.pushOpen(span),
         exportReport: (report) => this.export(report),
         startManagedSpan: (start) => void this.startManagedSpan(start),

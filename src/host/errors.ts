@@ -11,6 +11,7 @@ export type WasmOtelErrorCode =
   | 'unsupported_shape'
   | 'unknown_export'
   | 'invalid_arguments'
+  | 'already_started'
   | 'guest_trap'
   | 'guest_error'
   | 'guest_exit'

@@ -27,10 +27,11 @@ async function loadWasi(): Promise<typeof WASI> {
 export interface Preview1 {
   /** `wasi_snapshot_preview1` with `proc_exit` replaced (see below). */
   imports: WebAssembly.Imports;
-  /** Runs `_start` (a command). */
-  start(instance: WebAssembly.Instance): void;
-  /** Runs `_initialize` if there is one (a reactor). */
-  initialize(instance: WebAssembly.Instance): void;
+  /**
+   * Sets WASI up for the instance's exported `memory` and runs nothing, so any export may be
+   * called next (`_start`, `_initialize` or another). Once per instance.
+   */
+  bind(memory: WebAssembly.Memory): void;
 }
 
 /**
@@ -53,11 +54,11 @@ export async function createPreview1(options: WasiOptions): Promise<Preview1> {
   };
   return {
     imports: { wasi_snapshot_preview1: preview1 as WebAssembly.ModuleImports },
-    start: (instance) => {
-      wasi.start(instance);
-    },
-    initialize: (instance) => {
-      wasi.initialize(instance);
+    // node:wasi's start() and initialize() also call _start / _initialize and refuse a command's
+    // other exports; initialize() of an object holding only the memory does the binding alone.
+    // (Its start() adds nothing else here: our proc_exit throws GuestExit, not node's marker.)
+    bind: (memory) => {
+      wasi.initialize({ exports: { memory } });
     },
   };
 }

@@ -28,6 +28,8 @@ export class ConsoleReport {
   private logsLeftOut = 0;
   private metrics: ResourceMetrics[] = [];
   private metricBatchesLeftOut = 0;
+  /** When what the report holds began (the run, or the last print): the frame of loose logs. */
+  private sinceMs = Date.now();
 
   constructor(
     private readonly problems?: ProblemCounter,
@@ -71,7 +73,9 @@ export class ConsoleReport {
 
   /** Writes what was collected (nothing when nothing was) and starts over. */
   print(sink: TextSink): void {
-    const { text: trees, stats } = renderTraceTree(this.spans, this.logs, this.logsLeftOut);
+    const now = Date.now();
+    const { text: trees, stats } = renderTraceTree(this.spans, this.logs, this.logsLeftOut, { startMs: this.sinceMs, endMs: now });
+    this.sinceMs = now;
     if (stats.cycles > 0) {
       this.problems?.report('parent_cycle', `${stats.cycles} ${stats.cycles === 1 ? 'span has' : 'spans have'} parents that form a cycle; shown as roots, marked "(parent cycle)"`, stats.cycles);
     }

@@ -1,6 +1,6 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { detailLines, formatLogLine, sortByStart, spanLine } from './report-format.js';
+import { detailLines, formatLogLine, sortByStart, spanFrame, spanLine, type TimeFrame } from './report-format.js';
 import { ReportSpans, type LeftOut, type ReportTrace } from './report-spans.js';
 
 /** What the tree could not show as such: spans whose parents form a cycle (shown as roots). */
@@ -19,11 +19,17 @@ export function formatTraceTree(spans: readonly ReadableSpan[], logs: readonly R
   return renderTraceTree(store, logs).text;
 }
 
+/** When the run the report covers started and ended (ms since 1970): the frame of logs outside traces. */
+export interface RunTime {
+  startMs: number;
+  endMs: number;
+}
+
 /**
  * The trees of a ReportSpans: each trace from its roots; spans whose parent chain loops are shown
  * as roots marked `(parent cycle)`; what was left out is said under each trace and at the end.
  */
-export function renderTraceTree(store: ReportSpans, logs: readonly ReadableLogRecord[], logsLeftOut = 0): { text: string; stats: TreeStats } {
+export function renderTraceTree(store: ReportSpans, logs: readonly ReadableLogRecord[], logsLeftOut = 0, run?: RunTime): { text: string; stats: TreeStats } {
   const traces = store.list();
   const logsBySpan = new Map<string, ReadableLogRecord[]>();
   const loose: ReadableLogRecord[] = [];
@@ -44,9 +50,10 @@ export function renderTraceTree(store: ReportSpans, logs: readonly ReadableLogRe
   if (moreSpans > 0) lines.push(`(${moreSpans.toLocaleString('en-US')} more spans in ${moreTraces.toLocaleString('en-US')} more traces not shown)`);
   if (loose.length > 0) {
     lines.push('logs outside these traces');
+    const frame: TimeFrame | undefined = run && { ...run, name: 'the run', relative: false };
     for (const log of loose) {
       const context = log.spanContext?.traceId ? `  (trace ${log.spanContext.traceId}${log.spanContext.spanId ? ` span ${log.spanContext.spanId}` : ''})` : '';
-      lines.push(`   ${formatLogLine(log)}${context}`);
+      lines.push(`   ${formatLogLine(log, frame)}${context}`);
     }
   }
   if (logsLeftOut > 0) lines.push(`(${logsLeftOut.toLocaleString('en-US')} more log records not shown)`);
@@ -100,7 +107,8 @@ function writeTrace(trace: ReportTrace, logsBySpan: Map<string, ReadableLogRecor
     const kids = sortByStart((children.get(id) ?? []).filter((kid) => !written.has(kid.spanContext().spanId)));
     const detailPrefix = inner + (kids.length > 0 ? '│ ' : '  ');
     for (const detail of detailLines(span)) lines.push(detailPrefix + detail);
-    for (const log of logsBySpan.get(id) ?? []) lines.push(detailPrefix + formatLogLine(log, span.startTime));
+    const frame = spanFrame(span);
+    for (const log of logsBySpan.get(id) ?? []) lines.push(detailPrefix + formatLogLine(log, frame));
     kids.forEach((kid, i) => {
       if (!written.has(kid.spanContext().spanId)) write(kid, inner, i === kids.length - 1, '');
     });

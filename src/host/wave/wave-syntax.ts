@@ -28,7 +28,8 @@ export class WaveSyntaxError extends Error {}
 export function parseWaveCall(text: string): WaveCall {
   const reader = new Reader(text);
   reader.skipSpace();
-  const name = reader.label();
+  // Any export name: kebab-case for components, anything for core modules (`_initialize`).
+  const name = reader.exportName();
   if (name === undefined) throw new WaveSyntaxError(`expected an export name${reader.where()}`);
   reader.skipSpace();
   if (reader.done()) return { name, args: [], parenthesized: false };
@@ -69,6 +70,14 @@ class Reader {
     if (this.text[this.at] !== char) return false;
     this.at++;
     return true;
+  }
+
+  /** The name of an export: everything up to a space or "(". */
+  exportName(): string | undefined {
+    const match = /^[^\s()]+/.exec(this.text.slice(this.at));
+    if (!match) return undefined;
+    this.at += match[0].length;
+    return match[0];
   }
 
   /** A kebab-case label (`%` lets a keyword be a name: `%true`). */
