@@ -10,7 +10,7 @@ components *ARGS:
 
 # Compile src/ to dist/ (what bin/wasm-otel.js runs).
 build:
-    npx tsc -p tsconfig.build.json
+    npm run build --silent
 
 # Typecheck everything, and check that generated/ and components/ are fresh (the build reads the WIT).
 check: build

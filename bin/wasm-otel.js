@@ -1,5 +1,13 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+import { existsSync } from 'node:fs';
+
+// dist/ is built by `npm run build` (and on `npm pack`); a clone that was not built gets one line.
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('wasm-otel: dist/ is missing (a clone that was not built): run "npm run build" first\n');
+  process.exit(1);
+}
+const { main } = await import(entry.href);
 
 // Telemetry is flushed inside main(); exit explicitly so WASI worker threads cannot keep us alive.
 process.exit(await main(process.argv.slice(2)));

@@ -14,7 +14,7 @@ import type { HostContext } from './host-context.js';
  *
  * ```ts
  * const telemetry = loaded.telemetry();
- * const { instance } = await WebAssembly.instantiate(loaded.module, { ...myImports, ...telemetry.imports });
+ * const instance = await WebAssembly.instantiate(loaded.module, { ...myImports, ...telemetry.imports });
  * telemetry.bind(instance);
  * telemetry.call(() => (instance.exports.work as () => number)());
  * ```

@@ -24,6 +24,7 @@
  *   beyond 2^53 (see {@link parseJsonExact}).
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
@@ -725,6 +726,8 @@ export type ReceiverFault =
 export interface ReceiverOptions {
   /** Called for every request (`attempt` counts requests to that path from 1); undefined answers normally. */
   fault?: (request: { signal: OtlpSignal | undefined; attempt: number }) => ReceiverFault | undefined;
+  /** Serve HTTPS with these options (key, cert, and for client certificates ca and requestCert); the endpoint is https://. */
+  tls?: HttpsServerOptions;
 }
 
 /** Start a receiver on 127.0.0.1 with an ephemeral port. */
@@ -821,9 +824,10 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
     }
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     void handle(req, res);
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, onRequest) : createServer(onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -832,7 +836,7 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
     });
   });
   const { port } = server.address() as AddressInfo;
-  return log.receiver(`http://127.0.0.1:${port}`, async () => {
+  return log.receiver(`${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`, async () => {
     await new Promise<void>((resolve, reject) => {
       server.close((err) => (err ? reject(err) : resolve()));
       server.closeAllConnections();
