@@ -19,6 +19,29 @@ describe('CLI contract: usage and load failures', () => {
     expect(result.stderr).toBe('');
   });
 
+  it('wasm-otel help [command] prints the usage on stdout (exit 0); bare wasm-otel prints it on stderr and exits 2', async () => {
+    const help = await runCli(['--help']);
+    expect(await runCli(['help'])).toEqual(help);
+    expect(await runCli(['help', 'run'])).toEqual(help);
+    expect(await runCli(['run', '--help'])).toEqual(help);
+    expect(help.stdout).toContain('wasm-otel help [<command>]');
+    expect(await runCli([])).toEqual({ code: 2, stdout: '', stderr: help.stdout });
+    expect(await runCli(['help', 'nope'])).toEqual({ code: 2, stdout: '', stderr: 'wasm-otel: unknown command "nope" (commands: run, help)\nRun "wasm-otel --help" for usage.\n' });
+  });
+
+  it('--help lists every option, within 100 columns; the README shows the same usage and options', async () => {
+    const help = (await runCli(['--help'])).stdout;
+    expect(help.split('\n').filter((line) => line.length > 100)).toEqual([]);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const option of ['--invoke', '--dir', '--env', '--min-span-us', '--no-cache', '--help', '--version']) {
+      expect(help, option).toMatch(new RegExp(`^  ${option}\\b|\\[${option}\\b|\\| ${option}\\b| ${option} \\|`, 'm'));
+      expect(readme, option).toContain(`\`${option}`);
+    }
+    // The cache default is said the same way in both.
+    expect(help).toContain('(default $XDG_CACHE_HOME/wasm-otel or ~/.cache/wasm-otel)');
+    expect(readme).toContain('(default `$XDG_CACHE_HOME/wasm-otel` or `~/.cache/wasm-otel`)');
+  });
+
   it('--version prints the package version', async () => {
     const result = await runCli(['--version']);
     expect(result.code).toBe(0);
@@ -27,10 +50,17 @@ describe('CLI contract: usage and load failures', () => {
     expect(VERSION).toBe(pkg.version);
   });
 
-  it('an unknown option is a usage error (exit 2, one line reason)', async () => {
-    const result = await runCli(['run', 'x.wasm', '--bogus']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe('wasm-otel: unknown option --bogus\nRun "wasm-otel --help" for usage.\n');
+  it('an unknown option is a usage error (exit 2, one line reason) that suggests the nearest option, or lists them', async () => {
+    const usage = (line: string) => ({ code: 2, stdout: '', stderr: `wasm-otel: ${line}\nRun "wasm-otel --help" for usage.\n` });
+    expect(await runCli(['run', 'x.wasm', '--bogus'])).toEqual(usage('unknown option --bogus (options: -h/--help, -V/--version, --invoke, --dir, --env, --min-span-us, --no-cache)'));
+    expect(await runCli(['run', 'x.wasm', '--invok', 'spans'])).toEqual(usage('unknown option --invok (did you mean --invoke?)'));
+    expect(await runCli(['run', 'x.wasm', '--min-span', '5'])).toEqual(usage('unknown option --min-span (did you mean --min-span-us?)'));
+    expect(await runCli(['run', 'x.wasm', '--nocache'])).toEqual(usage('unknown option --nocache (did you mean --no-cache?)'));
+    expect(await runCli(['rn', 'x.wasm'])).toEqual(usage('unknown command "rn" (did you mean "run"?)'));
+    expect(await runCli(['serve', 'x.wasm'])).toEqual(usage('unknown command "serve" (commands: run, help)'));
+    // Numbers: our own message, also for a negative value (node:util would call it a missing value).
+    expect(await runCli(['run', 'x.wasm', '--min-span-us', '-5'])).toEqual(usage('--min-span-us "-5": expected a number of microseconds >= 0'));
+    expect(await runCli(['run', 'x.wasm', '--min-span-us', '1O'])).toEqual(usage('--min-span-us "1O": expected a number of microseconds >= 0'));
     const missing = await runCli(['run', 'x.wasm', '--invoke']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('wasm-otel: --invoke needs a value\nRun "wasm-otel --help" for usage.\n');
@@ -71,7 +101,7 @@ describe('CLI contract: usage and load failures', () => {
   it('an unknown command is a usage error', async () => {
     const result = await runCli(['serve', 'x.wasm']);
     expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')[0]).toBe('wasm-otel: unknown command "serve" (expected "run")');
+    expect(result.stderr.split('\n')[0]).toBe('wasm-otel: unknown command "serve" (commands: run, help)');
   });
 
   it('a missing file exits 1 with one line', async () => {

@@ -18,12 +18,33 @@ export interface RunCommand {
   noCache: boolean;
 }
 
-export type CliCommand = { kind: 'help' } | { kind: 'version' } | RunCommand | { kind: 'usage-error'; message: string };
+export type CliCommand =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | RunCommand
+  | { kind: 'usage-error'; message: string }
+  /** No arguments at all: the usage goes to stderr, exit 2. */
+  | { kind: 'no-arguments' };
+
+/** The commands, for `help <command>` and suggestions. */
+export const COMMANDS = ['run', 'help'] as const;
+
+/** The options `run` takes (node:util parseArgs's table), also for suggestions. */
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+  invoke: { type: 'string' },
+  dir: { type: 'string', multiple: true },
+  env: { type: 'string', multiple: true },
+  'min-span-us': { type: 'string' },
+  'no-cache': { type: 'boolean' },
+} as const;
 
 /** Parses the command line (without `node` and the script). Never throws. */
 export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.ProcessEnv = process.env): CliCommand {
+  if (argv.length === 0) return { kind: 'no-arguments' };
   const separator = argv.indexOf('--');
-  const own = separator < 0 ? [...argv] : argv.slice(0, separator);
+  const own = withNegativeValues(separator < 0 ? [...argv] : argv.slice(0, separator));
   const guestArgs = separator < 0 ? [] : argv.slice(separator + 1);
   let parsed;
   try {
@@ -31,15 +52,7 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
       args: own,
       allowPositionals: true,
       strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'V' },
-        invoke: { type: 'string' },
-        dir: { type: 'string', multiple: true },
-        env: { type: 'string', multiple: true },
-        'min-span-us': { type: 'string' },
-        'no-cache': { type: 'boolean' },
-      },
+      options: OPTIONS,
     });
   } catch (error) {
     return { kind: 'usage-error', message: parseArgsMessage(error) };
@@ -49,7 +62,12 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
   if (values.version) return { kind: 'version' };
   const [command, file, ...extra] = positionals;
   if (command === undefined) return { kind: 'help' };
-  if (command !== 'run') return { kind: 'usage-error', message: `unknown command "${command}" (expected "run")` };
+  if (command === 'help') {
+    // `wasm-otel help [command]`
+    if (file === undefined || (COMMANDS as readonly string[]).includes(file)) return extra.length > 0 ? { kind: 'usage-error', message: `unexpected argument "${extra[0]}"` } : { kind: 'help' };
+    return { kind: 'usage-error', message: unknownCommand(file) };
+  }
+  if (command !== 'run') return { kind: 'usage-error', message: unknownCommand(command) };
   if (file === undefined) return { kind: 'usage-error', message: 'run needs a .wasm file' };
   if (extra.length > 0) return { kind: 'usage-error', message: `unexpected argument "${extra[0]}" (guest arguments go after --)` };
   if (values.invoke !== undefined && values.invoke.trim() === '') return { kind: 'usage-error', message: '--invoke needs an export name' };
@@ -83,6 +101,52 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
   return { kind: 'run', file, invoke: values.invoke, guestArgs, preopens, env, minSpanMicros, noCache: values['no-cache'] === true };
 }
 
+/** `unknown command "rn" (did you mean "run"?)` */
+function unknownCommand(command: string): string {
+  const near = nearest(command, COMMANDS);
+  return `unknown command "${command}" (${near !== undefined ? `did you mean "${near}"?` : `commands: ${COMMANDS.join(', ')}`})`;
+}
+
+/**
+ * `--min-span-us -5` as `--min-span-us=-5`: parseArgs takes a value that starts with `-` for an
+ * option, and would say the value is missing; our own check then says what is wrong with it.
+ */
+function withNegativeValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = /^--([a-z-]+)$/.exec(args[i]!)?.[1];
+    const next = args[i + 1];
+    if (name !== undefined && OPTIONS[name as keyof typeof OPTIONS]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else {
+      out.push(args[i]!);
+    }
+  }
+  return out;
+}
+
+/** The candidate closest to `word` (at most a third of its letters off), if any. */
+function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(word, candidate);
+    if (distance <= Math.max(1, Math.floor(candidate.length / 3)) && (best === undefined || distance < best.distance)) best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
 /**
  * node:util parseArgs's errors in our words (its own text speaks of positionals and suggests `--`,
  * which here passes arguments to the guest).
@@ -91,7 +155,12 @@ function parseArgsMessage(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
   const option = /'(-[^' ]*)/.exec(message)?.[1];
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) return `unknown option ${option}`;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
+    const long = /^--([^=]+)/.exec(option)?.[1];
+    const near = long !== undefined ? nearest(long, Object.keys(OPTIONS)) : undefined;
+    const flags = Object.entries(OPTIONS).map(([name, spec]) => ('short' in spec ? `-${spec.short}/--${name}` : `--${name}`));
+    return `unknown option ${option} (${near !== undefined ? `did you mean --${near}?` : `options: ${flags.join(', ')}`})`;
+  }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) return `${option} needs a value`;
   return message.split('\n')[0]!;
 }

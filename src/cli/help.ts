@@ -5,7 +5,7 @@ export const USAGE = `wasm-otel ${VERSION} - run WebAssembly components and modu
 Usage:
   wasm-otel run <file.wasm> [--invoke '<export>(<args>)'] [--dir <host-dir>[::<guest-dir>]]...
                 [--env <NAME>[=<value>]]... [--min-span-us <n>] [--no-cache] [-- <guest args>]
-  wasm-otel --help | --version
+  wasm-otel help [<command>] | --help | --version
 
 run
   Runs a component built against any published shape of wasi:otel (draft-2025-03 to rc.2 and

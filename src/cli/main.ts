@@ -11,6 +11,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'help':
       process.stdout.write(USAGE);
       return 0;
+    case 'no-arguments':
+      // Nothing asked: a usage error, with the usage where errors go.
+      writeStderr(USAGE);
+      return 2;
     case 'version':
       process.stdout.write(`${VERSION}\n`);
       return 0;
