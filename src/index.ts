@@ -18,6 +18,7 @@ export type { CoreModuleInfo, FunctionImport } from './core/module-info.js';
 export type { ObserveUsage } from './core/observe-imports.js';
 export { DEFAULT_MIN_SPAN_MICROS } from './host/min-span.js';
 export { WasmOtelError, type WasmOtelErrorCode } from './host/errors.js';
+export { HOST_SPAN_ATTRIBUTES } from './telemetry/host-span-attributes.js';
 export { runFile, type RunFileOptions, type RunOutcome } from './host/run-file.js';
 export { runInWorker, type WorkerRun, type WorkerRunOptions, type WorkerRunOutcome } from './host/worker/worker-run.js';
 export { DeliveryLedger, type TelemetrySignal } from './telemetry/delivery-ledger.js';

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { OtlpStatusCode, startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
@@ -58,13 +60,20 @@ describe('scenarios through the CLI (child process), OTLP/HTTP protobuf', () => 
   });
 
   it('a guest that calls exit(err) with a span open: exit code 1, span closed, everything flushed', async () => {
+    const hostIdentity = {
+      'wasm.module.name': 'scenarios.wasm',
+      'wasm.module.kind': 'component',
+      'wasm.module.sha256': createHash('sha256').update(readFileSync(component('scenarios.wasm'))).digest('hex'),
+      'wasm.otel.shape': 'rc.2',
+      'wasm.otel.version': '0.2.0-rc.2',
+    };
     const result = await runCli(['run', component('scenarios.wasm'), '--invoke', 'exit-with-error'], otlp());
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('');
     const spans = await receiver.waitForSpans(2);
     const host = hostSpanOf(spans, 'scenarios.wasm');
     expect(host.status).toEqual({ code: OtlpStatusCode.ERROR, message: 'guest exited with code 1' });
-    expect(host.attributes).toEqual({ 'process.exit.code': 1n });
+    expect(host.attributes).toEqual({ ...hostIdentity, 'wasm.export': 'exit-with-error', 'process.exit.code': 1n });
     const open = byName(spans, 'unended guest span');
     expect(open.spanId).toBe(guestId(1));
     expect(open.parentSpanId).toBe(host.spanId);

@@ -1,6 +1,8 @@
+import type { Attributes } from '@opentelemetry/api';
 import type { InstanceSpanState } from '../engine/index.js';
 import { signatureText, type FuncSignature } from '../runtime/component-types/index.js';
 import { argumentProblem } from './argument-check.js';
+import { exportAttribute } from '../telemetry/host-span-attributes.js';
 import { WasmOtelError } from './errors.js';
 import { cliRunExport, jsExportName, witExportName } from './export-names.js';
 import { callInHostSpan, exitCodeOf, type CallOptions } from './host-call.js';
@@ -24,6 +26,8 @@ export class GuestInstance {
     private readonly state: InstanceSpanState,
     private readonly telemetry: Pick<HostTelemetry, 'tracerForCall'>,
     private readonly signatures: Readonly<Record<string, FuncSignature>> = {},
+    /** Attributes of every host span of this instance (see host-span-attributes.ts). */
+    private readonly attributes: Attributes = {},
   ) {}
 
   /** The raw exports object jco produced (calls through it get no host span). */
@@ -71,7 +75,7 @@ export class GuestInstance {
     const signature = this.signatures[name];
     const problem = signature ? argumentProblem(name, signature, args) : undefined;
     if (problem) throw new WasmOtelError('invalid_arguments', `${this.name}: ${problem}; ${name}: ${signatureText(signature!)}`);
-    return this.inHostSpan(options, () => (fn as (...a: unknown[]) => unknown)(...args));
+    return this.inHostSpan(name, options, () => (fn as (...a: unknown[]) => unknown)(...args));
   }
 
   /**
@@ -89,7 +93,7 @@ export class GuestInstance {
       );
     }
     try {
-      await this.inHostSpan({ finalCall: true, ...options }, () => runInstance.run!());
+      await this.inHostSpan(`${runName}#run`, { finalCall: true, ...options }, () => runInstance.run!());
       return 0;
     } catch (error) {
       const code = exitCodeOf(error);
@@ -107,8 +111,9 @@ export class GuestInstance {
     this.state.release();
   }
 
-  private async inHostSpan(options: CallOptions, body: () => unknown): Promise<unknown> {
+  private async inHostSpan(exportName: string, options: CallOptions, body: () => unknown): Promise<unknown> {
     // The app's providers as they are now (it may have registered or swapped them since).
-    return callInHostSpan({ name: this.name, state: this.state, tracer: this.telemetry.tracerForCall(this.name) }, options, body);
+    const target = { name: this.name, state: this.state, tracer: this.telemetry.tracerForCall(this.name), attributes: { ...this.attributes, ...exportAttribute(exportName) } };
+    return callInHostSpan(target, options, body);
   }
 }

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context as otelContext, trace, type Context, type HrTime, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context as otelContext, trace, type Attributes, type Context, type HrTime, type Span, type Tracer } from '@opentelemetry/api';
 import type { CloseReason, InstanceSpanState } from '../engine/index.js';
 import { GuestInterrupted } from '../runtime/guest-interrupt.js';
 import { GuestExit } from '../runtime/wasi-imports.js';
@@ -10,6 +10,8 @@ export interface CallOptions {
   spanName?: string;
   /** Parent of the host span (default: the active OTel context). */
   parentContext?: Context;
+  /** More attributes of the host span (beside the guest's own: see HOST_SPAN_ATTRIBUTES). */
+  attributes?: Attributes;
   /**
    * The guest is finished after this call (a command): spans it left open are closed (status
    * error, `wasm_otel.span.close_reason` = "exit") before the host span ends.
@@ -20,6 +22,8 @@ export interface CallOptions {
 /** The guest a call goes into. */
 export interface HostCallTarget {
   readonly name: string;
+  /** Attributes every host span of this guest carries (its name, hash, shape...). */
+  readonly attributes?: Attributes;
   readonly state: InstanceSpanState;
   readonly tracer: Tracer;
 }
@@ -31,7 +35,8 @@ export interface HostCallTarget {
  */
 export function callInHostSpan<T>(target: HostCallTarget, options: CallOptions, body: () => T): T {
   const parent = options.parentContext ?? otelContext.active();
-  const span = target.tracer.startSpan(options.spanName ?? target.name, { kind: SpanKind.INTERNAL }, parent);
+  const attributes = { ...target.attributes, ...options.attributes };
+  const span = target.tracer.startSpan(options.spanName ?? target.name, { kind: SpanKind.INTERNAL, attributes }, parent);
   // The SDK's spans carry their start time; other providers' spans leave the engine's own clock.
   target.state.enterCall(span.spanContext(), (span as { startTime?: HrTime }).startTime, span);
   try {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { diag } from '@opentelemetry/api';
+import { diag, type Attributes } from '@opentelemetry/api';
 import { InstanceSpanState } from '../engine/index.js';
 import { createOtelImports } from '../otel/imports.js';
 import { otelShapeOf, type OtelShape, type OtelShapeName } from '../otel/shapes.js';
@@ -9,6 +9,7 @@ import { interruptible } from '../runtime/guest-interrupt.js';
 import { LIFT_BUDGET, LiftBudget } from '../runtime/lift-budget.js';
 import { createWasiImports, type WasiOptions } from '../runtime/wasi-imports.js';
 import { WasmOtelError, oneLine } from './errors.js';
+import { componentAttributes } from '../telemetry/host-span-attributes.js';
 import { unversioned } from './export-names.js';
 import { GuestInstance } from './guest-instance.js';
 import type { HostContext } from './host-context.js';
@@ -69,6 +70,11 @@ export class LoadedComponent {
     return this.otel?.version;
   }
 
+  /** What every host span of its instances carries: name, kind, sha256, wasi:otel shape. */
+  private get attributes(): Attributes {
+    return componentAttributes(this.name, this.hash, this.otel?.name, this.otel?.version);
+  }
+
   /** sha256 of the component. */
   get hash(): string {
     return this.transpiled.hash;
@@ -114,7 +120,7 @@ export class LoadedComponent {
     }
     try {
       const exports = await this.instantiateFn((file) => this.modules.get(file)!, imports);
-      return new GuestInstance(this.name, exports, this.transpiled.exports, state, this.host.telemetry, this.transpiled.types.exports);
+      return new GuestInstance(this.name, exports, this.transpiled.exports, state, this.host.telemetry, this.transpiled.types.exports, this.attributes);
     } catch (error) {
       throw new WasmOtelError('guest_trap', `${this.name} failed to instantiate: ${oneLine(error)}`, { cause: error });
     }

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readModuleInfo, type CoreModuleInfo } from '../core/module-info.js';
 import { observeUsage, type ObserveUsage } from '../core/observe-imports.js';
 import { interruptible } from '../runtime/guest-interrupt.js';
 import { createPreview1 } from '../runtime/preview1.js';
+import { moduleAttributes } from '../telemetry/host-span-attributes.js';
 import { WasmOtelError, oneLine } from './errors.js';
 import type { HostContext } from './host-context.js';
 import type { InstantiateOptions } from './loaded-component.js';
@@ -22,6 +24,8 @@ export class LoadedModule {
     /** The Observe families the module uses. */
     readonly observe: Readonly<ObserveUsage>,
     private readonly host: HostContext,
+    /** sha256 of the module bytes, lowercase hex. */
+    readonly hash: string,
   ) {}
 
   static async create(name: string, bytes: Uint8Array, host: HostContext): Promise<LoadedModule> {
@@ -36,12 +40,12 @@ export class LoadedModule {
     if (info.nameSectionError) host.problems.report('invalid_argument', `${name}: the name section is malformed (${info.nameSectionError}); functions after the error are named func[N]`);
     const usage = observeUsage(info);
     if ('error' in usage) throw new WasmOtelError('unsupported_import', `${name} ${usage.error}`);
-    return new LoadedModule(name, module, info, usage, host);
+    return new LoadedModule(name, module, info, usage, host, createHash('sha256').update(bytes).digest('hex'));
   }
 
   /** Telemetry imports for one instance you create yourself (see ModuleTelemetry). */
   telemetry(): ModuleTelemetry {
-    return new ModuleTelemetry(this.name, this.info, this.observe, this.host);
+    return new ModuleTelemetry(this.name, this.info, this.observe, this.host, moduleAttributes(this.name, this.hash, this.observe));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { WasmOtelError } from './errors.js';
 import { exitCodeOf, type CallOptions } from './host-call.js';
+import { exportAttribute } from '../telemetry/host-span-attributes.js';
 import type { ModuleTelemetry } from './module-telemetry.js';
 import type { Preview1 } from '../runtime/preview1.js';
 
@@ -64,7 +65,7 @@ export class ModuleInstance {
     this.checkNotStarted();
     this.prepareWasi();
     try {
-      this.telemetry.call(() => this.start(), { finalCall: true, ...options });
+      this.telemetry.call(() => this.start(), withExport('_start', { finalCall: true, ...options }));
       return 0;
     } catch (error) {
       const code = exitCodeOf(error);
@@ -94,18 +95,18 @@ export class ModuleInstance {
     if (name === '_start' && this.kind === 'command') {
       this.checkNotStarted();
       this.prepareWasi();
-      return this.telemetry.call(() => this.start(), options);
+      return this.telemetry.call(() => this.start(), withExport(name, options));
     }
     if (name === '_initialize' && this.kind === 'reactor') {
       if (this.initialized) throw new WasmOtelError('already_started', `${this.name}: _initialize already ran in this instance (a reactor is initialized once, before its first call)`);
       this.prepareWasi();
-      return this.telemetry.call(() => this.initialize(), options);
+      return this.telemetry.call(() => this.initialize(), withExport(name, options));
     }
     this.prepareWasi();
     return this.telemetry.call(() => {
       this.initialize();
       return (fn as (...a: unknown[]) => unknown)(...args);
-    }, options);
+    }, withExport(name, options));
   }
 
   /** Closes every span still open (status error, close reason "dispose"). */
@@ -142,4 +143,9 @@ export class ModuleInstance {
   private hasExport(name: string): boolean {
     return typeof this.instance.exports[name] === 'function';
   }
+}
+
+/** The options of a call to export `name`: its host span says which export it was. */
+function withExport(name: string, options: CallOptions): CallOptions {
+  return { ...options, attributes: { ...exportAttribute(name), ...options.attributes } };
 }

@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api';
 import { InstanceSpanState } from '../engine/index.js';
 import { GuestMemory } from '../core/guest-memory.js';
 import type { CoreModuleInfo } from '../core/module-info.js';
@@ -31,6 +32,8 @@ export class ModuleTelemetry {
     info: CoreModuleInfo,
     usage: ObserveUsage,
     private readonly host: HostContext,
+    /** Attributes of every host span of this instance (see host-span-attributes.ts). */
+    private readonly attributes: Attributes = {},
   ) {
     host.telemetry.refresh();
     this.memory = new GuestMemory(host.limits.maxRecordBytes);
@@ -61,7 +64,7 @@ export class ModuleTelemetry {
    * and is rethrown as a WasmOtelError (`guest_trap`, `guest_exit`).
    */
   call<T>(body: () => T, options: CallOptions = {}): T {
-    return callInHostSpan({ name: this.name, state: this.state, tracer: this.host.telemetry.tracerForCall(this.name) }, options, body);
+    return callInHostSpan({ name: this.name, state: this.state, tracer: this.host.telemetry.tracerForCall(this.name), attributes: this.attributes }, options, body);
   }
 
   /** Spans the module has open (function calls and span-enter). */

@@ -2,6 +2,8 @@ import { SpanKind, SpanStatusCode, type Attributes, type HrTime } from '@opentel
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { HOST_SCOPE_NAME } from '../engine/index.js';
+import { withoutHostIdentity } from './host-span-attributes.js';
 
 /* How the console report writes spans, log records and values (one line each). */
 
@@ -93,7 +95,8 @@ export function spanLine(span: ReadableSpan): string {
 
 export function detailLines(span: ReadableSpan): string[] {
   const out: string[] = [];
-  const attributes = formatAttributes(span.attributes);
+  // A host span's identity (export, module name and hash, shape) is for backends; the tree names the guest already.
+  const attributes = formatAttributes(span.instrumentationScope.name === HOST_SCOPE_NAME ? withoutHostIdentity(span.attributes) : span.attributes);
   if (attributes) out.push(attributes);
   const traceState = span.spanContext().traceState?.serialize();
   if (traceState) out.push(`tracestate ${traceState}`);
