@@ -199,6 +199,16 @@ describe('TLS: OTEL_EXPORTER_OTLP_CERTIFICATE and OTEL_EXPORTER_OTLP_INSECURE, a
     expectScenario('nested-spans', await tls.waitForSpans(4));
   });
 
+  it('an https://<IP> endpoint: Node\'s deprecation warning from grpc-js is one wasm-otel line (was Node\'s two-line text)', async () => {
+    tls.reset();
+    const result = await runCli([...demo, '--invoke', 'nested-spans'], { ...overGrpc(tls.endpoint), OTEL_EXPORTER_OTLP_CERTIFICATE: cert });
+    expect(result.code).toBe(0);
+    expect(lines(result.stderr).filter((line) => !line.startsWith('wasm-otel: Client key and certificate'))).toEqual([
+      'wasm-otel: node: DeprecationWarning DEP0123: Setting the TLS ServerName to an IP address is not permitted by RFC 6066. This will be ignored in a future version.',
+    ]);
+    expectScenario('nested-spans', await tls.waitForSpans(4));
+  });
+
   it('without the certificate the collector is not trusted: one line, nothing delivered', async () => {
     tls.reset();
     const result = await runCli([...demo, '--invoke', 'nested-spans'], overGrpc(endpoint));

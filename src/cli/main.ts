@@ -6,6 +6,7 @@ import { runCommand } from './run.js';
 
 /** The CLI: returns the process exit code; writes only to stdout (help) and stderr. */
 export async function main(argv: readonly string[]): Promise<number> {
+  onePerLineWarnings();
   const command = parseCommandLine(argv);
   switch (command.kind) {
     case 'help':
@@ -24,4 +25,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'run':
       return runCommand(command);
   }
+}
+
+/**
+ * Node's own process warnings (a library's deprecation, e.g. DEP0123 when grpc-js connects to an
+ * IP address over TLS) as one `wasm-otel:` line each, once per kind, instead of Node's two-line
+ * text with its `--trace-warnings` hint.
+ */
+function onePerLineWarnings(): void {
+  const seen = new Set<string>();
+  process.removeAllListeners('warning');
+  process.on('warning', (warning: Error & { code?: string }) => {
+    const key = warning.code ?? `${warning.name}: ${warning.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    writeStderr(`wasm-otel: node: ${warning.name}${warning.code ? ` ${warning.code}` : ''}: ${warning.message.split('\n')[0]}\n`);
+  });
 }
