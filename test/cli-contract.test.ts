@@ -58,6 +58,8 @@ describe('CLI contract: usage and load failures', () => {
     expect(await runCli(['run', 'x.wasm', '--nocache'])).toEqual(usage('unknown option --nocache (did you mean --no-cache?)'));
     expect(await runCli(['rn', 'x.wasm'])).toEqual(usage('unknown command "rn" (did you mean "run"?)'));
     expect(await runCli(['serve', 'x.wasm'])).toEqual(usage('unknown command "serve" (commands: run, help)'));
+    expect(await runCli(['run', 'x.wasm', '--invoke', 'spans(1)', '--invoke', 'spans(2)'])).toEqual(usage('--invoke given 2 times (once per run)'));
+    expect(await runCli(['run', 'x.wasm', '--min-span-us', '1', '--min-span-us', '2'])).toEqual(usage('--min-span-us given 2 times (once per run)'));
     // Numbers: our own message, also for a negative value (node:util would call it a missing value).
     expect(await runCli(['run', 'x.wasm', '--min-span-us', '-5'])).toEqual(usage('--min-span-us "-5": expected a number of microseconds >= 0'));
     expect(await runCli(['run', 'x.wasm', '--min-span-us', '1O'])).toEqual(usage('--min-span-us "1O": expected a number of microseconds >= 0'));

@@ -33,10 +33,10 @@ export const COMMANDS = ['run', 'help'] as const;
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
-  invoke: { type: 'string' },
+  invoke: { type: 'string', multiple: true },
   dir: { type: 'string', multiple: true },
   env: { type: 'string', multiple: true },
-  'min-span-us': { type: 'string' },
+  'min-span-us': { type: 'string', multiple: true },
   'no-cache': { type: 'boolean' },
 } as const;
 
@@ -57,7 +57,12 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
   } catch (error) {
     return { kind: 'usage-error', message: parseArgsMessage(error) };
   }
-  const { values, positionals } = parsed;
+  const { positionals } = parsed;
+  // One call per run, one filter: a repeated option is a mistake, not "the last one wins".
+  for (const name of ['invoke', 'min-span-us'] as const) {
+    if ((parsed.values[name]?.length ?? 0) > 1) return { kind: 'usage-error', message: `--${name} given ${parsed.values[name]!.length} times (once per run)` };
+  }
+  const values = { ...parsed.values, invoke: parsed.values.invoke?.[0], 'min-span-us': parsed.values['min-span-us']?.[0] };
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   const [command, file, ...extra] = positionals;
