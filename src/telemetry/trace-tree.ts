@@ -49,7 +49,8 @@ export function renderTraceTree(store: ReportSpans, logs: readonly ReadableLogRe
   const { traces: moreTraces, spans: moreSpans } = store.tracesLeftOut;
   if (moreSpans > 0) lines.push(`(${moreSpans.toLocaleString('en-US')} more spans in ${moreTraces.toLocaleString('en-US')} more traces not shown)`);
   if (loose.length > 0) {
-    lines.push('logs outside these traces');
+    // Without a trace above them, "outside these traces" would point at nothing.
+    lines.push(traces.length > 0 || moreSpans > 0 ? 'logs outside these traces' : 'logs (their spans are not in this report)');
     const frame: TimeFrame | undefined = run && { ...run, name: 'the run', relative: false };
     for (const log of loose) {
       const context = log.spanContext?.traceId ? `  (trace ${log.spanContext.traceId}${log.spanContext.spanId ? ` span ${log.spanContext.spanId}` : ''})` : '';
