@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,7 +211,20 @@ console.log(JSON.stringify({ spans, problems: host.problems() }));
       { name: 'inner', traceId: host.traceId, spanId: guestId(3), parentSpanId: guestId(2), attributes: { level: 3, 'work.items': 3 } },
       { name: 'middle', traceId: host.traceId, spanId: guestId(2), parentSpanId: guestId(1), attributes: { level: 2 } },
       { name: 'outer', traceId: host.traceId, spanId: guestId(1), parentSpanId: host.spanId, attributes: { level: 1, demo: 'nested-spans' } },
-      { name: 'scenarios.wasm', traceId: host.traceId, spanId: host.spanId, parentSpanId: '', attributes: {} },
+      {
+        name: 'scenarios.wasm',
+        traceId: host.traceId,
+        spanId: host.spanId,
+        parentSpanId: '',
+        attributes: {
+          'wasm.export': 'nested-spans',
+          'wasm.module.kind': 'component',
+          'wasm.module.name': 'scenarios.wasm',
+          'wasm.module.sha256': createHash('sha256').update(readFileSync(component('scenarios.wasm'))).digest('hex'),
+          'wasm.otel.shape': 'rc.2',
+          'wasm.otel.version': '0.2.0-rc.2',
+        },
+      },
     ]);
     expect(problems).toEqual({});
   });
