@@ -219,7 +219,7 @@ describe('through the CLI: each bad value is one line, and the run exports with 
     });
     expect(result.code).toBe(0);
     // Ignored, as if unset: traces go to their own endpoint, the log to the console report.
-    expect(result.stderr).toMatch(/^wasm-otel: invalid_config: OTEL_EXPORTER_OTLP_ENDPOINT="notaurl" is not an http:\/\/ or https:\/\/ URL; ignored\nlogs outside these traces\n {3}log INFO "order placed" /);
+    expect(result.stderr).toMatch(/^wasm-otel: invalid_config: OTEL_EXPORTER_OTLP_ENDPOINT="notaurl" is not an http:\/\/ or https:\/\/ URL; ignored\nlogs \(their spans are not in this report\)\n {3}log INFO "order placed" /);
     expect(result.stderr.split('\n')).toHaveLength(4);
     expect((await receiver.waitForSpans(2)).map((span) => span.name).sort()).toEqual(['checkout', 'scenarios.wasm']);
     expect(receiver.requests.map((request) => request.path)).toEqual(['/v1/traces']);
