@@ -166,6 +166,9 @@ describe('core modules: the Observe API (dylibso:observe/api)', () => {
     expect(instance.kind).toBe('reactor');
     expect(await instance.call('work')).toBe(101);
     expect(await instance.invoke('work', [], { spanName: 'second call' })).toBe(102);
+    // The wasm parameter count is checked: an old-style array argument is refused, nothing runs.
+    const refused = await instance.invoke('work', [[1]]).catch((e: unknown) => e);
+    expect([(refused as WasmOtelError).code, (refused as WasmOtelError).message]).toEqual(['invalid_arguments', 'reactor.wasm: work takes no arguments, got 1']);
     await flush();
     const spans = await receiver.waitForSpans(4);
     expect(spans).toHaveLength(4);

@@ -5,7 +5,9 @@
  * are jco's: u64/s64 as bigint, other numbers as number, records as camelCase objects, variants
  * `{ tag, val }`, enums strings, flags objects of booleans, option none as undefined.
  */
-import { paramsText, witTypeText, type FuncSignature, type WitType } from '../runtime/component-types/index.js';
+import { paramsText, witTypeText, type FuncSignature, type WitParam, type WitType } from '../runtime/component-types/index.js';
+import { quoted } from '../otel/messages.js';
+import { jsExportName as camelCase } from './export-names.js';
 
 const INTEGER_RANGES: Record<string, [number, number]> = {
   s8: [-128, 127],
@@ -23,15 +25,18 @@ const BIGINT_RANGES: Record<string, [bigint, bigint]> = {
 /** Why `args` cannot be passed to a function of this signature, or undefined when they can. */
 export function argumentProblem(name: string, signature: FuncSignature, args: readonly unknown[]): string | undefined {
   const { params } = signature;
-  if (args.length !== params.length) {
-    const takes = params.length === 0 ? 'takes no arguments' : `takes ${params.length} argument${params.length === 1 ? '' : 's'} (${paramsText(params)})`;
-    return `${name} ${takes}, got ${args.length}`;
-  }
+  if (args.length !== params.length) return argumentCountProblem(name, params, args.length);
   for (const [index, param] of params.entries()) {
     const problem = valueProblem(param.type, args[index], param.name);
     if (problem) return `${name}: argument ${param.name} (${witTypeText(param.type)}): ${problem}`;
   }
   return undefined;
+}
+
+/** `spans takes 1 argument (n: u32), got 0` (the library's and `--invoke`'s words). */
+export function argumentCountProblem(name: string, params: readonly WitParam[], got: number): string {
+  const takes = params.length === 0 ? 'takes no arguments' : `takes ${params.length} argument${params.length === 1 ? '' : 's'} (${paramsText(params)})`;
+  return `${name} ${takes}, got ${got}`;
 }
 
 /** Why `value` is not a JS value of `type`, or undefined. `path` names the place in the argument. */
@@ -110,7 +115,7 @@ function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'string') return quoted(value);
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
@@ -118,9 +123,4 @@ function describe(value: unknown): string {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** jco's JS name of a WIT field: `trace-id` -> `traceId`. */
-function camelCase(name: string): string {
-  return name.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }

@@ -1,4 +1,4 @@
-/** jco exposes a root export `nested-spans` as `nestedSpans`. */
+/** jco's JS name of a WIT name (root exports, record fields, flags): `nested-spans` -> `nestedSpans`. */
 export function jsExportName(witName: string): string {
   return witName.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }

@@ -92,6 +92,11 @@ export class ModuleInstance {
       const available = this.functionExports();
       throw new WasmOtelError('unknown_export', `${this.name} has no function export "${name}"` + (available.length > 0 ? ` (it exports: ${available.join(', ')})` : ''));
     }
+    // An exported wasm function's length is its parameter count: never a call with missing or extra ones.
+    if (args.length !== (fn as (...a: unknown[]) => unknown).length) {
+      const count = (fn as (...a: unknown[]) => unknown).length;
+      throw new WasmOtelError('invalid_arguments', `${this.name}: ${name} takes ${count === 0 ? 'no arguments' : `${count} argument${count === 1 ? '' : 's'}`}, got ${args.length}`);
+    }
     if (name === '_start' && this.kind === 'command') {
       this.checkNotStarted();
       this.prepareWasi();

@@ -54,7 +54,7 @@ export async function runFile(host: WasmOtelHost, options: RunFileOptions): Prom
       instance = started;
       if (call === undefined) return { exitCode: await started.run(parent) };
       const signature = module.info.functionExports.get(call.name);
-      const args = signature ? coreInvokeArguments(module.name, call, signature) : [];
+      const args = signature ? coreInvokeArguments(module.name, call, signature) : unreadArguments(module.name, call);
       const value = await started.invoke(call.name, args, { finalCall: true, ...parent });
       const result = signature ? coreInvokeResult(value, signature.results) : undefined;
       return result === undefined ? { exitCode: 0 } : { exitCode: 0, result };
@@ -64,7 +64,7 @@ export async function runFile(host: WasmOtelHost, options: RunFileOptions): Prom
       instance = started;
       if (call === undefined) return { exitCode: await started.run(parent) };
       const signature = started.signatureOf(call.name);
-      const args = signature ? invokeArguments(component.name, call, signature) : [];
+      const args = signature ? invokeArguments(component.name, call, signature) : unreadArguments(component.name, call);
       const value = await started.invoke(call.name, args, { finalCall: true, ...parent });
       const result = signature ? invokeResult(value, signature) : undefined;
       return result === undefined ? { exitCode: 0 } : { exitCode: 0, result };
@@ -80,6 +80,12 @@ export async function runFile(host: WasmOtelHost, options: RunFileOptions): Prom
   } finally {
     instance?.dispose();
   }
+}
+
+/** Arguments for an export whose signature could not be read: none, or a refusal (never dropped). */
+function unreadArguments(guest: string, call: { name: string; args: readonly unknown[] }): unknown[] {
+  if (call.args.length === 0) return [];
+  throw new WasmOtelError('invalid_arguments', `${guest}: the signature of ${call.name} could not be read, so --invoke cannot pass it arguments`);
 }
 
 function parsedInvoke(text: string): ReturnType<typeof parseInvoke> {

@@ -4,7 +4,9 @@ import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { diag } from '@opentelemetry/api';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
+import { componentWit } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { componentTypesOf, type ComponentTypes } from './component-types/index.js';
 import { fsProblem } from './fs-reason.js';
 import { GLUE_TRANSFORM_VERSION, transformGlue } from './glue-transform.js';
@@ -124,7 +126,7 @@ async function transpileFiles(bytes: Uint8Array): Promise<{ files: Map<string, U
       files.set(name, content);
     }
   }
-  const types = await componentTypesOf(bytes);
+  const types = await typesOrFallback(bytes);
   const manifest: Manifest = {
     coreModules: [...files.keys()].filter((name) => name.endsWith('.wasm')),
     imports: result.imports,
@@ -217,4 +219,24 @@ function outputKey(): string {
     cachedOutputKey = hash.digest('hex').slice(0, 16);
   }
   return cachedOutputKey;
+}
+
+/**
+ * The component's types; if they cannot be read (a component text our reader does not know), its
+ * imported interfaces from its WIT without their functions: the shape then goes by version, and
+ * exports take no checked arguments. Said once at warn, never a failed load.
+ */
+async function typesOrFallback(bytes: Uint8Array): Promise<ComponentTypes> {
+  try {
+    return await componentTypesOf(bytes);
+  } catch (error) {
+    diag.warn(`wasm-otel: the types of a component could not be read (${oneLineOf(error)}): its wasi:otel shape goes by version and its exports' arguments are not checked`);
+    const wit = await componentWit(bytes);
+    const imports = [...wit.matchAll(/^\s*import ([^\s:;]+:[^\s;]+);$/gm)].map((match) => [match[1]!, {}] as const);
+    return { imports: Object.fromEntries(imports), exports: {} };
+  }
+}
+
+function oneLineOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }

@@ -130,6 +130,8 @@ export function checkConfigEnv(problems: ProblemCounter, env: NodeJS.ProcessEnv 
   }
 }
 
+// Not @opentelemetry/core's diagLogLevelFromString: it falls back to INFO (and warns in the
+// SDK's words) for an empty or unknown value, where ours is WARN after checkConfigEnv's one line.
 const DIAG_LEVELS: Record<(typeof LOG_LEVELS)[number], DiagLogLevel> = {
   none: DiagLogLevel.NONE,
   error: DiagLogLevel.ERROR,

@@ -2,7 +2,8 @@
  * `--invoke` as wasmtime takes it: `name` or `name(arg, ...)` with WAVE arguments, read against
  * the export's WIT signature; and the result written back as WAVE.
  */
-import { paramsText, signatureText, type FuncSignature } from '../../runtime/component-types/index.js';
+import { signatureText, type FuncSignature } from '../../runtime/component-types/index.js';
+import { argumentCountProblem } from '../argument-check.js';
 import { WasmOtelError } from '../errors.js';
 import { parseWaveCall, WaveSyntaxError, type WaveCall } from './wave-syntax.js';
 import { fromWave, toWave, WaveValueError } from './wave-values.js';
@@ -20,8 +21,7 @@ export function invokeArguments(guest: string, call: WaveCall, signature: FuncSi
   const usage = `${call.name}: ${signatureText(signature)}`;
   if (call.args.length !== params.length) {
     const example = `--invoke '${call.name}(${params.map((p) => `<${p.name}>`).join(', ')})'`;
-    const takes = params.length === 0 ? 'takes no arguments' : `takes ${params.length} argument${params.length === 1 ? '' : 's'} (${paramsText(params)})`;
-    throw new WasmOtelError('invalid_arguments', `${guest}: ${call.name} ${takes}, got ${call.args.length}${params.length > 0 ? `: ${example}` : ''}`);
+    throw new WasmOtelError('invalid_arguments', `${guest}: ${argumentCountProblem(call.name, params, call.args.length)}${params.length > 0 ? `: ${example}` : ''}`);
   }
   return params.map((param, index) => {
     try {
@@ -42,7 +42,7 @@ export function invokeResult(value: unknown, signature: FuncSignature): string |
 /** `at .trace-id[0]: expected ...` -> [`.trace-id[0]`, `expected ...`] */
 function splitPlace(message: string): [string, string] {
   const colon = message.indexOf(': ');
-  return [message.slice(3, colon), message.slice(colon + 2)];
+  return colon < 0 ? ['', message] : [message.slice(3, colon), message.slice(colon + 2)];
 }
 
 type CoreType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'ref';

@@ -4,6 +4,7 @@
  * `some(1)` is 1 and `none` undefined, `red` an enum string, `circle(2.5)` `{ tag: 'circle', val: 2.5 }`.
  */
 import { witTypeText, type WitType } from '../../runtime/component-types/index.js';
+import { jsExportName as camelCase } from '../export-names.js';
 import type { WaveNode } from './wave-syntax.js';
 
 export class WaveValueError extends Error {}
@@ -206,8 +207,4 @@ function shown(node: WaveNode): string {
 
 function isTagged(value: unknown): value is { tag: string; val?: unknown } {
   return typeof value === 'object' && value !== null && typeof (value as { tag?: unknown }).tag === 'string';
-}
-
-function camelCase(name: string): string {
-  return name.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
