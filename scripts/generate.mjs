@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Regenerates generated/: the host-side TypeScript declarations (`jco types`)
-// of every wasi:otel shape the host serves, one folder per wit/ shape:
+// of every wasi:otel shape the host serves, one folder per wit/ shape, and of
+// wasi:observe (wit/wasi-observe, with wasi:logging):
 //
 //   generated/<shape>/imports.d.ts             world `imports`
 //   generated/<shape>/interfaces/<iface>.d.ts  one module per interface
@@ -37,6 +38,9 @@ export const SHAPES = [
   { dir: 'wasi-otel-main', world: 'imports', shape: 'main' },
 ];
 
+/** Every folder of wit/ the host serves, with the world to generate types for: the wasi:otel shapes, then wasi:observe. */
+export const WORLDS = [...SHAPES, { dir: 'wasi-observe', world: 'imports' }];
+
 const SIGNATURES = 'shape-signatures.json';
 
 const README = `# generated/
@@ -45,9 +49,9 @@ Do not edit: written by \`node scripts/generate.mjs\` (\`just generate\`) and
 checked by \`node scripts/check-generated.mjs\`.
 
 Host-side TypeScript declarations produced by \`jco types\` from the WIT in
-\`wit/\`, one folder per wasi:otel shape:
+\`wit/\`, one folder per wasi:otel shape and one for wasi:observe:
 
-${SHAPES.map((s) => `- \`${s.dir}/\` from \`wit/${s.dir}/\`, world \`${s.world}\``).join('\n')}
+${WORLDS.map((s) => `- \`${s.dir}/\` from \`wit/${s.dir}/\`, world \`${s.world}\``).join('\n')}
 
 Each folder has \`imports.d.ts\` (the world) and \`interfaces/*.d.ts\` (one
 module per interface, e.g. \`interfaces/wasi-otel-tracing.d.ts\`). Use them with
@@ -79,7 +83,7 @@ export async function generate(outRoot) {
   await rm(outRoot, { recursive: true, force: true });
   await mkdir(outRoot, { recursive: true });
   const written = [];
-  for (const shape of SHAPES) {
+  for (const shape of WORLDS) {
     const files = await types(join(ROOT, 'wit', shape.dir), {
       name: shape.world,
       worldName: shape.world,
