@@ -51,7 +51,7 @@ export function createObserveApi(cx: ObserveApiContext): ObserveApiFunctions {
   return {
     'span-enter': guarded(problems, 'span-enter', (ptr: number, len: number) => {
       const name = read('span-enter', ptr, len) ?? UNREADABLE_SPAN_NAME;
-      state.startManagedSpan({ name, scope: API_SCOPE, tag: MANUAL_SPAN });
+      state.startManagedSpan({ name, scope: API_SCOPE, tag: MANUAL_SPAN, reparentsChildren: true });
     }),
     'span-exit': guarded(problems, 'span-exit', () => {
       if (!state.endInnermost(MANUAL_SPAN)) problems.report('span_end_without_start', 'span-exit with no span open (from span-enter); ignored');

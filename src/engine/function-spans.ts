@@ -35,7 +35,7 @@ export interface FunctionSpanHost {
   pushOpen(span: OpenSpan): void;
   /** Exports a finished span (sampling and limits applied). */
   exportReport(report: SpanReport): void;
-  startManagedSpan(options: { name: string; scope: string; tag: number; startTime: HrTime }): void;
+  startManagedSpan(options: { name: string; scope: string; tag: number; startTime: HrTime; reparentsChildren: boolean }): void;
   endInnermost(tag: number, endTime: HrTime): boolean;
   currentMemoryGrew(pages: number, time: HrTime): void;
 }
@@ -99,7 +99,7 @@ export function createFunctionCalls(host: FunctionSpanHost, options: FunctionCal
     openFunctionSpan: openCall,
     needsBase: () => host.idle(),
     baseIsOutermost: () => host.noSpanOpen(),
-    startRootFunctionSpan: (func, startPerf) => host.startManagedSpan({ name: options.nameOf(func), scope: options.scope, tag: func, startTime: timeOf(startPerf) }),
+    startRootFunctionSpan: (func, startPerf) => host.startManagedSpan({ name: options.nameOf(func), scope: options.scope, tag: func, startTime: timeOf(startPerf), reparentsChildren: true }),
     endOpenFunctionSpan: (func, endPerf) => host.endInnermost(func, timeOf(endPerf)),
     baseMemoryGrew: (pages, perf) => host.currentMemoryGrew(pages, timeOf(perf)),
     newSpanId: () => host.idGenerator.generateSpanId(),

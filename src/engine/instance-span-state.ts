@@ -9,7 +9,7 @@ import type { InstanceRegistry, SpanHolder } from './instance-registry.js';
 import type { EngineLimits } from './limits.js';
 import { MEMORY_GROW_BYTES, MEMORY_GROW_EVENT, MEMORY_GROW_PAGES, PAGE_BYTES, growthAttributes } from './memory-growth.js';
 import { CLOSE_REASON_ATTRIBUTE, noteOpenSpansClosed, type CloseReason } from './open-span-journal.js';
-import { HOST_SCOPE_NAME, closedGuestReport, managedReport, pushEvent, type OpenSpan } from './open-span.js';
+import { HOST_SCOPE_NAME, closedGuestReport, managedReport, pushEvent, pushLink, type OpenSpan } from './open-span.js';
 import type { ProblemCounter } from './problems.js';
 import { toReadableSpan } from './readable-span.js';
 import { ScopeCache } from './scope-cache.js';
@@ -38,9 +38,15 @@ export interface ManagedSpanOptions {
   scope?: string;
   /** The front-end's mark, to find the span again (see findOpen). */
   tag?: string | number;
+  /**
+   * When it ends before managed spans opened inside it, they move to its parent (the Observe
+   * SDK's stack policy for the core-module ABI). Default: they keep it as their parent.
+   */
+  reparentsChildren?: boolean;
 }
 
 const NO_ATTRIBUTES: [string, AttributeValue][] = [];
+const NO_LINKS: LinkReport[] = [];
 
 /** Optional details some guest ABIs give at span start. */
 export interface StartDetails {
@@ -235,11 +241,14 @@ export class InstanceSpanState implements SpanHolder {
       ...(hasParent && parent.traceState ? { traceState: parent.traceState } : {}),
     };
     if (!hasParent) {
-      this.sampling.noteNewTrace(context);
+      this.sampling.noteNewTrace(context, options);
       if (this.sampling.decidedSampled(context.traceId)) context.traceFlags = TraceFlags.SAMPLED;
     }
     const attributes = spanAttributes(this.limits);
     for (const [key, value] of options.attributes ?? NO_ATTRIBUTES) attributes.add(key, value);
+    const links: LinkReport[] = [];
+    const managed = { attributes, events: [], links, status: { code: SpanStatusCode.UNSET }, scope: options.scope ?? HOST_SCOPE_NAME, tag: options.tag, grownPages: 0, droppedEvents: 0, droppedLinks: 0, reparentsChildren: options.reparentsChildren === true };
+    for (const link of options.links ?? NO_LINKS) pushLink(managed, link, this.limits);
     this.pushOpen({
       context,
       startTime: options.startTime,
@@ -250,16 +259,7 @@ export class InstanceSpanState implements SpanHolder {
       name: options.name,
       kind: options.kind ?? SpanKind.INTERNAL,
       attributes: NO_ATTRIBUTES,
-      managed: {
-        attributes,
-        events: [],
-        links: options.links ?? [],
-        status: { code: SpanStatusCode.UNSET },
-        scope: options.scope ?? HOST_SCOPE_NAME,
-        tag: options.tag,
-        grownPages: 0,
-        droppedEvents: 0,
-      },
+      managed,
       journal: -1,
     });
     return context;
@@ -307,11 +307,39 @@ export class InstanceSpanState implements SpanHolder {
     return true;
   }
 
+  /**
+   * Sets the status as the OTel API says: `unset` is ignored, and so is anything after `ok`
+   * (final). Returns false if there is no such span (reported).
+   */
   setStatus(spanId: string, status: SpanStatus): boolean {
     const span = this.managedSpan(spanId, 'set the status');
     if (!span) return false;
-    span.managed!.status = status;
+    const managed = span.managed!;
+    if (status.code === SpanStatusCode.UNSET || managed.status.code === SpanStatusCode.OK) return true;
+    managed.status = status.code === SpanStatusCode.OK ? { code: SpanStatusCode.OK } : status;
     return true;
+  }
+
+  /** Adds a link to an open managed span; past the link count limit it is only counted. */
+  addLink(spanId: string, link: LinkReport): boolean {
+    const span = this.managedSpan(spanId, 'add a link');
+    if (!span) return false;
+    pushLink(span.managed!, link, this.limits);
+    return true;
+  }
+
+  /**
+   * Whether what is recorded on the open span with this id will be exported: its trace is
+   * sampled (the host's flag, or the sampler's decision for a trace the guest side started) and
+   * a provider is there to take it. False for a span that is not open.
+   */
+  isRecording(spanId: string): boolean {
+    if (!this.pipeline.enabled) return false;
+    this.settleCalls();
+    const index = this.indexOf(spanId);
+    if (index < 0) return false;
+    const context = this.open[index]!.context;
+    return this.sampling.wouldSample(context, this.hostKnowsTrace(context.traceId));
   }
 
   updateName(spanId: string, name: string): boolean {
@@ -331,10 +359,13 @@ export class InstanceSpanState implements SpanHolder {
       return false;
     }
     this.removeOpen(index);
-    // Managed spans still open above it were its children; they now sit on its parent.
-    for (let i = index; i < this.open.length; i++) {
-      const above = this.open[i]!;
-      if (above.managed && above.parentSpanId === spanId) above.parentSpanId = span.parentSpanId;
+    // A child may outlive its parent and keeps it; only the stack-like core-module ABI moves the
+    // managed spans still open above an ended span onto its parent (the reference SDK's policy).
+    if (span.managed.reparentsChildren) {
+      for (let i = index; i < this.open.length; i++) {
+        const above = this.open[i]!;
+        if (above.managed && above.parentSpanId === spanId) above.parentSpanId = span.parentSpanId;
+      }
     }
     this.rememberEnded(spanId);
     this.exportClosing(managedReport(span, this.startOf(span), endTime ?? this.clock.now(), span.managed.status, [], this.limits), span);

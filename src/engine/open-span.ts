@@ -42,12 +42,22 @@ export interface ManagedSpanData {
   grownPages: number;
   /** Events not kept: past the event count limit. */
   droppedEvents: number;
+  /** Links not kept: past the link count limit. */
+  droppedLinks: number;
+  /** Managed spans still open inside it move to its parent when it ends (see ManagedSpanOptions). */
+  reparentsChildren: boolean;
 }
 
 /** Adds an event to a managed span; past the event count limit it is only counted. */
 export function pushEvent(managed: ManagedSpanData, event: EventReport, limits: EngineLimits): void {
   if (managed.events.length < limits.eventCountLimit) managed.events.push(event);
   else managed.droppedEvents++;
+}
+
+/** Adds a link to a managed span; past the link count limit it is only counted. */
+export function pushLink(managed: ManagedSpanData, link: LinkReport, limits: EngineLimits): void {
+  if (managed.links.length < limits.linkCountLimit) managed.links.push(link);
+  else managed.droppedLinks++;
 }
 
 const scopeReport = (name: string, limits: EngineLimits): ScopeReport => ({ name, version: undefined, schemaUrl: undefined, attributes: spanAttributes(limits) });
@@ -65,7 +75,7 @@ export function managedReport(span: OpenSpan, startTime: HrTime, endTime: HrTime
     status,
     scope: scopeReport(managed.scope, limits),
     droppedEventsCount: managed.droppedEvents,
-    droppedLinksCount: 0,
+    droppedLinksCount: managed.droppedLinks,
   };
 }
 
@@ -99,5 +109,5 @@ export function functionSpanContext(spanId: string, base: SpanContext): SpanCont
 /** A function call's managed-span data (open ones become managed spans; finished ones are exported from it). */
 export function functionSpanData(scope: string, tag: number, growth: Growth, limits: EngineLimits): ManagedSpanData {
   const attributes = spanAttributes(limits);
-  return { attributes, events: growth.events, links: [], status: { code: SpanStatusCode.UNSET }, scope, tag, grownPages: growth.pages, droppedEvents: growth.dropped };
+  return { attributes, events: growth.events, links: [], status: { code: SpanStatusCode.UNSET }, scope, tag, grownPages: growth.pages, droppedEvents: growth.dropped, droppedLinks: 0, reparentsChildren: true };
 }

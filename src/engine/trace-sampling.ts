@@ -1,7 +1,15 @@
-import { ROOT_CONTEXT, SpanKind, TraceFlags, type Attributes, type Link, type SpanContext } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, TraceFlags, type AttributeValue, type Attributes, type Link, type SpanContext } from '@opentelemetry/api';
 import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { rememberBounded } from './bounded-memory.js';
-import type { SpanReport } from './span-report.js';
+import type { LinkReport, SpanReport } from './span-report.js';
+
+/** What is known of the first span of a new trace when it starts. */
+export interface NewTraceStart {
+  name?: string;
+  kind?: SpanKind;
+  attributes?: readonly [string, AttributeValue][];
+  links?: readonly LinkReport[];
+}
 
 /**
  * Decides whether a guest span is exported.
@@ -25,13 +33,27 @@ export class TraceSampling {
     private readonly maxTraces = 1024,
   ) {}
 
-  /** Called at on-start of a span whose trace the host did not know. */
-  noteNewTrace(context: SpanContext): void {
+  /**
+   * Called at on-start of a span whose trace the host did not know (with what is known of the
+   * span then: a managed root span has its name, kind, attributes and links).
+   */
+  noteNewTrace(context: SpanContext, start?: NewTraceStart): void {
     if (this.decisions.has(context.traceId)) return;
+    const links: Link[] = (start?.links ?? []).map((link) => ({ context: link.context, attributes: link.attributes.values }));
+    const attributes: Attributes = {};
+    for (const [key, value] of start?.attributes ?? []) attributes[key] = value;
     this.remember(context.traceId, {
-      sampled: this.ask(context.traceId, '', SpanKind.INTERNAL, {}, []),
+      sampled: this.ask(context.traceId, start?.name ?? '', start?.kind ?? SpanKind.INTERNAL, attributes, links),
       firstSpanId: context.spanId,
     });
+  }
+
+  /** Whether a span with this context, still open, will be exported (as isSampled decides at its end). */
+  wouldSample(context: SpanContext, hostKnowsTrace: boolean): boolean {
+    const ownFlag = (context.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+    if (hostKnowsTrace) return ownFlag;
+    const decided = this.decisions.get(context.traceId)?.sampled;
+    return decided === undefined || decided === 'flags' ? ownFlag : decided;
   }
 
   /** The decision recorded for a trace the guest (or a managed root span) started. */

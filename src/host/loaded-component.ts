@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { diag, type Attributes } from '@opentelemetry/api';
 import { InstanceSpanState } from '../engine/index.js';
+import { createObserveImports } from '../observe/imports.js';
 import { createOtelImports } from '../otel/imports.js';
 import { otelShapeOf, type OtelShape, type OtelShapeName } from '../otel/shapes.js';
 import type { TranspiledComponent } from '../runtime/transpile.js';
@@ -85,7 +86,7 @@ export class LoadedComponent {
     return this.transpiled.fromCache;
   }
 
-  /** Instantiates the component with wasi:otel, preview2-shim's WASI and `options.imports`. */
+  /** Instantiates the component with wasi:otel, wasi:observe, wasi:logging, preview2-shim's WASI and `options.imports`. */
   async instantiate(options: InstantiateOptions = {}): Promise<GuestInstance> {
     await checkPreopens(options.preopens);
     this.host.telemetry.refresh();
@@ -101,16 +102,27 @@ export class LoadedComponent {
       caches: this.host.caches,
       lift,
     });
-    const wasi = createWasiImports({ args: [this.name], ...options });
-    // Interruptible (a worker's run stopped by a signal): the telemetry imports and WASI's functions.
     const interrupt = this.host.interrupt;
+    const observe = createObserveImports({
+      state,
+      limits: this.host.limits,
+      problems: this.host.problems,
+      logs: this.host.logs,
+      caches: this.host.caches,
+      lift,
+      interrupt,
+    });
+    const wasi = createWasiImports({ args: [this.name], ...options });
+    // Interruptible (a worker's run stopped by a signal): the telemetry imports and WASI's functions
+    // (the span resource's methods check the flag themselves).
     if (interrupt) {
-      for (const [name, functions] of Object.entries(otel)) otel[name] = interruptible(functions, interrupt);
+      for (const telemetry of [otel, observe]) for (const [name, functions] of Object.entries(telemetry)) telemetry[name] = interruptible(functions, interrupt);
       for (const [name, functions] of Object.entries(wasi)) if (typeof functions === 'object' && functions !== null) wasi[name] = interruptible(functions, interrupt);
     }
     const imports: Record<string | symbol, unknown> = {
       ...wasi,
       ...otel,
+      ...observe,
       ...(options.imports ?? {}),
       [LIFT_BUDGET]: lift,
     };

@@ -1,0 +1,68 @@
+import { SpanKind, type HrTime } from '@opentelemetry/api';
+import { linkAttributes, type EngineLimits, type LinkReport, type ProblemCounter } from '../engine/index.js';
+import { quoted } from '../otel/messages.js';
+import { spanContextFromGuest } from '../otel/span-context.js';
+import { optionalTimeFrom } from '../otel/time.js';
+import { attributeEntriesFrom } from './values.js';
+import type { ObserveDatetime, ObserveLink, ObserveSpanKind, ObserveStartOptions } from './wit-types.js';
+
+/** Where decoding reports, and the limits it applies. */
+export interface DecodeContext {
+  limits: EngineLimits;
+  problems: ProblemCounter;
+}
+
+const KINDS: Readonly<Record<ObserveSpanKind, SpanKind>> = Object.freeze({
+  client: SpanKind.CLIENT,
+  server: SpanKind.SERVER,
+  producer: SpanKind.PRODUCER,
+  consumer: SpanKind.CONSUMER,
+  internal: SpanKind.INTERNAL,
+});
+
+/** A span kind; an unknown one is reported and becomes internal. */
+export function kindFrom(kind: ObserveSpanKind | undefined, what: string, cx: DecodeContext): SpanKind {
+  if (kind === undefined) return SpanKind.INTERNAL;
+  const known = Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
+  if (known !== undefined) return known;
+  cx.problems.report('invalid_span_kind', `${what}: span kind ${quoted(kind)} is unknown; internal used`);
+  return SpanKind.INTERNAL;
+}
+
+/** A link, or undefined (reported) when its span context is not a valid one. */
+export function linkFrom(link: ObserveLink, what: string, cx: DecodeContext): LinkReport | undefined {
+  const context = spanContextFromGuest(link?.spanContext, `${what}: link`, cx.limits, cx.problems);
+  if (!context) return undefined;
+  const attributes = linkAttributes(cx.limits);
+  for (const [key, value] of attributeEntriesFrom(link.attributes, `${what}: link`, cx)) attributes.add(key, value);
+  return { context, attributes };
+}
+
+/** A time the guest may leave out; an invalid one is reported and the host's clock used. */
+export function timeFrom(value: ObserveDatetime | undefined, what: string, part: string, cx: DecodeContext): HrTime | undefined {
+  return optionalTimeFrom(value, what, part, cx);
+}
+
+/** What `start` was asked for. */
+export interface DecodedStart {
+  root: boolean;
+  kind: SpanKind;
+  attributes: ReturnType<typeof attributeEntriesFrom>;
+  links: LinkReport[];
+  startTime: HrTime | undefined;
+}
+
+export function startOptionsFrom(options: ObserveStartOptions | undefined, what: string, cx: DecodeContext): DecodedStart {
+  const links: LinkReport[] = [];
+  for (const link of options?.links ?? []) {
+    const decoded = linkFrom(link, what, cx);
+    if (decoded) links.push(decoded);
+  }
+  return {
+    root: options?.newRoot === true,
+    kind: kindFrom(options?.spanKind, what, cx),
+    attributes: attributeEntriesFrom(options?.attributes, what, cx),
+    links,
+    startTime: timeFrom(options?.timestamp, what, 'start time', cx),
+  };
+}
