@@ -15,8 +15,12 @@
 ;; own<span> handle, exactly as `start` got it from the host. The exports
 ;; pass that number to the import as the `self` borrow (or to
 ;; [resource-drop]span) without checking it, so a test can use any number,
-;; including handles that are unknown or already dropped (the canonical ABI
-;; traps on those).
+;; including handles that are unknown or already dropped. (The canonical ABI
+;; traps on those. jco 1.35's glue: a drop of 0 or of a dropped handle traps
+;; and the instance cannot be entered again; a drop past the end of its
+;; handle table is accepted silently and the next start returns that number;
+;; a method on an unknown or dropped handle calls the host with `this` a
+;; blank Object.create(Span.prototype), its constructor never run.)
 ;;
 ;; Exports
 ;;   start(name, options) -> u32     -> tracer.start(name, options), handle back
