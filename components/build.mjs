@@ -187,6 +187,22 @@ export const GUESTS = [
     world: 'forwarder',
     retarget: [['@0\\.2\\.0-rc\\.2\\b', '@0.2.0-rc.3']],
   },
+  // The wasi:observe shape (tracer with the span resource, wasi:logging).
+  // Not called observe-forwarder: that is the dylibso:observe core module below.
+  {
+    name: 'wasi-observe-forwarder',
+    kind: 'wat',
+    source: 'components/wat/wasi-observe-forwarder.wat',
+    wit: 'wit/guests/observe',
+    world: 'observe-forwarder',
+  },
+  {
+    name: 'logging-only',
+    kind: 'wat',
+    source: 'components/wat/logging-only.wat',
+    wit: 'wit/guests/observe',
+    world: 'logging-only',
+  },
   // Core modules (not components) for the dylibso:observe ABI; sources and
   // contracts in components/core/, table in components/README.md.
   { name: 'observe-manual', kind: 'c-module', source: 'components/core/observe-manual.c', exec: 'command' },
