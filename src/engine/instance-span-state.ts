@@ -1,5 +1,4 @@
 import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, type AttributeValue, type HrTime, type Span, type SpanContext, type SpanStatus } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { AnchoredClock } from './anchored-clock.js';
 import { eventAttributes, spanAttributes } from './attribute-builder.js';
 import { rememberBounded } from './bounded-memory.js';
@@ -11,19 +10,15 @@ import { MEMORY_GROW_BYTES, MEMORY_GROW_EVENT, MEMORY_GROW_PAGES, PAGE_BYTES, gr
 import { CLOSE_REASON_ATTRIBUTE, noteOpenSpansClosed, type CloseReason } from './open-span-journal.js';
 import { HOST_SCOPE_NAME, closedGuestReport, managedReport, pushEvent, pushLink, type OpenSpan } from './open-span.js';
 import type { ProblemCounter } from './problems.js';
-import { toReadableSpan } from './readable-span.js';
 import { ScopeCache } from './scope-cache.js';
-import { exportSpan, type SpanPipeline } from './span-pipeline.js';
+import type { SpanPipeline } from './span-pipeline.js';
 import type { LinkReport, SpanReport } from './span-report.js';
-import { TraceSampling } from './trace-sampling.js';
+import { SpanOutlet } from './span-outlet.js';
 
 export { CLOSE_REASON_ATTRIBUTE, UNENDED_SPAN_NAME, type CloseReason } from './open-span-journal.js';
 export { HOST_SCOPE_NAME } from './open-span.js';
 export type { FunctionCallOptions } from './function-spans.js';
 export { MEMORY_GROW_EVENT, MEMORY_GROW_PAGES, MEMORY_GROW_BYTES, MEMORY_GROWN_PAGES_TOTAL, MEMORY_GROWN_BYTES_TOTAL } from './memory-growth.js';
-
-/** How many host trace ids an instance remembers (to tell guest root traces from the host's). */
-const HOST_TRACES_REMEMBERED = 1024;
 
 /** Start options of a span the engine manages (it chooses the ids). */
 export interface ManagedSpanOptions {
@@ -75,21 +70,17 @@ export class InstanceSpanState implements SpanHolder {
   private readonly refused = new Map<string | number, number>();
   /** Span ids ended recently, oldest first, to detect a span ended twice. */
   private readonly ended = new Set<string>();
-  /** Trace ids of host spans this instance was called under (recent ones). */
-  private readonly hostTraces = new Set<string>();
-  private readonly sampling: TraceSampling;
+  private readonly outlet: SpanOutlet;
   private readonly clock = new AnchoredClock();
-  private readonly processorFailed = (error: unknown, span: ReadableSpan): void =>
-    this.problems.report('host_error', `span processor failed on span ${span.spanContext().spanId}: ${String(error)}`);
 
   constructor(
     private readonly pipeline: SpanPipeline,
     private readonly limits: EngineLimits,
     private readonly problems: ProblemCounter,
-    private readonly scopes: ScopeCache = new ScopeCache(),
+    scopes: ScopeCache = new ScopeCache(),
     private readonly siblings?: InstanceRegistry,
   ) {
-    this.sampling = new TraceSampling(pipeline);
+    this.outlet = new SpanOutlet(pipeline, limits, problems, scopes);
     siblings?.register(this);
   }
 
@@ -114,8 +105,7 @@ export class InstanceSpanState implements SpanHolder {
     this.hostFrames.push(host);
     this.hostSpans.push(hostSpan);
     if (hostStart) this.clock.anchor(hostStart);
-    this.hostTraces.delete(host.traceId); // re-added as the newest
-    rememberBounded(this.hostTraces, host.traceId, HOST_TRACES_REMEMBERED);
+    this.outlet.noteHostTrace(host.traceId);
   }
 
   /** The call that `enterCall` announced has returned or trapped. */
@@ -173,7 +163,7 @@ export class InstanceSpanState implements SpanHolder {
       this.problems.report('too_many_open_spans', `instance already has ${this.open.length} open spans; span ${context.spanId} is not tracked`);
       return;
     }
-    if (!this.hostKnowsTrace(context.traceId)) this.sampling.noteNewTrace(context);
+    this.outlet.noteNewTrace(context);
     const current = this.currentSpanContext();
     const inferredParent = current.traceId === context.traceId && current.spanId !== context.spanId ? current.spanId : undefined;
     this.ended.delete(context.spanId);
@@ -213,7 +203,7 @@ export class InstanceSpanState implements SpanHolder {
       this.problems.report('span_end_without_start', `span ${spanId} (${JSON.stringify(report.name)}) ended but was never started; exported anyway`);
     }
     this.rememberEnded(spanId);
-    this.exportClosing(report, open);
+    this.outlet.exportClosing(report, open);
   }
 
   // ---- spans the engine manages (wasi:observe tracer/span, core-module Observe API) -----------
@@ -241,8 +231,8 @@ export class InstanceSpanState implements SpanHolder {
       ...(hasParent && parent.traceState ? { traceState: parent.traceState } : {}),
     };
     if (!hasParent) {
-      this.sampling.noteNewTrace(context, options);
-      if (this.sampling.decidedSampled(context.traceId)) context.traceFlags = TraceFlags.SAMPLED;
+      this.outlet.noteNewTrace(context, options);
+      if (this.outlet.decidedSampled(context.traceId)) context.traceFlags = TraceFlags.SAMPLED;
     }
     const attributes = spanAttributes(this.limits);
     for (const [key, value] of options.attributes ?? NO_ATTRIBUTES) attributes.add(key, value);
@@ -334,12 +324,9 @@ export class InstanceSpanState implements SpanHolder {
    * a provider is there to take it. False for a span that is not open.
    */
   isRecording(spanId: string): boolean {
-    if (!this.pipeline.enabled) return false;
     this.settleCalls();
     const index = this.indexOf(spanId);
-    if (index < 0) return false;
-    const context = this.open[index]!.context;
-    return this.sampling.wouldSample(context, this.hostKnowsTrace(context.traceId));
+    return index >= 0 && this.outlet.wouldExport(this.open[index]!.context);
   }
 
   updateName(spanId: string, name: string): boolean {
@@ -368,7 +355,7 @@ export class InstanceSpanState implements SpanHolder {
       }
     }
     this.rememberEnded(spanId);
-    this.exportClosing(managedReport(span, this.startOf(span), endTime ?? this.clock.now(), span.managed.status, [], this.limits), span);
+    this.outlet.exportClosing(managedReport(span, this.startOf(span), endTime ?? this.clock.now(), span.managed.status, [], this.limits), span);
     return true;
   }
 
@@ -393,7 +380,7 @@ export class InstanceSpanState implements SpanHolder {
         idle: () => this.open.length === 0 && this.hostFrames.length === 0,
         noSpanOpen: () => this.open.length === 0,
         pushOpen: (span) => this.pushOpen(span),
-        exportReport: (report) => this.export(report),
+        exportReport: (report) => this.outlet.export(report),
         startManagedSpan: (start) => void this.startManagedSpan(start),
         endInnermost: (tag, endTime) => this.endInnermost(tag, endTime),
         currentMemoryGrew: (pages, time) => this.currentMemoryGrew(pages, time),
@@ -447,7 +434,7 @@ export class InstanceSpanState implements SpanHolder {
       const span = this.open.pop()!;
       this.rememberEnded(span.context.spanId);
       const start = this.startOf(span);
-      this.exportClosing(
+      this.outlet.exportClosing(
         span.managed
           ? managedReport(span, start, now, { code: SpanStatusCode.ERROR, message: detail }, [[CLOSE_REASON_ATTRIBUTE, reason]], this.limits)
           : closedGuestReport(span, start, now, reason, detail, this.limits),
@@ -479,63 +466,13 @@ export class InstanceSpanState implements SpanHolder {
   /** A span opens: it becomes the current one (and is noted in the journal). */
   private pushOpen(span: OpenSpan): void {
     this.open.push(span);
-    this.noteOpened(span);
-  }
-
-  private export(report: SpanReport): void {
-    if (!this.pipeline.enabled) return;
-    const hostKnows = this.hostKnowsTrace(report.spanContext.traceId);
-    const sampled = this.sampling.isSampled(report, hostKnows);
-    if (!sampled) return;
-    const span = toReadableSpan(report, sampled, this.pipeline.resource, this.limits, this.problems, this.scopes);
-    exportSpan(this.pipeline, span, this.processorFailed);
-  }
-
-  private hostKnowsTrace(traceId: string): boolean {
-    return this.hostTraces.has(traceId);
+    this.outlet.opened(span, this.startOf(span));
   }
 
   /** Spans usually end innermost first: pop, and only splice for one ended out of order. */
   private removeOpen(index: number): void {
     if (index === this.open.length - 1) this.open.pop();
     else this.open.splice(index, 1);
-  }
-
-  /** Notes an open span in the pipeline's journal (spans that will be exported only). */
-  private noteOpened(span: OpenSpan): void {
-    const journal = this.pipeline.journal;
-    if (journal === undefined) return;
-    const context = span.context;
-    let sampled = (context.traceFlags & TraceFlags.SAMPLED) !== 0;
-    if (!sampled && !this.hostKnowsTrace(context.traceId)) sampled = this.sampling.decidedSampled(context.traceId);
-    if (!sampled) return;
-    const flagged = (context.traceFlags & TraceFlags.SAMPLED) !== 0;
-    span.journal = journal.opened({
-      context: flagged ? context : { ...context, traceFlags: context.traceFlags | TraceFlags.SAMPLED },
-      parentSpanId: span.parentSpanId,
-      name: span.name,
-      kind: span.kind,
-      startTime: this.startOf(span),
-      scope: span.managed?.scope ?? HOST_SCOPE_NAME,
-    });
-  }
-
-  /**
-   * Exports a span that was open, then takes it out of the journal: a thread that stops this one
-   * in between finds it in both, and keeps the exported one.
-   */
-  private exportClosing(report: SpanReport, span: OpenSpan | undefined): void {
-    try {
-      this.export(report);
-    } finally {
-      if (span) this.noteClosed(span);
-    }
-  }
-
-  private noteClosed(span: OpenSpan): void {
-    if (span.journal < 0) return;
-    this.pipeline.journal?.closed(span.journal);
-    span.journal = -1;
   }
 
   private indexOf(spanId: string): number {

@@ -5,7 +5,7 @@
 import { signatureText, type FuncSignature } from '../../runtime/component-types/index.js';
 import { argumentCountProblem } from '../argument-check.js';
 import { WasmOtelError } from '../errors.js';
-import { parseWaveCall, WaveSyntaxError, type WaveCall } from './wave-syntax.js';
+import { parseWaveCall, type WaveCall } from './wave-syntax.js';
 import { fromWave, toWave, WaveValueError } from './wave-values.js';
 
 export { WaveSyntaxError } from './wave-syntax.js';
