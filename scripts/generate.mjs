@@ -39,7 +39,8 @@ export const SHAPES = [
 ];
 
 /** Every folder of wit/ the host serves, with the world to generate types for: the wasi:otel shapes, then wasi:observe. */
-export const WORLDS = [...SHAPES, { dir: 'wasi-observe', world: 'imports' }];
+const OBSERVE = { dir: 'wasi-observe', world: 'imports' };
+export const WORLDS = [...SHAPES, OBSERVE];
 
 const SIGNATURES = 'shape-signatures.json';
 
@@ -60,7 +61,8 @@ module per interface, e.g. \`interfaces/wasi-otel-tracing.d.ts\`). Use them with
 \`${SIGNATURES}\`: per shape, its package version and, for each wasi:otel
 interface, every function with its WIT signature and a hash of its structure
 (parameter names and types without type names), read from a component built
-from the shape's world. The host matches a guest's imports against it.
+from the shape's world; under \`observe\`, the same for the wasi:observe and
+wasi:logging interfaces. The host matches a guest's imports against it.
 `;
 
 async function jcoVersion() {
@@ -130,7 +132,17 @@ async function shapeSignatures() {
     }
     shapes.push({ shape: shape.shape, version, interfaces });
   }
-  return { shapes };
+  // wasi:observe (and the wasi:logging it imports): one shape, unversioned.
+  const embedded = await componentEmbed({ dummy: true, witPath: join(ROOT, 'wit', OBSERVE.dir), world: OBSERVE.world });
+  const types = await componentTypesOf(await componentNew(embedded, []));
+  const observe = {};
+  for (const [name, functions] of Object.entries(types.imports)) {
+    if (!/^wasi:(observe|logging)\//.test(name)) continue;
+    observe[name] = Object.fromEntries(
+      Object.entries(functions).map(([fn, signature]) => [fn, { wit: signatureText(signature), structure: signatureStructureHash(signature) }]),
+    );
+  }
+  return { shapes, observe };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

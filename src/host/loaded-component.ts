@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { diag, type Attributes } from '@opentelemetry/api';
 import { InstanceSpanState } from '../engine/index.js';
 import { createObserveImports } from '../observe/imports.js';
+import { observeUseOf } from '../observe/world.js';
 import { createOtelImports } from '../otel/imports.js';
 import { otelShapeOf, type OtelShape, type OtelShapeName } from '../otel/shapes.js';
 import type { TranspiledComponent } from '../runtime/transpile.js';
@@ -41,6 +42,8 @@ export class LoadedComponent {
     const recognised = otelShapeOf(transpiled.types.imports);
     if ('error' in recognised) throw new WasmOtelError('unsupported_shape', `${name} ${recognised.error}`);
     const { shape } = recognised;
+    const observe = observeUseOf(transpiled.types.imports);
+    if ('error' in observe) throw new WasmOtelError('unsupported_shape', `${name} ${observe.error}`);
     if (shape?.recognisedBy) diag.info(`wasm-otel: ${name}: ${shape.recognisedBy}: served as ${shape.name}`);
     if (transpiled.witImports.some((wit) => wit.startsWith('wasi:otel/')) && !transpiled.glueRewrites.includes('lift-budget')) {
       // The glue did not take the rewrite (a jco whose output differs): lifting is unbounded.

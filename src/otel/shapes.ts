@@ -9,9 +9,9 @@
  * differences (typed vs JSON values, one- vs two-argument `on-start`) are handled per call. The
  * shape decides one thing: what `current-span-context` means.
  */
-import { readFileSync } from 'node:fs';
 import type { FuncSignature } from '../runtime/component-types/index.js';
 import { signatureStructureHash, signatureText } from '../runtime/component-types/index.js';
+import { servedSignatures } from '../runtime/served-signatures.js';
 
 /** The shapes, in the order they were published. */
 export const WASI_OTEL_SHAPES = ['draft-2025-03', 'draft-2025-11', 'draft-2025-12', 'rc.1', 'rc.2', 'main'] as const;
@@ -32,11 +32,7 @@ export interface OtelShape {
   recognisedBy?: string;
 }
 
-interface KnownShape {
-  shape: OtelShapeName;
-  version: string;
-  interfaces: Record<string, Record<string, { wit: string; structure: string }>>;
-}
+type KnownShape = ReturnType<typeof servedSignatures>['shapes'][number] & { shape: OtelShapeName };
 
 /** Package versions we know, and the shapes published under each. */
 export const SUPPORTED_OTEL_VERSIONS: Readonly<Record<string, string>> = Object.freeze({
@@ -45,12 +41,9 @@ export const SUPPORTED_OTEL_VERSIONS: Readonly<Record<string, string>> = Object.
   '0.2.0-rc.2': 'rc.2 and upstream main',
 });
 
-let known: KnownShape[] | undefined;
-
-/** The shapes' functions, generated from wit/ (src/ and dist/ both sit two levels below it). */
+/** The shapes' functions, generated from wit/. */
 function knownShapes(): KnownShape[] {
-  known ??= (JSON.parse(readFileSync(new URL('../../generated/shape-signatures.json', import.meta.url), 'utf8')) as { shapes: KnownShape[] }).shapes;
-  return known;
+  return servedSignatures().shapes as KnownShape[];
 }
 
 /**
