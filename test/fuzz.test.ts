@@ -2,7 +2,8 @@
  * Property-based fuzzing of every front-end: each wasi:otel shape through its forwarder guest
  * (tracing, metrics, logs: any structurally valid WIT value, hostile content), and the core
  * Observe API and instrument hooks through observe-forwarder.wasm (any pointer, length and
- * number). Must hold: no call into the guest fails because of the host (nothing thrown into the
+ * number), and wasi:observe / wasi:logging through wasi-observe-forwarder.wasm (any WIT value, span
+ * handles live, ended, dropped or never issued). Must hold: no call into the guest fails because of the host (nothing thrown into the
  * guest), the host never crashes, everything it exports serializes to OTLP protobuf (decoded again
  * with the official schema) and JSON, and the heap stays bounded.
  *
@@ -18,7 +19,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WasmOtelError, createHost } from '../src/index.js';
 import { GuestMetricsJsonSerializer, GuestMetricsProtobufSerializer } from '../src/telemetry/otlp-metrics-serializer.js';
-import { logRecord, resourceMetrics, spanContext, spanData, type ValueKind } from './support/fuzz-arbitraries.js';
+import {
+  datetime,
+  logRecord,
+  loggingLevel,
+  observeKeyValues,
+  observeLink,
+  observeStartOptions,
+  observeStatus,
+  resourceMetrics,
+  spanContext,
+  spanData,
+  text,
+  type ValueKind,
+} from './support/fuzz-arbitraries.js';
 import { component } from './support/paths.js';
 
 const RUNS = Number(process.env.WASM_OTEL_FUZZ_RUNS ?? 150);
@@ -190,6 +204,70 @@ describe('fuzzing the core-module front-end (Observe API and instrument hooks)',
     expect(sinks.spans).toBeGreaterThan(RUNS);
     expect(sinks.logs).toBeGreaterThan(0);
     expect(sinks.batches).toBeGreaterThan(0);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(HEAP_GROWTH_LIMIT);
+  }, 300_000);
+});
+
+describe('fuzzing the wasi:observe front-end (tracer, span resource, wasi:logging)', () => {
+  /** What to do, on which span: `pick` chooses among the handles issued so far (or one never issued). */
+  type ObserveOp = { name: string; args: unknown[]; pick?: number };
+  const pick = fc.integer({ min: 0, max: 1000 });
+  const op: fc.Arbitrary<ObserveOp> = fc.oneof(
+    { weight: 4, arbitrary: fc.tuple(text, observeStartOptions).map(([name, options]): ObserveOp => ({ name: 'start', args: [name, options] })) },
+    { weight: 1, arbitrary: pick.map((p): ObserveOp => ({ name: 'span-context', args: [], pick: p })) },
+    { weight: 1, arbitrary: pick.map((p): ObserveOp => ({ name: 'is-recording', args: [], pick: p })) },
+    { weight: 2, arbitrary: fc.tuple(pick, observeKeyValues()).map(([p, kvs]): ObserveOp => ({ name: 'set-attributes', args: [kvs], pick: p })) },
+    { weight: 2, arbitrary: fc.tuple(pick, text, fc.option(datetime, { nil: undefined }), fc.option(observeKeyValues(3), { nil: undefined })).map(([p, n, t, kvs]): ObserveOp => ({ name: 'add-event', args: [n, t, kvs], pick: p })) },
+    { weight: 1, arbitrary: fc.tuple(pick, observeLink).map(([p, link]): ObserveOp => ({ name: 'add-link', args: [link], pick: p })) },
+    { weight: 1, arbitrary: fc.tuple(pick, observeStatus).map(([p, st]): ObserveOp => ({ name: 'set-status', args: [st], pick: p })) },
+    { weight: 1, arbitrary: fc.tuple(pick, text).map(([p, n]): ObserveOp => ({ name: 'update-name', args: [n], pick: p })) },
+    { weight: 2, arbitrary: fc.tuple(pick, fc.option(datetime, { nil: undefined })).map(([p, t]): ObserveOp => ({ name: 'end', args: [t], pick: p })) },
+    { weight: 2, arbitrary: pick.map((p): ObserveOp => ({ name: 'drop', args: [], pick: p })) },
+    { weight: 1, arbitrary: fc.tuple(loggingLevel, text, text).map(([level, context, message]): ObserveOp => ({ name: 'log', args: [level, context, message] })) },
+  );
+
+  it(`${RUNS} random call sequences: nothing thrown into the guest, no state left, everything serializes`, async () => {
+    const sinks = new SerializingSinks();
+    const host = createHost({ spanProcessors: [sinks.spanProcessor], logRecordProcessors: [sinks.logProcessor] });
+    const forwarder = await host.load(component('wasi-observe-forwarder.wasm'));
+    const heapBefore = process.memoryUsage().heapUsed;
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 16 }), async (ops) => {
+        const instance = await forwarder.instantiate();
+        const live: number[] = [];
+        const issued: number[] = [];
+        for (const { name, args, pick: chosen } of ops) {
+          if (name === 'start') {
+            const handle = (await instance.invoke('start', args)) as number;
+            live.push(handle);
+            issued.push(handle);
+            continue;
+          }
+          if (chosen === undefined) {
+            await instance.invoke(name, args);
+            continue;
+          }
+          if (name === 'drop') {
+            // Dropping a handle the guest does not own traps in jco's glue (not the host): drop live ones only.
+            if (live.length === 0) continue;
+            const [handle] = live.splice(chosen % live.length, 1);
+            await instance.invoke('drop', [handle]);
+            continue;
+          }
+          // A live handle, one ended or dropped, or one never issued (jco hands the host a blank span).
+          const handle = chosen % 10 === 9 || issued.length === 0 ? 100 + (chosen % 50) : issued[chosen % issued.length]!;
+          await instance.invoke(name, [handle, ...args]);
+        }
+        for (const handle of live) await instance.invoke('drop', [handle]);
+        expect(instance.openSpanCount).toBe(0);
+        instance.dispose();
+      }),
+      PARAMS,
+    );
+    expect(sinks.failures).toEqual([]);
+    expect(host.problems().host_error).toBeUndefined();
+    expect(sinks.spans).toBeGreaterThan(RUNS);
+    expect(sinks.logs).toBeGreaterThan(0);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(HEAP_GROWTH_LIMIT);
   }, 300_000);
 });

@@ -102,11 +102,11 @@ export function createTracerImports(cx: TracerContext): TracerImports {
     }
 
     setAttributes(attributes: ObserveKeyValue[]): void {
-      this.#apply('set-attributes', (span, what) => state.setAttributes(span.#spanId, attributeEntriesFrom(attributes, what, cx)));
+      Span.#apply(this, 'set-attributes', (span, what) => state.setAttributes(span.#spanId, attributeEntriesFrom(attributes, what, cx)));
     }
 
     addEvent(name: string, timestamp: ObserveDatetime | undefined, attributes: ObserveKeyValue[] | undefined): void {
-      this.#apply('add-event', (span, what) => {
+      Span.#apply(this, 'add-event', (span, what) => {
         const eventName = typeof name === 'string' ? name : UNNAMED;
         const time = timeFrom(timestamp, `${what} ${quoted(eventName)}`, 'time', cx);
         state.addEvent(span.#spanId, eventName, attributeEntriesFrom(attributes, `${what} ${quoted(eventName)}`, cx), time);
@@ -114,21 +114,21 @@ export function createTracerImports(cx: TracerContext): TracerImports {
     }
 
     addLink(link: ObserveLink): void {
-      this.#apply('add-link', (span, what) => {
+      Span.#apply(this, 'add-link', (span, what) => {
         const decoded = linkFrom(link, what, cx);
         if (decoded) state.addLink(span.#spanId, decoded);
       });
     }
 
     setStatus(status: ObserveStatus): void {
-      this.#apply('set-status', (span, what) => {
+      Span.#apply(this, 'set-status', (span, what) => {
         const decoded = statusFrom(status, what, cx.problems);
         if (decoded) state.setStatus(span.#spanId, decoded);
       });
     }
 
     updateName(name: string): void {
-      this.#apply('update-name', (span, what) => {
+      Span.#apply(this, 'update-name', (span, what) => {
         if (typeof name !== 'string') {
           problems.report('invalid_argument', `${what}: the new name is not a string; ignored`);
           return;
@@ -139,7 +139,7 @@ export function createTracerImports(cx: TracerContext): TracerImports {
     }
 
     end(timestamp: ObserveDatetime | undefined): void {
-      this.#apply('end', (span, what) => {
+      Span.#apply(this, 'end', (span, what) => {
         span.#ended = true;
         state.endManagedSpan(span.#spanId, timeFrom(timestamp, what, 'end time', cx));
       });
@@ -156,11 +156,14 @@ export function createTracerImports(cx: TracerContext): TracerImports {
       }
     }
 
-    /** A method that changes the span: ignored (and counted) once the span has ended. */
-    #apply(method: string, body: (span: Span, what: string) => void): void {
+    /**
+     * A method that changes the span: ignored (and counted) once the span has ended. Static, so
+     * that the glue's blank object of an unknown handle (no private fields) gets here at all.
+     */
+    static #apply(value: unknown, method: string, body: (span: Span, what: string) => void): void {
       checkInterrupt();
       try {
-        const span = Span.#of(this, method, false);
+        const span = Span.#of(value, method, false);
         if (!span) return;
         const what = `span.${method} on span ${span.#spanId} (${quoted(span.#name)})`;
         lifted(() => what);

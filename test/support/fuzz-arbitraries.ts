@@ -200,3 +200,35 @@ export function resourceMetrics(kind: ValueKind): fc.Arbitrary<unknown> {
     ),
   });
 }
+
+// ---- wasi:observe (tracer and wasi:logging), as jco lifts the forwarder's arguments ------------
+
+/** A wasi:observe `value` (its case names: `float64`, not the drafts' `f64`). */
+export const observeValue = fc.oneof(
+  fc.record({ tag: fc.constant('string' as const), val: text }),
+  fc.record({ tag: fc.constant('bool' as const), val: fc.boolean() }),
+  fc.record({ tag: fc.constant('float64' as const), val: fc.double() }),
+  fc.record({ tag: fc.constant('s64' as const), val: s64 }),
+  fc.record({ tag: fc.constant('string-array' as const), val: fc.array(text, { maxLength: 4 }) }),
+  fc.record({ tag: fc.constant('bool-array' as const), val: fc.array(fc.boolean(), { maxLength: 4 }) }),
+  fc.record({ tag: fc.constant('float64-array' as const), val: fc.array(fc.double(), { maxLength: 4 }).map((xs) => Float64Array.from(xs)) }),
+  fc.record({ tag: fc.constant('s64-array' as const), val: fc.array(s64, { maxLength: 4 }).map((xs) => BigInt64Array.from(xs)) }),
+);
+
+export const observeKeyValues = (maxLength = 6): fc.Arbitrary<{ key: string; value: unknown }[]> => fc.array(fc.record({ key: text, value: observeValue }), { maxLength });
+
+export const observeLink = fc.record({ spanContext, attributes: observeKeyValues(3) });
+
+export const observeStartOptions = fc.option(
+  fc.record({
+    newRoot: fc.boolean(),
+    spanKind: fc.option(spanKind, { nil: undefined }),
+    attributes: fc.option(observeKeyValues(), { nil: undefined }),
+    links: fc.option(fc.array(observeLink, { maxLength: 3 }), { nil: undefined }),
+    timestamp: fc.option(datetime, { nil: undefined }),
+  }),
+  { nil: undefined },
+);
+
+export const observeStatus = status;
+export const loggingLevel = fc.constantFrom('trace', 'debug', 'info', 'warn', 'error', 'critical');
