@@ -792,14 +792,40 @@ describe('components/scenarios.wasm (componentize-js: WASI resources next to the
     const transformed = transformGlue(glue);
     expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget']);
     const fast = [...transformed.source.matchAll(/_checkMayLeave\(0\); \/\/ glue-transform: sync-import-fast-path\n[\s\S]*?_trackHostOperation\(\(\) => (\w+)\(/g)].map((m) => m[1]);
-    expect(fast).toEqual(expect.arrayContaining(['onStart', 'onEnd', 'outerSpanContext']));
+    expect(fast).toEqual(expect.arrayContaining(['onStart', 'onEnd', 'outerSpanContext', 'log']));
     expect(transformed.skipped.length).toBeGreaterThan(0);
-    for (const line of transformed.skipped) expect(line).toMatch(/^sync-import-fast-path: wasi:(io|cli|filesystem|clocks)\//);
+    for (const line of transformed.skipped) expect(line).toMatch(/^sync-import-fast-path: wasi:(io|cli|filesystem|clocks|observe)\//);
+    // Every function of wasi:observe/tracer takes or returns a span handle: all stay generated.
+    expect(transformed.skipped.filter((line) => line.includes('wasi:observe/')).sort()).toEqual(
+      ['addEvent', 'addLink', 'end', 'isRecording', 'setAttributes', 'setStatus', 'spanContext', 'start', 'updateName'].map(
+        (f) => `sync-import-fast-path: wasi:observe/tracer#${f}: not plain data (resources, streams, futures or task state)`,
+      ),
+    );
 
     const runOnce = async (source: string) => {
       const t: Transcript = { log: [] };
       let tick = 0n;
       const wasi = createWasiImports({});
+      // Host-owned observe spans: each method call and each handle drop is logged.
+      let spans = 0;
+      class Span {
+        readonly id = ++spans;
+        spanContext() {
+          t.log.push({ host: 'span-context', span: this.id });
+          return { traceId: '5b8efff798038103d269b633813fc60c', spanId: `b${this.id.toString(16).padStart(15, '0')}`, traceFlags: { sampled: true }, isRemote: false, traceState: [] };
+        }
+        isRecording() {
+          t.log.push({ host: 'is-recording', span: this.id });
+          return true;
+        }
+        setAttributes(...args: unknown[]) { t.log.push({ host: 'set-attributes', span: this.id, args }); }
+        addEvent(...args: unknown[]) { t.log.push({ host: 'add-event', span: this.id, args }); }
+        addLink(...args: unknown[]) { t.log.push({ host: 'add-link', span: this.id, args }); }
+        setStatus(...args: unknown[]) { t.log.push({ host: 'set-status', span: this.id, args }); }
+        updateName(...args: unknown[]) { t.log.push({ host: 'update-name', span: this.id, args }); }
+        end(...args: unknown[]) { t.log.push({ host: 'end', span: this.id, args }); }
+        [Symbol.dispose]() { t.log.push({ host: 'drop', span: this.id }); }
+      }
       const imports: Record<string, unknown> = {
         ...wasi,
         // a deterministic clock, so that both runs see the same timestamps
@@ -811,10 +837,19 @@ describe('components/scenarios.wasm (componentize-js: WASI resources next to the
         },
         'wasi:otel/metrics': { export: (...args: unknown[]) => void t.log.push({ host: 'export', args }) },
         'wasi:otel/logs': { onEmit: (...args: unknown[]) => void t.log.push({ host: 'onEmit', args }) },
+        'wasi:observe/tracer': {
+          start: (...args: unknown[]) => {
+            const span = new Span();
+            t.log.push({ host: 'start', span: span.id, args });
+            return span;
+          },
+          Span,
+        },
+        'wasi:logging/logging': { log: (...args: unknown[]) => void t.log.push({ host: 'log', args }) },
       };
       const instantiate = await load(source);
       const exports = await instantiate(coreModules(files), imports);
-      for (const name of ['nestedSpans', 'attributes', 'events', 'links', 'spanKinds', 'statuses', 'newRoot', 'neverEnded', 'outlivesParent', 'traceState', 'metricsAndLogs', 'trap', 'nestedSpans']) {
+      for (const name of ['nestedSpans', 'attributes', 'events', 'links', 'spanKinds', 'statuses', 'newRoot', 'neverEnded', 'outlivesParent', 'traceState', 'metricsAndLogs', 'observeAll', 'observeInOtel', 'otelInObserve', 'observeDropped', 'observeAfterEnd', 'loggingLevels', 'trap', 'nestedSpans']) {
         recordCall(t, name, () => exports[name]!());
       }
       return t;
@@ -822,6 +857,9 @@ describe('components/scenarios.wasm (componentize-js: WASI resources next to the
     const before = await runOnce(glue);
     expect(before.log.filter((e) => (e as { host?: string }).host === 'onEnd').length).toBeGreaterThan(10);
     expect(before.log.filter((e) => ['export', 'onEmit'].includes((e as { host?: string }).host ?? '')).length).toBe(2);
+    // observe-all 10 spans, observe-in-otel 1, otel-in-observe 2, observe-dropped 3, observe-after-end 1, logging-levels 1
+    const hostCalls = (name: string) => before.log.filter((e) => (e as { host?: string }).host === name).length;
+    expect([hostCalls('start'), hostCalls('drop'), hostCalls('end'), hostCalls('log')]).toEqual([18, 18, 18, 6]);
     expect(await runOnce(transformed.source)).toEqual(before);
   });
 });

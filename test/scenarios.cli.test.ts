@@ -85,7 +85,7 @@ describe('scenarios through the CLI (child process), OTLP/HTTP protobuf', () => 
     const result = await runCli(['run', component('scenarios.wasm'), '--invoke', 'nope'], otlp());
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      'wasm-otel: scenarios.wasm has no root function export "nope" (it exports: attributes, echo-args, events, exit-with-error, links, metrics-and-logs, nested-spans, never-ended, new-root, outlives-parent, span-kinds, statuses, trace-state, trap)\n',
+      'wasm-otel: scenarios.wasm has no root function export "nope" (it exports: attributes, echo-args, events, exit-with-error, links, logging-levels, metrics-and-logs, nested-spans, never-ended, new-root, observe-after-end, observe-all, observe-dropped, observe-in-otel, observe-trap, otel-in-observe, outlives-parent, span-kinds, statuses, trace-state, trap)\n',
     );
   });
 

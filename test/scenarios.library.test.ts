@@ -125,7 +125,7 @@ describe('scenarios through the library, exported over OTLP/HTTP protobuf', () =
     const error = (await instance.call('nope').catch((e: unknown) => e)) as WasmOtelError;
     expect(error.code).toBe('unknown_export');
     expect(error.message).toBe(
-      'scenarios.wasm has no root function export "nope" (it exports: attributes, echo-args, events, exit-with-error, links, metrics-and-logs, nested-spans, never-ended, new-root, outlives-parent, span-kinds, statuses, trace-state, trap)',
+      'scenarios.wasm has no root function export "nope" (it exports: attributes, echo-args, events, exit-with-error, links, logging-levels, metrics-and-logs, nested-spans, never-ended, new-root, observe-after-end, observe-all, observe-dropped, observe-in-otel, observe-trap, otel-in-observe, outlives-parent, span-kinds, statuses, trace-state, trap)',
     );
   });
 });

@@ -11,6 +11,11 @@
 // Two scenarios also use WASI imports declared in the world:
 // `wasi:cli/environment@0.2.10` (echo-args) and `wasi:cli/exit@0.2.10`
 // (exit-with-error).
+// The `observe-*`, `otel-in-observe` and `logging-levels` exports use the
+// other tracing model, `wasi:observe/tracer`: the HOST owns the span (ids,
+// parent, times) and the guest holds a handle (resource `span`) and calls
+// its methods; `logging-levels` also calls `wasi:logging/logging` `log`.
+// Two of them interleave observe spans with the tiny tracer's otel spans.
 //
 // ===========================================================================
 // WHAT EACH EXPORT EMITS (the contract the tests rely on)
@@ -44,7 +49,8 @@
 //                            schemaUrl: undefined, attributes: [] }
 //   droppedAttributes = droppedEvents = droppedLinks = 0
 //   `outerSpanContext()` is called once for each span started while no
-//   guest span is open (never by `new-root`).
+//   guest span is open (never by `new-root`, nor by a span given an
+//   explicit parent: `otel-inner`, `otel-middle`).
 //   If H is invalid (trace id not 32 hex digits, or all zeros) a top-level
 //   span becomes a root instead: traceId 'a0000000000000000000000000000001',
 //   parentSpanId '', traceFlags { sampled: true }, traceState [].
@@ -218,7 +224,185 @@
 //   order: onStart #1, onStart #2, onStart #3, onEnd #3, onEnd #2, onEnd #1,
 //          onStart #4, onEmit, onEnd #4, export
 //   `outerSpanContext()` is called twice (for outer and for checkout).
-//   run returns ok (also when export fails).
+//   run returns ok (also when export fails). run makes no wasi:observe or
+//   wasi:logging call.
+//
+// ---------------------------------------------------------------------------
+// wasi:observe exports
+// ---------------------------------------------------------------------------
+// Notation and rules for the exports below
+//   S1, S2, ...  = the span handles `start` returns, numbered per call in
+//                  start order (the host chooses their ids).
+//   S.f(...)     = method `f` of handle S; `none` = option::none.
+//   drop S       = the guest drops the handle (canonical resource.drop; in
+//                  componentize-js 0.22 that is `S[Symbol.dispose]()`).
+//                  Every handle is dropped right after its last call below
+//                  (written `end(none), drop`), except where a scenario says
+//                  otherwise. The guest never relies on GC to drop a handle
+//                  (componentize-js unregisters a handle from its
+//                  FinalizationRegistry at its first method call, so GC
+//                  would never drop such a handle anyway).
+//   T_START      = { seconds: 1700000000n, nanoseconds: 500000000 }
+//   T_EVENT      = { seconds: 1700000001n, nanoseconds: 250000000 }
+//   T_END        = { seconds: 1700000002n, nanoseconds: 750000000 }
+//   BIG          = 9007199254740993n (2^53 + 1: exact only as a bigint)
+//   attributes are written key=<variant>(value), e.g. k=string('first').
+// Expected spans (what the host is asked to produce; the host decides)
+//   An observe span started without `new-root` is a child of the host's
+//   current span: the innermost span of this call still open at that
+//   moment, observe span or guest otel span (an otel span is open from its
+//   onStart to its onEnd), else the host span of the call (H). With
+//   `new-root: true` it starts a new trace (no parent).
+//   Kind internal, no attributes, events or links, status unset, unless
+//   given. Start/end/event times: the given timestamp, else the host's
+//   clock at the call. Call order is exactly as listed; nothing else is
+//   called (no wasi:otel call unless listed, never `outerSpanContext`
+//   unless listed).
+//
+// observe-all
+//   Every tracer function and option. Calls, in this order:
+//   1. S1 = start('options-none', none)
+//      S1.span-context() -> C1; S1.is-recording() -> R1   (kept for step 3)
+//      S2 = start('options-none-child', none); S2.end(none), drop
+//      S1.end(none), drop
+//   2. one sibling span per kind, each ended before the next starts:
+//      S3..S7 = start('kind-<kind>', { new-root: false, span-kind: <kind>,
+//               attributes: none, links: none, timestamp: none }), end(none),
+//               drop, for <kind> = client, server, producer, consumer,
+//               internal (S3 = kind-client ... S7 = kind-internal)
+//   3. S8 = start('all-options', { new-root: false, span-kind: producer,
+//        timestamp: T_START,
+//        attributes (in this order):
+//          attr.string=string('hello')      attr.bool=bool(true)
+//          attr.float64=float64(3.5)        attr.s64=s64(42)
+//          attr.s64_big=s64(BIG)            attr.s64_negative=s64(-BIG)
+//          attr.string_array=string-array(['a','b'])
+//          attr.bool_array=bool-array([true,false])
+//          attr.float64_array=float64-array([1.5,-2.5])
+//          attr.s64_array=s64-array([1,-2,BIG])
+//        links: [ L1 = { span-context { trace-id
+//                   '0af7651916cd43dd8448eb211c80319c', span-id
+//                   'b7ad6b7169203331', trace-flags { sampled },
+//                   is-remote: true, trace-state
+//                   [('vendor','value1'),('other','v2')] },
+//                 attributes link.reason=string('retry'),
+//                            link.index=s64(1) } ] })
+//      S8.set-attributes([ k=string('first'),
+//          options-none.trace-id=string(C1.trace-id),
+//          options-none.span-id=string(C1.span-id),
+//          options-none.sampled=bool(C1.trace-flags has sampled),
+//          options-none.is-remote=bool(C1.is-remote),
+//          options-none.trace-state=string-array(C1.trace-state as
+//                                                'key=value' entries),
+//          options-none.is-recording=bool(R1) ])
+//      S8.set-attributes([ k=string('second') ])     (k: last one wins)
+//      S8.add-event('event-bare', none, none)
+//      S8.add-event('event-timed', T_EVENT, none)
+//      S8.add-event('event-attributes', none, [event.index=s64(3)])
+//      S8.add-event('event-full', T_EVENT,
+//                   [event.index=s64(4), event.ok=bool(true)])
+//      S8.add-link(L2 = { span-context { trace-id
+//                   '0af7651916cd43dd8448eb211c80319c', span-id
+//                   '00f067aa0ba902b7', trace-flags {} (not sampled),
+//                   is-remote: true, trace-state [] },
+//                 attributes link.reason=string('follow-up') })
+//      S8.set-status(unset); S8.set-status(ok);
+//      S8.set-status(error('ignored: ok is final'))
+//      S8.update-name('all-options-renamed')
+//      S8.end(T_END), drop
+//   4. S9 = start('error-status', none); S9.set-status(error('boom'));
+//      S9.end(none), drop
+//   5. S10 = start('observe-new-root', { new-root: true, span-kind: none,
+//        attributes: none, links: none, timestamp: none }); end(none), drop
+//   Expected spans (10):
+//     options-none        parent H, internal, no attributes
+//     options-none-child  parent options-none
+//     kind-client, kind-server, kind-producer, kind-consumer,
+//       kind-internal     parent H, kind as named
+//     all-options-renamed (started as all-options) parent H, producer,
+//       start T_START, end T_END, attributes: the 10 start attributes,
+//       then k='second' and the 6 options-none.* values (C1 and R1 are the
+//       ids/flags/trace state of options-none and true for a sampled
+//       trace), events in order event-bare (host clock, no attributes),
+//       event-timed (T_EVENT), event-attributes (host clock,
+//       event.index=3), event-full (T_EVENT, event.index=4, event.ok=true),
+//       links L1 then L2, status ok
+//     error-status        parent H, status error 'boom'
+//     observe-new-root    a new trace, no parent
+//
+// observe-in-otel
+//   An observe span between two guest (otel) spans. Calls, in this order:
+//     outerSpanContext()
+//     onStart  otel-outer #1  parent H.spanId (a normal tiny-tracer span)
+//     S1 = start('observe-middle', none)   (otel-outer is open: the host
+//                                           makes S1 its child)
+//     S1.span-context() -> C
+//     onStart  otel-inner #2  parent = C: traceId C.traceId, parentSpanId
+//              C.spanId, traceFlags { sampled: C has sampled }, traceState
+//              a copy of C.traceState (if C.traceId is invalid: the root
+//              fallback of the common rules)
+//     onEnd    otel-inner #2
+//     S1.end(none), drop
+//     onEnd    otel-outer #1
+//   Expected tree: H -> otel-outer #1 -> observe-middle -> otel-inner #2.
+//
+// otel-in-observe
+//   A guest (otel) span between two observe spans. Calls, in this order:
+//     S1 = start('observe-outer', none)    (parent H)
+//     S1.span-context() -> C
+//     onStart  otel-middle #1  parent = C (as otel-inner above; no
+//              outerSpanContext call)
+//     S2 = start('observe-inner', none)    (otel-middle is open: the host
+//                                           makes S2 its child)
+//     S2.end(none), drop
+//     onEnd    otel-middle #1
+//     S1.end(none), drop
+//   Expected tree: H -> observe-outer -> otel-middle #1 -> observe-inner.
+//
+// observe-dropped
+//   Calls, in this order:
+//     S1 = start('dropped-unended', none); drop S1   (never ended: the host
+//                                      ends it at the drop, as end(none))
+//     S2 = start('early-parent', none)
+//     S3 = start('late-child', none)    (child of early-parent)
+//     S2.end(none), drop                (the parent ends first)
+//     S3.end(none), drop                (the child ends after its parent)
+//   Expected spans (3): dropped-unended (parent H, ended at the drop),
+//   early-parent (parent H), late-child (parent early-parent, ends after
+//   early-parent).
+//
+// observe-after-end
+//   Calls, in this order:
+//     S1 = start('ended-span', none)
+//     S1.end(none)
+//     then every method again, on the ended span (the host ignores each
+//     and counts it): S1.set-attributes([after.end=bool(true)]),
+//     S1.add-event('after-end', none, none), S1.add-link(L2 above),
+//     S1.set-status(error('after end')), S1.update-name('renamed-after-end'),
+//     S1.end(none)   (6 calls after the end)
+//     drop S1
+//   Expected span (1): ended-span, parent H, as it was at the first end (no
+//   attributes, events or links, status unset, that end time).
+//
+// logging-levels
+//   Calls, in this order:
+//     S1 = start('logging-span', none)
+//     log(trace,    'ctx.trace',    'trace message')
+//     log(debug,    'ctx.debug',    'debug message')
+//     log(info,     '',             'info message')     (empty context)
+//     log(warn,     'ctx.warn',     'warn message')
+//     log(error,    'ctx.error',    'error message')
+//     log(critical, 'ctx.critical', 'critical message')
+//     S1.end(none), drop
+//   Expected: span logging-span (parent H) and 6 logs, all while
+//   logging-span is open (so in its trace and span if the host correlates).
+//
+// observe-trap
+//   S1 = start('trap-outer', none); S2 = start('trap-inner', none) (child of
+//   trap-outer); then throws Error('deliberate trap in scenario
+//   "observe-trap"') like `trap`: the call traps (wasm `unreachable`), both
+//   spans are left open and their handles are never dropped or ended by the
+//   guest; the instance is unusable afterwards.
 // ===========================================================================
 
 import {
@@ -230,6 +414,8 @@ import { onEmit } from 'wasi:otel/logs@0.2.0-rc.2';
 import { export as exportMetrics } from 'wasi:otel/metrics@0.2.0-rc.2';
 import { getArguments } from 'wasi:cli/environment@0.2.10';
 import { exit } from 'wasi:cli/exit@0.2.10';
+import { start as startObserveSpan } from 'wasi:observe/tracer';
+import { log } from 'wasi:logging/logging';
 
 // ---------------------------------------------------------------------------
 // Tiny guest-side tracer
@@ -293,10 +479,13 @@ class Span {
       traceFlags = { sampled: true };
       traceState = [];
     } else {
+      // An explicit parent (a wasi:observe span's context) wins over the
+      // guest's own open spans and the host's outer context.
       const parent =
-        openSpans.length > 0
+        opts.parent ??
+        (openSpans.length > 0
           ? openSpans[openSpans.length - 1].spanContext
-          : outerSpanContext();
+          : outerSpanContext());
       if (isValidTraceId(parent.traceId)) {
         traceId = parent.traceId;
         parentSpanId = parent.spanId;
@@ -653,4 +842,188 @@ export function metricsAndLogs() {
     // The host refused the batch (`result::err`): an SDK's reader reports
     // that and carries on; the guest must not trap.
   }
+}
+
+// ---------------------------------------------------------------------------
+// wasi:observe: spans the host owns (resource `span`), and wasi:logging
+// ---------------------------------------------------------------------------
+
+const OBSERVE_START = { seconds: 1700000000n, nanoseconds: 500000000 };
+const OBSERVE_EVENT = { seconds: 1700000001n, nanoseconds: 250000000 };
+const OBSERVE_END = { seconds: 1700000002n, nanoseconds: 750000000 };
+const REMOTE_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+/** 2^53 + 1: not representable as a JS number, so it must travel as a bigint. */
+const S64_BIG = 9007199254740993n;
+const S64_NEGATIVE = -9007199254740993n;
+
+const kv = (key, tag, val) => ({ key, value: { tag, val } });
+
+/** One attribute of every `value` variant (the start attributes of `all-options`). */
+function everyValueVariant() {
+  return [
+    kv('attr.string', 'string', 'hello'),
+    kv('attr.bool', 'bool', true),
+    kv('attr.float64', 'float64', 3.5),
+    kv('attr.s64', 's64', 42n),
+    kv('attr.s64_big', 's64', S64_BIG),
+    kv('attr.s64_negative', 's64', S64_NEGATIVE),
+    kv('attr.string_array', 'string-array', ['a', 'b']),
+    kv('attr.bool_array', 'bool-array', [true, false]),
+    kv('attr.float64_array', 'float64-array', Float64Array.from([1.5, -2.5])),
+    kv('attr.s64_array', 's64-array', BigInt64Array.from([1n, -2n, S64_BIG])),
+  ];
+}
+
+const START_LINK = {
+  spanContext: {
+    traceId: REMOTE_TRACE_ID,
+    spanId: 'b7ad6b7169203331',
+    traceFlags: { sampled: true },
+    isRemote: true,
+    traceState: [
+      ['vendor', 'value1'],
+      ['other', 'v2'],
+    ],
+  },
+  attributes: [kv('link.reason', 'string', 'retry'), kv('link.index', 's64', 1n)],
+};
+const ADDED_LINK = {
+  spanContext: {
+    traceId: REMOTE_TRACE_ID,
+    spanId: '00f067aa0ba902b7',
+    traceFlags: { sampled: false },
+    isRemote: true,
+    traceState: [],
+  },
+  attributes: [kv('link.reason', 'string', 'follow-up')],
+};
+
+/** start-options with only `newRoot` and `spanKind` given. */
+const kindOnly = (spanKind) => ({
+  newRoot: false,
+  spanKind,
+  attributes: undefined,
+  links: undefined,
+  timestamp: undefined,
+});
+
+/** Drops the guest's handle of a wasi:observe span (the canonical resource.drop). */
+function drop(span) {
+  span[Symbol.dispose]();
+}
+
+/** end(none), then drop: how every observe span below is finished unless said otherwise. */
+function endAndDrop(span) {
+  span.end(undefined);
+  drop(span);
+}
+
+export function observeAll() {
+  // 1. options none; its context and is-recording are read while it is open.
+  const none = startObserveSpan('options-none', undefined);
+  const noneContext = none.spanContext();
+  const noneRecording = none.isRecording();
+  endAndDrop(startObserveSpan('options-none-child', undefined));
+  endAndDrop(none);
+
+  // 2. every span kind, one sibling span each.
+  for (const kind of ['client', 'server', 'producer', 'consumer', 'internal']) {
+    endAndDrop(startObserveSpan(`kind-${kind}`, kindOnly(kind)));
+  }
+
+  // 3. every start option, then every method.
+  const all = startObserveSpan('all-options', {
+    newRoot: false,
+    spanKind: 'producer',
+    attributes: everyValueVariant(),
+    links: [START_LINK],
+    timestamp: OBSERVE_START,
+  });
+  all.setAttributes([
+    kv('k', 'string', 'first'),
+    kv('options-none.trace-id', 'string', noneContext.traceId),
+    kv('options-none.span-id', 'string', noneContext.spanId),
+    kv('options-none.sampled', 'bool', noneContext.traceFlags.sampled === true),
+    kv('options-none.is-remote', 'bool', noneContext.isRemote),
+    kv('options-none.trace-state', 'string-array', noneContext.traceState.map(([k, v]) => `${k}=${v}`)),
+    kv('options-none.is-recording', 'bool', noneRecording),
+  ]);
+  all.setAttributes([kv('k', 'string', 'second')]);
+  all.addEvent('event-bare', undefined, undefined);
+  all.addEvent('event-timed', OBSERVE_EVENT, undefined);
+  all.addEvent('event-attributes', undefined, [kv('event.index', 's64', 3n)]);
+  all.addEvent('event-full', OBSERVE_EVENT, [kv('event.index', 's64', 4n), kv('event.ok', 'bool', true)]);
+  all.addLink(ADDED_LINK);
+  all.setStatus({ tag: 'unset' });
+  all.setStatus({ tag: 'ok' });
+  all.setStatus({ tag: 'error', val: 'ignored: ok is final' });
+  all.updateName('all-options-renamed');
+  all.end(OBSERVE_END);
+  drop(all);
+
+  // 4. an error status.
+  const failed = startObserveSpan('error-status', undefined);
+  failed.setStatus({ tag: 'error', val: 'boom' });
+  endAndDrop(failed);
+
+  // 5. a new trace.
+  endAndDrop(
+    startObserveSpan('observe-new-root', {
+      newRoot: true,
+      spanKind: undefined,
+      attributes: undefined,
+      links: undefined,
+      timestamp: undefined,
+    }),
+  );
+}
+
+export function observeInOtel() {
+  const outer = startSpan('otel-outer');
+  const middle = startObserveSpan('observe-middle', undefined);
+  startSpan('otel-inner', { parent: middle.spanContext() }).end();
+  endAndDrop(middle);
+  outer.end();
+}
+
+export function otelInObserve() {
+  const outer = startObserveSpan('observe-outer', undefined);
+  const middle = startSpan('otel-middle', { parent: outer.spanContext() });
+  endAndDrop(startObserveSpan('observe-inner', undefined));
+  middle.end();
+  endAndDrop(outer);
+}
+
+export function observeDropped() {
+  drop(startObserveSpan('dropped-unended', undefined));
+  const parent = startObserveSpan('early-parent', undefined);
+  const child = startObserveSpan('late-child', undefined);
+  endAndDrop(parent);
+  endAndDrop(child);
+}
+
+export function observeAfterEnd() {
+  const span = startObserveSpan('ended-span', undefined);
+  span.end(undefined);
+  span.setAttributes([kv('after.end', 'bool', true)]);
+  span.addEvent('after-end', undefined, undefined);
+  span.addLink(ADDED_LINK);
+  span.setStatus({ tag: 'error', val: 'after end' });
+  span.updateName('renamed-after-end');
+  span.end(undefined);
+  drop(span);
+}
+
+export function loggingLevels() {
+  const span = startObserveSpan('logging-span', undefined);
+  for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'critical']) {
+    log(level, level === 'info' ? '' : `ctx.${level}`, `${level} message`);
+  }
+  endAndDrop(span);
+}
+
+export function observeTrap() {
+  startObserveSpan('trap-outer', undefined);
+  startObserveSpan('trap-inner', undefined);
+  throw new Error('deliberate trap in scenario "observe-trap"');
 }
