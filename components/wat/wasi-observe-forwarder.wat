@@ -46,6 +46,11 @@
 ;;   nested-drop()   a = start("outer", none); b = start("inner", none) (a
 ;;                   child of a, the host's current span); drop a; end(b, none);
 ;;                   drop b
+;;   bad-utf8()      s = start(name, none) with a name of 8 bytes that are not
+;;                   UTF-8: "bad" ff fe "utf" (ff and fe never occur in UTF-8;
+;;                   the host's decoder makes each one U+FFFD: "bad\ufffd\ufffdutf");
+;;                   end(s, none); drop s. (A host cannot pass such a string in:
+;;                   it lowers JS strings as valid UTF-8.)
 ;;
 ;; Canonical ABI (32-bit memory, little endian, UTF-8 strings). At most 16
 ;; flat params are passed as values (every signature here stays under 16);
@@ -109,6 +114,7 @@
 ;; Memory map:
 ;;   0x0100  return area of [method]span.span-context (28 bytes)
 ;;   0x0400  static strings, 0x0490 the string-array ["a", "b"],
+;;   0x04a0  the invalid UTF-8 name of bad-utf8 (8 bytes)
 ;;   0x0500  the 5 bench attributes (key-value[5], 120 bytes)
 ;;   0x1000- bump heap of cabi_realloc: the host's copies of the arguments
 ;;           and the strings/lists it returns. Reset to 0x1000 when a call is
@@ -159,6 +165,7 @@
   (data (i32.const 0x0468) "bench.s64")            ;; 9
   (data (i32.const 0x0478) "bench.array")          ;; 11
   (data (i32.const 0x0488) "ab")                   ;; "a" at 0x0488, "b" at 0x0489
+  (data (i32.const 0x04a0) "bad\ff\feutf")         ;; 8, not UTF-8 (bad-utf8)
   ;; list<string> ["a", "b"]: two (ptr, len) pairs
   (data (i32.const 0x0490)
     "\88\04\00\00" "\01\00\00\00"
@@ -321,4 +328,10 @@
     (call $drop (local.get $outer))
     (call $end_plain (local.get $inner))
     (call $drop (local.get $inner)))
+
+  (func (export "bad-utf8")
+    (local $span i32)
+    (local.set $span (call $start_plain (i32.const 0x04a0) (i32.const 8)))
+    (call $end_plain (local.get $span))
+    (call $drop (local.get $span)))
 )
