@@ -67,6 +67,12 @@ export class SpanOutlet {
     exportSpan(this.pipeline, toReadableSpan(report, sampled, this.pipeline.resource, this.limits, this.problems, this.scopes), this.processorFailed);
   }
 
+  private reportDrops(report: SpanReport): void {
+    const id = report.spanContext.spanId;
+    if (report.droppedEventsCount > 0) this.problems.report('events_dropped', `span ${id} (${JSON.stringify(report.name)}): ${report.droppedEventsCount} events over the count limit dropped`, report.droppedEventsCount);
+    if (report.droppedLinksCount > 0) this.problems.report('links_dropped', `span ${id} (${JSON.stringify(report.name)}): ${report.droppedLinksCount} links over the count limit dropped`, report.droppedLinksCount);
+  }
+
   /** Notes an open span in the pipeline's journal (spans that will be exported only). */
   opened(span: OpenSpan, startTime: HrTime): void {
     const journal = this.pipeline.journal;
@@ -91,6 +97,8 @@ export class SpanOutlet {
    * in between finds it in both, and keeps the exported one.
    */
   exportClosing(report: SpanReport, span: OpenSpan | undefined): void {
+    // A managed span's dropped counts are the host's own drops (a guest's span data carries its own).
+    if (span?.managed) this.reportDrops(report);
     try {
       this.export(report);
     } finally {

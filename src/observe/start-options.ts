@@ -2,7 +2,7 @@ import { SpanKind, type HrTime } from '@opentelemetry/api';
 import { linkAttributes, type EngineLimits, type LinkReport, type ProblemCounter } from '../engine/index.js';
 import { quoted } from '../otel/messages.js';
 import { spanContextFromGuest } from '../otel/span-context.js';
-import { optionalTimeFrom } from '../otel/time.js';
+import { checkedTime } from '../otel/time.js';
 import { attributeEntriesFrom } from './values.js';
 import type { ObserveDatetime, ObserveLink, ObserveSpanKind, ObserveStartOptions } from './wit-types.js';
 
@@ -38,9 +38,9 @@ export function linkFrom(link: ObserveLink, what: string, cx: DecodeContext): Li
   return { context, attributes };
 }
 
-/** A time the guest may leave out; an invalid one is reported and the host's clock used. */
+/** A time the guest may leave out; an invalid one is reported and left out too (the engine's clock is used). */
 export function timeFrom(value: ObserveDatetime | undefined, what: string, part: string, cx: DecodeContext): HrTime | undefined {
-  return optionalTimeFrom(value, what, part, cx);
+  return value === undefined ? undefined : checkedTime(value, what, part, cx);
 }
 
 /** What `start` was asked for. */

@@ -13,6 +13,14 @@ const MAX_SECONDS = Number.MAX_SAFE_INTEGER;
 
 /** A wall-clock datetime as HrTime; an invalid one is reported and replaced by the host's now. */
 export function timeFrom(value: Datetime, what: Subject, part: string, cx: { problems: ProblemCounter }): HrTime {
+  return checkedTime(value, what, part, cx) ?? hrTime();
+}
+
+/**
+ * A wall-clock datetime as HrTime, or undefined (reported) when it is not a valid time: the
+ * caller then uses its own clock (the engine's, on the time line of the call's host span).
+ */
+export function checkedTime(value: Datetime, what: Subject, part: string, cx: { problems: ProblemCounter }): HrTime | undefined {
   const seconds = value?.seconds;
   const nanos = value?.nanoseconds;
   if (typeof seconds === 'bigint') {
@@ -21,7 +29,7 @@ export function timeFrom(value: Datetime, what: Subject, part: string, cx: { pro
     if (whole >= 0 && whole < MAX_SECONDS && Number.isInteger(nanos) && nanos >= 0 && nanos < 1e9) return [whole, nanos];
   }
   cx.problems.report('invalid_time', `${subject(what)} ${part} ${String(seconds)}s ${String(nanos)}ns is not a valid time; using the host's clock`);
-  return hrTime();
+  return undefined;
 }
 
 

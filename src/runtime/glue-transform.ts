@@ -21,6 +21,9 @@
  *     (`wasi:otel/*`, `wasi:observe/*`, `wasi:logging/*`) is lifted within a byte budget the host
  *     passes in, so a guest cannot make the host build gigabytes of strings from a few kilobytes
  *     of memory; and invalid UTF-8 is counted instead of passing silently.
+ *  6. `created-reps`: not for speed but for memory. jco records every resource handed to the
+ *     guest in a Set nothing reads: a long-lived instance making wasi:observe spans would keep
+ *     ~25 bytes per span forever. The never-read `add` is dropped.
  *
  * Each rewrite matches an exact pattern of the generated code; when the pattern is absent
  * (another jco version, another mode) it is skipped and reported, and the glue keeps working as
@@ -33,6 +36,7 @@
  */
 
 import { asciiStrings } from './glue/ascii-strings.js';
+import { createdReps } from './glue/created-reps.js';
 import { debugFlag } from './glue/debug-flag.js';
 import { liftBudget } from './glue/lift-budget.js';
 import { memoryViews } from './glue/memory-views.js';
@@ -40,7 +44,7 @@ import type { RewriteResult } from './glue/shared.js';
 import { syncImportFastPath } from './glue/sync-import-fast-path.js';
 
 /** Bump when the output of `transformGlue` changes (the transpile cache keys on it). */
-export const GLUE_TRANSFORM_VERSION = 6;
+export const GLUE_TRANSFORM_VERSION = 7;
 
 export interface GlueTransformResult {
   /** The rewritten glue (the input unchanged when nothing applied). */
@@ -51,7 +55,7 @@ export interface GlueTransformResult {
   skipped: string[];
 }
 
-export const REWRITES = ['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget'] as const;
+export const REWRITES = ['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps'] as const;
 export type RewriteName = (typeof REWRITES)[number];
 
 /**
@@ -69,6 +73,7 @@ export function transformGlue(source: string, options: { rewrites?: readonly Rew
     ['ascii-strings', asciiStrings],
     ['sync-import-fast-path', syncImportFastPath],
     ['lift-budget', liftBudget],
+    ['created-reps', createdReps],
   ];
   for (const [name, rewrite] of steps) {
     if (!wanted.has(name)) continue;
