@@ -399,7 +399,8 @@ describe('transformGlue on input it does not know', () => {
     const result = transformGlue(source);
     expect(result.source).toBe(source);
     expect(result.applied).toEqual([]);
-    expect(result.skipped.map((s) => s.split(':')[0])).toEqual([...REWRITES]);
+    // created-reps has nothing to do without a resource handle table (not a skip).
+    expect(result.skipped.map((s) => s.split(':')[0])).toEqual(REWRITES.filter((name) => name !== 'created-reps'));
   });
 });
 
@@ -435,8 +436,8 @@ describe('spans guest (wasi:otel tracing imports)', () => {
   it('each rewrite can be applied alone', () => {
     for (const name of REWRITES) {
       const one = transformGlue(raw.glue, { rewrites: [name] });
-      // ascii-strings builds on memory-views' helpers, lift-budget on ascii-strings'
-      expect(one.applied).toEqual(name === 'ascii-strings' || name === 'lift-budget' ? [] : [name]);
+      // ascii-strings builds on memory-views' helpers, lift-budget on ascii-strings'; no resources here for created-reps
+      expect(one.applied).toEqual(name === 'ascii-strings' || name === 'lift-budget' || name === 'created-reps' ? [] : [name]);
     }
   });
 
@@ -594,7 +595,7 @@ describe('spans guest (wasi:otel tracing imports)', () => {
   it("works the same in 'sync' instantiation mode", async () => {
     const sync = await transpile(await buildComponent(spansWat(), 'spans'), 'sync');
     const rewritten = transformGlue(sync.glue);
-    expect(rewritten.applied).toEqual([...REWRITES]);
+    expect(rewritten.applied).toEqual(REWRITES.filter((name) => name !== 'created-reps'));
     const runOnce = async (source: string) => {
       const t: Transcript = { log: [] };
       const instantiate = await load(source);
@@ -672,15 +673,11 @@ describe('variety guest (scalars, results, options, lists, a resource)', () => {
     transformed = transformGlue(raw.glue);
   });
 
-  it('leaves the imports that handle resources on the generated path', () => {
-    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path']);
-    expect(transformed.skipped).toEqual([
-      'sync-import-fast-path: test:glue/host#new Counter: not plain data (resources, streams, futures or task state)',
-      'sync-import-fast-path: test:glue/host#inc: not plain data (resources, streams, futures or task state)',
-      'sync-import-fast-path: test:glue/host#peek: not plain data (resources, streams, futures or task state)',
-      'lift-budget: no telemetry imports',
-    ]);
-    expect(transformed.source.match(FAST_PATH_MARK)).toHaveLength(7);
+  it('puts the imports that handle imported resources on the fast path too, and drops the never-read created-reps Set', () => {
+    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'created-reps']);
+    expect(transformed.skipped).toEqual(['lift-budget: no telemetry imports']);
+    expect(transformed.source.match(FAST_PATH_MARK)).toHaveLength(10);
+    expect(transformed.source).not.toMatch(/_createdReps\.add/);
   });
 
   async function run(glue: string, host: Record<string, unknown>, scenario: (x: Exports, t: Transcript) => void): Promise<Transcript> {
@@ -785,22 +782,19 @@ describe('components/span-bench.wasm', () => {
   });
 });
 
-describe('components/scenarios.wasm (componentize-js: WASI resources next to the fast path)', () => {
+describe('components/scenarios.wasm (componentize-js: WASI and wasi:observe resources on the fast path)', () => {
   const path = component('scenarios.wasm');
-  it.skipIf(!existsSync(path))('leaves resource imports alone and behaves the same', async () => {
+  it.skipIf(!existsSync(path))('puts imported-resource methods (wasi:observe spans) on the fast path and behaves the same', async () => {
     const { glue, files } = await transpile(await readFile(path));
     const transformed = transformGlue(glue);
-    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget']);
+    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps']);
     const fast = [...transformed.source.matchAll(/_checkMayLeave\(0\); \/\/ glue-transform: sync-import-fast-path\n[\s\S]*?_trackHostOperation\(\(\) => (\w+)\(/g)].map((m) => m[1]);
-    expect(fast).toEqual(expect.arrayContaining(['onStart', 'onEnd', 'outerSpanContext', 'log']));
+    // Every function of wasi:observe/tracer takes or returns a span handle (an imported resource): fast path too.
+    expect(fast).toEqual(expect.arrayContaining(['onStart', 'onEnd', 'outerSpanContext', 'log', 'start']));
+    const methods = new Set([...transformed.source.matchAll(/_checkMayLeave\(0\); \/\/ glue-transform: sync-import-fast-path\n[\s\S]*?_trackHostOperation\(\(\) => rsc0\.(\w+)\(/g)].map((m) => m[1]));
+    for (const method of ['spanContext', 'isRecording', 'setAttributes', 'addEvent', 'addLink', 'setStatus', 'updateName', 'end']) expect(methods).toContain(method);
     expect(transformed.skipped.length).toBeGreaterThan(0);
-    for (const line of transformed.skipped) expect(line).toMatch(/^sync-import-fast-path: wasi:(io|cli|filesystem|clocks|observe)\//);
-    // Every function of wasi:observe/tracer takes or returns a span handle: all stay generated.
-    expect(transformed.skipped.filter((line) => line.includes('wasi:observe/')).sort()).toEqual(
-      ['addEvent', 'addLink', 'end', 'isRecording', 'setAttributes', 'setStatus', 'spanContext', 'start', 'updateName'].map(
-        (f) => `sync-import-fast-path: wasi:observe/tracer#${f}: not plain data (resources, streams, futures or task state)`,
-      ),
-    );
+    for (const line of transformed.skipped) expect(line).toMatch(/^sync-import-fast-path: wasi:(io|cli|filesystem|clocks)\//);
 
     const runOnce = async (source: string) => {
       const t: Transcript = { log: [] };

@@ -127,9 +127,8 @@ describe('wasi:observe span limits', () => {
     expect(limited.droppedEventsCount).toBe(1);
     expect(limited.links.map((l) => l.spanId)).toEqual(['0000000000000001']);
     expect(limited.droppedLinksCount).toBe(2);
-    // Events and links past the limit are counted in OTLP only (managed spans: see pushEvent /
-    // pushLink); attributes past it are reported too.
-    expect(host.problems()).toEqual({ attributes_dropped: 2 });
+    // What the limits dropped is counted in OTLP and reported, like a wasi:otel span's.
+    expect(host.problems()).toEqual({ attributes_dropped: 2, events_dropped: 1, links_dropped: 2 });
   });
 
   it("the tracer provider's own span limits apply to wasi:observe spans", async () => {
@@ -145,6 +144,6 @@ describe('wasi:observe span limits', () => {
     await provider.forceFlush();
     const limited = byName(receiver.spans(), 'provider-limited');
     expect(limited).toMatchObject({ attributes: { x: '1' }, droppedAttributesCount: 1, events: [], droppedEventsCount: 1, links: [], droppedLinksCount: 1 });
-    expect(host.problems()).toEqual({ attributes_dropped: 1 });
+    expect(host.problems()).toEqual({ attributes_dropped: 1, events_dropped: 1, links_dropped: 1 });
   });
 });

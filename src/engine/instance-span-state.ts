@@ -1,7 +1,7 @@
 import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, type AttributeValue, type HrTime, type Span, type SpanContext, type SpanStatus } from '@opentelemetry/api';
 import { AnchoredClock } from './anchored-clock.js';
 import { eventAttributes, spanAttributes } from './attribute-builder.js';
-import { rememberBounded } from './bounded-memory.js';
+import { BoundedSet } from './bounded-memory.js';
 import type { FunctionCallTracker } from './function-call-tracker.js';
 import { createFunctionCalls, type FunctionCallOptions } from './function-spans.js';
 import type { InstanceRegistry, SpanHolder } from './instance-registry.js';
@@ -69,7 +69,7 @@ export class InstanceSpanState implements SpanHolder {
   /** Starts refused at the open-span limit, by tag, whose end has not come yet. */
   private readonly refused = new Map<string | number, number>();
   /** Span ids ended recently, oldest first, to detect a span ended twice. */
-  private readonly ended = new Set<string>();
+  private readonly ended: BoundedSet<string>;
   private readonly outlet: SpanOutlet;
   private readonly clock = new AnchoredClock();
 
@@ -81,6 +81,7 @@ export class InstanceSpanState implements SpanHolder {
     private readonly siblings?: InstanceRegistry,
   ) {
     this.outlet = new SpanOutlet(pipeline, limits, problems, scopes);
+    this.ended = new BoundedSet(limits.endedSpanMemory);
     siblings?.register(this);
   }
 
@@ -481,6 +482,6 @@ export class InstanceSpanState implements SpanHolder {
   }
 
   private rememberEnded(spanId: string): void {
-    rememberBounded(this.ended, spanId, this.limits.endedSpanMemory);
+    this.ended.add(spanId);
   }
 }

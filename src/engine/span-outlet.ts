@@ -1,6 +1,6 @@
 import { TraceFlags, type HrTime, type SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { rememberBounded } from './bounded-memory.js';
+import { BoundedSet } from './bounded-memory.js';
 import type { EngineLimits } from './limits.js';
 import { HOST_SCOPE_NAME, type OpenSpan } from './open-span.js';
 import type { ProblemCounter } from './problems.js';
@@ -20,7 +20,7 @@ const HOST_TRACES_REMEMBERED = 1024;
  */
 export class SpanOutlet {
   /** Trace ids of host spans this instance was called under (recent ones). */
-  private readonly hostTraces = new Set<string>();
+  private readonly hostTraces = new BoundedSet<string>(HOST_TRACES_REMEMBERED);
   private readonly sampling: TraceSampling;
   private readonly processorFailed = (error: unknown, span: ReadableSpan): void =>
     this.problems.report('host_error', `span processor failed on span ${span.spanContext().spanId}: ${String(error)}`);
@@ -36,8 +36,7 @@ export class SpanOutlet {
 
   /** The host called into the guest under a span of this trace. */
   noteHostTrace(traceId: string): void {
-    this.hostTraces.delete(traceId); // re-added as the newest
-    rememberBounded(this.hostTraces, traceId, HOST_TRACES_REMEMBERED);
+    this.hostTraces.add(traceId); // (again) the newest
   }
 
   hostKnowsTrace(traceId: string): boolean {

@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, TraceFlags, type AttributeValue, type Attributes, type Link, type SpanContext } from '@opentelemetry/api';
 import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
-import { rememberBounded } from './bounded-memory.js';
+import { BoundedMap } from './bounded-memory.js';
 import type { LinkReport, SpanReport } from './span-report.js';
 
 /** What is known of the first span of a new trace when it starts. */
@@ -25,13 +25,15 @@ export interface NewTraceStart {
  */
 export class TraceSampling {
   /** Per trace the host does not own: the sampler's decision, or 'flags' (spans follow their own flag). */
-  private readonly decisions = new Map<string, { sampled: boolean | 'flags'; firstSpanId: string }>();
+  private readonly decisions: BoundedMap<string, { sampled: boolean | 'flags'; firstSpanId: string }>;
 
   /** `pipeline.sampler` is read at each decision (the host's provider may change between calls). */
   constructor(
     private readonly pipeline: { readonly sampler: Sampler },
-    private readonly maxTraces = 1024,
-  ) {}
+    maxTraces = 1024,
+  ) {
+    this.decisions = new BoundedMap(maxTraces);
+  }
 
   /**
    * Called at on-start of a span whose trace the host did not know (with what is known of the
@@ -93,6 +95,6 @@ export class TraceSampling {
   }
 
   private remember(traceId: string, decision: { sampled: boolean | 'flags'; firstSpanId: string }): void {
-    rememberBounded(this.decisions, traceId, this.maxTraces, decision);
+    this.decisions.set(traceId, decision);
   }
 }

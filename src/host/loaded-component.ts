@@ -45,7 +45,7 @@ export class LoadedComponent {
     const observe = observeUseOf(transpiled.types.imports);
     if ('error' in observe) throw new WasmOtelError('unsupported_shape', `${name} ${observe.error}`);
     if (shape?.recognisedBy) diag.info(`wasm-otel: ${name}: ${shape.recognisedBy}: served as ${shape.name}`);
-    if (transpiled.witImports.some((wit) => /^wasi:(?:otel|observe|logging)\//.test(wit)) && !transpiled.glueRewrites.includes('lift-budget')) {
+    if (transpiled.witImports.some((wit) => /^wasi:(?:otel|observe)\//.test(wit)) && !transpiled.glueRewrites.includes('lift-budget')) {
       // The glue did not take the rewrite (a jco whose output differs): lifting is unbounded.
       diag.warn(`wasm-otel: ${name}: the transpiled glue could not be given the record budget (WASM_OTEL_MAX_RECORD_BYTES): a huge record from this guest is lifted whole before it is cut`);
     }

@@ -1,6 +1,6 @@
 import { SpanKind, type HrTime } from '@opentelemetry/api';
 import { linkAttributes, type EngineLimits, type LinkReport, type ProblemCounter } from '../engine/index.js';
-import { quoted } from '../otel/messages.js';
+import { quoted, subject, type Subject } from '../otel/messages.js';
 import { spanContextFromGuest } from '../otel/span-context.js';
 import { checkedTime } from '../otel/time.js';
 import { attributeEntriesFrom } from './values.js';
@@ -21,25 +21,25 @@ const KINDS: Readonly<Record<ObserveSpanKind, SpanKind>> = Object.freeze({
 });
 
 /** A span kind; an unknown one is reported and becomes internal. */
-export function kindFrom(kind: ObserveSpanKind | undefined, what: string, cx: DecodeContext): SpanKind {
+export function kindFrom(kind: ObserveSpanKind | undefined, what: Subject, cx: DecodeContext): SpanKind {
   if (kind === undefined) return SpanKind.INTERNAL;
   const known = Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
   if (known !== undefined) return known;
-  cx.problems.report('invalid_span_kind', `${what}: span kind ${quoted(kind)} is unknown; internal used`);
+  cx.problems.report('invalid_span_kind', `${subject(what)}: span kind ${quoted(kind)} is unknown; internal used`);
   return SpanKind.INTERNAL;
 }
 
 /** A link, or undefined (reported) when its span context is not a valid one. */
-export function linkFrom(link: ObserveLink, what: string, cx: DecodeContext): LinkReport | undefined {
-  const context = spanContextFromGuest(link?.spanContext, `${what}: link`, cx.limits, cx.problems);
+export function linkFrom(link: ObserveLink, what: Subject, cx: DecodeContext): LinkReport | undefined {
+  const context = spanContextFromGuest(link?.spanContext, () => `${subject(what)}: link`, cx.limits, cx.problems);
   if (!context) return undefined;
   const attributes = linkAttributes(cx.limits);
-  for (const [key, value] of attributeEntriesFrom(link.attributes, `${what}: link`, cx)) attributes.add(key, value);
+  for (const [key, value] of attributeEntriesFrom(link.attributes, () => `${subject(what)}: link`, cx)) attributes.add(key, value);
   return { context, attributes };
 }
 
 /** A time the guest may leave out; an invalid one is reported and left out too (the engine's clock is used). */
-export function timeFrom(value: ObserveDatetime | undefined, what: string, part: string, cx: DecodeContext): HrTime | undefined {
+export function timeFrom(value: ObserveDatetime | undefined, what: Subject, part: string, cx: DecodeContext): HrTime | undefined {
   return value === undefined ? undefined : checkedTime(value, what, part, cx);
 }
 
@@ -52,7 +52,7 @@ export interface DecodedStart {
   startTime: HrTime | undefined;
 }
 
-export function startOptionsFrom(options: ObserveStartOptions | undefined, what: string, cx: DecodeContext): DecodedStart {
+export function startOptionsFrom(options: ObserveStartOptions | undefined, what: Subject, cx: DecodeContext): DecodedStart {
   const links: LinkReport[] = [];
   for (const link of options?.links ?? []) {
     const decoded = linkFrom(link, what, cx);

@@ -3,7 +3,7 @@ import type { EngineLimits, InstanceSpanState, ProblemCounter } from '../engine/
 import { GuestInterrupted, signalName } from '../runtime/guest-interrupt.js';
 import type { LiftBudget } from '../runtime/lift-budget.js';
 import { reportLiftCuts } from '../otel/lift-cuts.js';
-import { quoted } from '../otel/messages.js';
+import { quoted, subject, type Subject } from '../otel/messages.js';
 import { spanContextToGuest } from '../otel/span-context.js';
 import { linkFrom, startOptionsFrom, timeFrom } from './start-options.js';
 import { attributeEntriesFrom } from './values.js';
@@ -108,8 +108,8 @@ export function createTracerImports(cx: TracerContext): TracerImports {
     addEvent(name: string, timestamp: ObserveDatetime | undefined, attributes: ObserveKeyValue[] | undefined): void {
       Span.#apply(this, 'add-event', (span, what) => {
         const eventName = typeof name === 'string' ? name : UNNAMED;
-        const time = timeFrom(timestamp, `${what} ${quoted(eventName)}`, 'time', cx);
-        state.addEvent(span.#spanId, eventName, attributeEntriesFrom(attributes, `${what} ${quoted(eventName)}`, cx), time);
+        const event = (): string => `${subject(what)} ${quoted(eventName)}`;
+        state.addEvent(span.#spanId, eventName, attributeEntriesFrom(attributes, event, cx), timeFrom(timestamp, event, 'time', cx));
       });
     }
 
@@ -130,7 +130,7 @@ export function createTracerImports(cx: TracerContext): TracerImports {
     updateName(name: string): void {
       Span.#apply(this, 'update-name', (span, what) => {
         if (typeof name !== 'string') {
-          problems.report('invalid_argument', `${what}: the new name is not a string; ignored`);
+          problems.report('invalid_argument', `${subject(what)}: the new name is not a string; ignored`);
           return;
         }
         span.#name = name;
@@ -160,15 +160,16 @@ export function createTracerImports(cx: TracerContext): TracerImports {
      * A method that changes the span: ignored (and counted) once the span has ended. Static, so
      * that the glue's blank object of an unknown handle (no private fields) gets here at all.
      */
-    static #apply(value: unknown, method: string, body: (span: Span, what: string) => void): void {
+    static #apply(value: unknown, method: string, body: (span: Span, what: Subject) => void): void {
       checkInterrupt();
       try {
         const span = Span.#of(value, method, false);
         if (!span) return;
-        const what = `span.${method} on span ${span.#spanId} (${quoted(span.#name)})`;
-        lifted(() => what);
+        // Built only when something is reported (this runs on every call).
+        const what = (): string => `span.${method} on span ${span.#spanId} (${quoted(span.#name)})`;
+        lifted(what);
         if (span.#ended || !state.holdsOpen(span.#spanId)) {
-          problems.report('span_already_ended', `${what}: the span has ended${span.#ended ? '' : ' (closed by the host)'}; ignored`);
+          problems.report('span_already_ended', `${what()}: the span has ended${span.#ended ? '' : ' (closed by the host)'}; ignored`);
           return;
         }
         body(span, what);
@@ -194,7 +195,7 @@ export function createTracerImports(cx: TracerContext): TracerImports {
         lifted(() => `tracer.start ${quoted(name)}`);
         const spanName = typeof name === 'string' ? name : UNNAMED;
         if (typeof name !== 'string') problems.report('invalid_argument', `tracer.start: the name is not a string; ${quoted(UNNAMED)} used`);
-        const what = `tracer.start ${quoted(spanName)}`;
+        const what = (): string => `tracer.start ${quoted(spanName)}`;
         const start = startOptionsFrom(options, what, cx);
         const context = state.startManagedSpan({
           name: spanName,
@@ -216,7 +217,7 @@ export function createTracerImports(cx: TracerContext): TracerImports {
 }
 
 /** A status variant as an OTel status, or undefined (reported) when it is none of the three. */
-function statusFrom(status: ObserveStatus, what: string, problems: ProblemCounter): SpanStatus | undefined {
+function statusFrom(status: ObserveStatus, what: Subject, problems: ProblemCounter): SpanStatus | undefined {
   switch ((status as { tag?: unknown } | null)?.tag) {
     case 'unset':
       return { code: SpanStatusCode.UNSET };
@@ -227,7 +228,7 @@ function statusFrom(status: ObserveStatus, what: string, problems: ProblemCounte
       return { code: SpanStatusCode.ERROR, ...(typeof message === 'string' && message !== '' ? { message } : {}) };
     }
     default:
-      problems.report('invalid_status', `${what}: status ${quoted((status as { tag?: unknown } | null)?.tag)} is not unset, ok or error; ignored`);
+      problems.report('invalid_status', `${subject(what)}: status ${quoted((status as { tag?: unknown } | null)?.tag)} is not unset, ok or error; ignored`);
       return undefined;
   }
 }

@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@opentelemetry/api';
 import type { ProblemCounter } from '../engine/index.js';
-import { quoted } from '../otel/messages.js';
+import { quoted, subject, type Subject } from '../otel/messages.js';
 import type { ObserveKeyValue, ObserveValue } from './wit-types.js';
 
 /** Where decoding reports. */
@@ -21,7 +21,7 @@ const MIN_EXACT = -MAX_EXACT;
  * double (9007199254740993 -> 9007199254740992), which the OTLP exporters send as that integer;
  * each such value is reported (`attribute_value_rounded`) and kept.
  */
-export function attributeValueFrom(value: ObserveValue, key: string, what: string, cx: ValueContext): AttributeValue | undefined {
+export function attributeValueFrom(value: ObserveValue, key: string, what: Subject, cx: ValueContext): AttributeValue | undefined {
   const val: unknown = (value as { val?: unknown } | null)?.val;
   switch ((value as { tag?: unknown } | null)?.tag) {
     case 'string':
@@ -55,14 +55,14 @@ export function attributeValueFrom(value: ObserveValue, key: string, what: strin
       }
       break;
   }
-  cx.problems.report('invalid_attribute_value', `${what}: attribute ${quoted(key)} dropped: ${describe(value)}`);
+  cx.problems.report('invalid_attribute_value', `${subject(what)}: attribute ${quoted(key)} dropped: ${describe(value)}`);
   return undefined;
 }
 
-function exactOrRounded(value: bigint, key: string, what: string, cx: ValueContext): number {
+function exactOrRounded(value: bigint, key: string, what: Subject, cx: ValueContext): number {
   const number = Number(value);
   if (value > MAX_EXACT || value < MIN_EXACT) {
-    cx.problems.report('attribute_value_rounded', `${what}: attribute ${quoted(key)}: s64 ${value} is beyond 2^53 and is exported as ${BigInt(number)}`);
+    cx.problems.report('attribute_value_rounded', `${subject(what)}: attribute ${quoted(key)}: s64 ${value} is beyond 2^53 and is exported as ${BigInt(number)}`);
   }
   return number;
 }
@@ -75,10 +75,10 @@ function describe(value: unknown): string {
 }
 
 /** A list<key-value> as attribute entries, in order (the engine keeps the last of a key). */
-export function attributeEntriesFrom(list: readonly ObserveKeyValue[] | undefined, what: string, cx: ValueContext): [string, AttributeValue][] {
+export function attributeEntriesFrom(list: readonly ObserveKeyValue[] | undefined, what: Subject, cx: ValueContext): [string, AttributeValue][] {
   if (list === undefined) return [];
   if (!Array.isArray(list)) {
-    cx.problems.report('invalid_argument', `${what}: attributes are not a list; ignored`);
+    cx.problems.report('invalid_argument', `${subject(what)}: attributes are not a list; ignored`);
     return [];
   }
   const entries: [string, AttributeValue][] = [];
@@ -86,7 +86,7 @@ export function attributeEntriesFrom(list: readonly ObserveKeyValue[] | undefine
     const entry = list[i]!;
     const key = entry?.key;
     if (typeof key !== 'string' || key === '') {
-      cx.problems.report('invalid_attribute_value', `${what}: attribute with ${typeof key === 'string' ? 'an empty key' : 'no key'} dropped`);
+      cx.problems.report('invalid_attribute_value', `${subject(what)}: attribute with ${typeof key === 'string' ? 'an empty key' : 'no key'} dropped`);
       continue;
     }
     const value = attributeValueFrom(entry.value, key, what, cx);

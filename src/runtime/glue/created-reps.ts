@@ -17,7 +17,9 @@ const ADD = /(function rscTableCreateOwn\(table, rep\) \{\s*const free = table\[
 
 export function createdReps(source: string): RewriteResult {
   const name = 'created-reps';
-  if (!ADD.test(source)) return { name, source, applied: false, skipped: [`${name}: no rscTableCreateOwn adding to _createdReps (a component without resources, or another jco)`] };
+  // A component without resources has no such helper: nothing to do (not a skip).
+  if (!source.includes('function rscTableCreateOwn(')) return { name, source, applied: false, skipped: [] };
+  if (!ADD.test(source)) return { name, source, applied: false, skipped: [`${name}: rscTableCreateOwn does not add to _createdReps as jco 1.35 does`] };
   const uses = source.match(/_createdReps/g)?.length ?? 0;
   const creations = source.match(/\._createdReps = new Set\(\);/g)?.length ?? 0;
   if (uses !== creations + 1) return { name, source, applied: false, skipped: [`${name}: _createdReps is read somewhere; left as generated`] };

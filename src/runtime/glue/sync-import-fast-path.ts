@@ -30,7 +30,12 @@ import { scanCall, stripStrings, type RewriteResult } from './shared.js';
 //   wiring:    `isAsync: false`, `funcTypeIsAsync: false`, `importFn: _trampolineN`, and
 //              `_trampolineN.manuallyAsync` is never assigned (no JSPI import);
 //   body:      the bookkeeping matches the exact generated shape; the rest of the body (the
-//              lifting and lowering) uses no resources, streams, futures, tasks or awaits.
+//              lifting and lowering) uses no streams, futures, tasks or awaits. Resource
+//              handles of imported resources (a `wasi:observe` span: the method's borrowed
+//              `self`, the `own` result of `start`) are allowed: the glue finds them in the
+//              instance's handle table and capture table and tracks borrows in
+//              `curResourceBorrows`, all synchronously and without task state (a subtask's
+//              waitable lives in another table, so handle numbers come out the same).
 //
 // One difference: a scalar result is converted once instead of twice (`return toUint32(ret)`
 // rather than `task.resolve([toUint32(ret)]); ... return toUint32(ret);`). The value wasm sees
@@ -62,6 +67,9 @@ const TAIL = /task\.resolve\(\[([^\n]*)\]\);\s*task\.exit\(\);\s*(?:return ([^\n
 
 // Code (outside string literals) showing that the import handles more than plain data, or that
 // task state is still used after the rewrite.
+// The handle-table bookkeeping of imported resources (allowed; see above).
+const RESOURCE_BOOKKEEPING = /\b(?:curResourceBorrows|handleTable\d+|captureTable\d+|captureCnt\d+|rscTableCreateOwn|symbolRscHandle|symbolRscRep)\b/g;
+
 const NOT_PLAIN = /\b(?:task|subtask|parentTask|curResourceBorrows|handleTable\d*|captureTable\d*|rscTable\w*|symbolRsc\w*|symbolDispose|\w*Resource\w*|\w*[Ff]uture\w*|\w*[Ss]tream\w*|\w*[Ww]aitable\w*|\w*[Ss]ubtask\w*|\w*ErrorContext\w*|await|Promise|yield)\b|\basync\s*(?:\(|function\b|\w+\s*=>)/;
 
 export function syncImportFastPath(source: string): RewriteResult {
@@ -152,7 +160,7 @@ function rewriteImport(source: string, n: string): { source: string } | { reason
   if (/\breturn\b/.test(stripStrings(body.slice(0, tail.index)))) return no('returns early');
   body = body.slice(0, tail.index) + `return ${resolved};`;
 
-  if (NOT_PLAIN.test(stripStrings(body))) return no('not plain data (resources, streams, futures or task state)');
+  if (NOT_PLAIN.test(stripStrings(body).replace(RESOURCE_BOOKKEEPING, ''))) return no('not plain data (streams, futures, task state or exported resources)');
 
   const check = `\n    _checkMayLeave(${componentIdx}); // glue-transform: sync-import-fast-path`;
   const wiring = `let trampoline${n} = _trampoline${n}; // glue-transform: sync-import-fast-path`;
