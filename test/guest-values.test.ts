@@ -34,6 +34,16 @@ describe('JSON attribute values', () => {
     expect(decode(text).ok).toBe(false);
   });
 
+  it('whole numbers beyond int64 (which the OTLP exporters would send as an int64) are rejected, saying why; 2^63 - 1024 and fractions are kept', () => {
+    const why = 'a whole number beyond 64-bit integers (the OTLP exporters would send it as an int64, which cannot hold it)';
+    expect(decode('1e300')).toEqual({ ok: false, reason: `"1e300" is ${why}` });
+    expect(decode('-9223372036854775808')).toEqual({ ok: false, reason: `"-9223372036854775808" is ${why}` });
+    expect(decode('[1, 1e20]').ok).toBe(false);
+    expect(decode('{"a": 1e20}').ok).toBe(false);
+    expect(decode('9223372036854774784')).toEqual({ ok: true, value: 9223372036854774784 });
+    expect(decode('1.5e-300')).toEqual({ ok: true, value: 1.5e-300 });
+  });
+
   it('a JSON text longer than the limit is rejected without parsing', () => {
     expect(decodeJsonValue(`"${'x'.repeat(100)}"`, 50)).toEqual({ ok: false, reason: 'JSON value of 102 characters exceeds 50' });
   });

@@ -54,7 +54,7 @@ describe('wasi:observe bad input: reported, counted, never thrown into the guest
   it('after end: every mutating method is ignored and counted span_already_ended; span-context still answers, is-recording is false', async () => {
     const { host, guest, exported } = await setup();
     const span = await guest.start('start', 'ended', { newRoot: false, attributes: [str('a', 'b')] });
-    const end = at(1_700_000_000n, 42);
+    const end = at(2_000_000_000n, 42); // after the start (an end before it would be end_before_start)
     await guest.end('end', span, end);
     await mutateAll(guest, span, 'after');
     const context = await guest.spanContext('context', span);
@@ -148,6 +148,52 @@ describe('wasi:observe bad input: reported, counted, never thrown into the guest
     expect(within(span_.startTimeUnixNano, hostSpan(spans, 'start'))).toBe(true);
     expect(within(span_.events[0]!.timeUnixNano, hostSpan(spans, 'event'))).toBe(true);
     expect(within(span_.endTimeUnixNano, hostSpan(spans, 'end'))).toBe(true);
+  });
+
+  it('times OTLP cannot hold (after 2554-07-21T23:34:33.709551615Z) are invalid_time; an end before the start is end_before_start', async () => {
+    const { host, guest, exported } = await setup();
+    // The last nanosecond OTLP holds is kept exactly; one more is refused.
+    const last = await guest.start('start-last', 'last', { newRoot: false, timestamp: at(18_446_744_073n, 709_551_615) });
+    await guest.end('end-last', last, at(18_446_744_073n, 709_551_615));
+    const far = await guest.start('start-far', 'far', { newRoot: false, timestamp: at(1_700_000_000n, 0) });
+    await guest.end('end-far', far, at(1_000_000_000_000n, 0));
+    const backwards = await guest.start('start-backwards', 'backwards', { newRoot: false, timestamp: at(1_700_000_010n, 0) });
+    await guest.end('end-backwards', backwards, at(1_700_000_000n, 0));
+    const spans = await exported();
+    expect(byName(spans, 'last')).toMatchObject({ startTimeUnixNano: 18_446_744_073_709_551_615n, endTimeUnixNano: 18_446_744_073_709_551_615n });
+    const far_ = byName(spans, 'far');
+    expect(far_.startTimeUnixNano).toBe(1_700_000_000_000_000_000n);
+    expect(within(far_.endTimeUnixNano, hostSpan(spans, 'end-far'))).toBe(true);
+    expect(byName(spans, 'backwards')).toMatchObject({ startTimeUnixNano: 1_700_000_010_000_000_000n, endTimeUnixNano: 1_700_000_010_000_000_000n });
+    expect(host.problems()).toEqual({ invalid_time: 1, end_before_start: 1 });
+    expect(warnings).toEqual([
+      `wasm-otel: invalid_time: span.end on span ${far_.spanId} ("far") end time 1000000000000s 0ns is not a valid time; using the host's clock`,
+      `wasm-otel: end_before_start: span ${byName(spans, 'backwards').spanId} ("backwards"): end time is before start time; end set to start`,
+    ]);
+  });
+
+  it('float64 whole numbers beyond int64 are dropped (OTLP/JSON could not carry them), reported; the span and its other attributes are kept', async () => {
+    const { host, guest, exported } = await setup();
+    const span = await guest.start('start', 'huge-floats', {
+      newRoot: false,
+      attributes: [
+        { key: 'big', value: { tag: 'float64', val: 1e300 } },
+        { key: 'big-array', value: { tag: 'float64-array', val: Float64Array.from([1.5, -1e20]) } },
+        { key: 'also-big', value: { tag: 'float64', val: 5e299 } },
+        { key: 'small', value: { tag: 'float64', val: 0.25 } },
+      ],
+    });
+    await guest.end('end', span);
+    const exportedSpan = byName(await exported(), 'huge-floats');
+    expect(exportedSpan.attributes).toEqual({ small: 0.25 });
+    expect(exportedSpan.droppedAttributesCount).toBe(0);
+    expect(host.problems()).toEqual({ invalid_attribute_value: 3 });
+    const why = 'a whole number beyond 64-bit integers (the OTLP exporters would send it as an int64, which cannot hold it)';
+    expect(warnings).toEqual([
+      `wasm-otel: invalid_attribute_value: tracer.start "huge-floats": attribute "big" dropped: float64 value holds ${why}`,
+      `wasm-otel: invalid_attribute_value: tracer.start "huge-floats": attribute "big-array" dropped: float64-array value holds ${why}`,
+      `wasm-otel: invalid_attribute_value: tracer.start "huge-floats": attribute "also-big" dropped: float64 value holds ${why}`,
+    ]);
   });
 
   it('names over the name length limit are cut to it (start and update-name), counted name_truncated', async () => {

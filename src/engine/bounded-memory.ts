@@ -1,9 +1,11 @@
 /**
- * A Map that keeps at most `max` keys: setting a key makes it the newest, and past `max` the
- * oldest one goes. O(1) per operation: a ring of the keys in the order they were set, and per key
- * the ring slot of its latest set (a slot whose key was set again later, or deleted, is skipped
- * when the ring comes round). (A plain Map that deletes its first key on every insertion costs
- * V8 a walk over the deleted entries before it, which made it the host's hottest line per span.)
+ * A Map that keeps at most `max` keys: a key stays until it is deleted or `max` newer keys have
+ * been added after it (setting a held key again changes its value, not its place; the place of a
+ * deleted key is not given to another early, so after deletes it holds fewer). O(1) per operation: a ring
+ * of the keys in the order they came, and per key its ring slot (a slot whose key was deleted is
+ * skipped when the ring comes round). A plain Map that deletes its first key on every insertion
+ * costs V8 a walk over the deleted entries before it, which made it the host's hottest line per
+ * span. The ring grows as keys come, up to `max` (at most 2^24 slots: `Infinity` is allowed).
  */
 export class BoundedMap<K, V> {
   /** Per key, the ring slot of its latest set; the value sits in that slot. */
@@ -12,9 +14,12 @@ export class BoundedMap<K, V> {
   private readonly values: (V | undefined)[];
   private next = 0;
 
-  constructor(readonly max: number) {
-    this.keys = new Array<K | undefined>(Math.max(1, max));
-    this.values = new Array<V | undefined>(Math.max(1, max));
+  private readonly capacity: number;
+
+  constructor(max: number) {
+    this.capacity = Number.isFinite(max) ? Math.max(0, Math.min(Math.floor(max), MAX_SLOTS)) : MAX_SLOTS;
+    this.keys = [];
+    this.values = [];
   }
 
   get size(): number {
@@ -31,13 +36,24 @@ export class BoundedMap<K, V> {
   }
 
   set(key: K, value: V): this {
+    const held = this.slotOf.get(key);
+    if (held !== undefined) {
+      this.values[held] = value;
+      return this;
+    }
+    if (this.capacity === 0) return this;
     const slot = this.next;
-    const evicted = this.keys[slot];
-    if (evicted !== undefined && this.slotOf.get(evicted) === slot) this.slotOf.delete(evicted);
-    this.keys[slot] = key;
-    this.values[slot] = value;
+    if (slot === this.keys.length) {
+      this.keys.push(key);
+      this.values.push(value);
+    } else {
+      const evicted = this.keys[slot];
+      if (evicted !== undefined && this.slotOf.get(evicted) === slot) this.slotOf.delete(evicted);
+      this.keys[slot] = key;
+      this.values[slot] = value;
+    }
     this.slotOf.set(key, slot);
-    this.next = slot + 1 === this.keys.length ? 0 : slot + 1;
+    this.next = slot + 1 === this.capacity ? 0 : slot + 1;
     return this;
   }
 
@@ -47,13 +63,16 @@ export class BoundedMap<K, V> {
 
   clear(): void {
     this.slotOf.clear();
-    this.keys.fill(undefined);
-    this.values.fill(undefined);
+    this.keys.length = 0;
+    this.values.length = 0;
     this.next = 0;
   }
 }
 
-/** A set of at most `max` keys; adding one makes it the newest, past `max` the oldest goes. */
+/** The largest ring a BoundedMap makes. */
+const MAX_SLOTS = 2 ** 24;
+
+/** A set of at most `max` keys, the oldest first out (see BoundedMap). */
 export class BoundedSet<K> {
   private readonly map: BoundedMap<K, true>;
 

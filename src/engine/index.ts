@@ -1,5 +1,6 @@
 export { DEFAULT_LIMITS, resolveLimits, type EngineLimits, type SdkSpanLimits } from './limits.js';
 export { ProblemCounter, type ProblemReason } from './problems.js';
+export { fitsOtlpNumber, OTLP_NUMBER_REASON } from './otlp-numbers.js';
 export type { EventReport, LinkReport, ScopeReport, SpanReport } from './span-report.js';
 export type { LogReport } from './log-report.js';
 export { AttributeBuilder, NO_ATTRIBUTES, spanAttributes, eventAttributes, linkAttributes } from './attribute-builder.js';

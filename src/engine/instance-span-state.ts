@@ -38,6 +38,8 @@ export interface ManagedSpanOptions {
    * SDK's stack policy for the core-module ABI). Default: they keep it as their parent.
    */
   reparentsChildren?: boolean;
+  /** True when `startTime` came from the guest (not the host's clock): an end before it is then reported. */
+  startFromGuest?: boolean;
 }
 
 const NO_ATTRIBUTES: [string, AttributeValue][] = [];
@@ -238,7 +240,7 @@ export class InstanceSpanState implements SpanHolder {
     const attributes = spanAttributes(this.limits);
     for (const [key, value] of options.attributes ?? NO_ATTRIBUTES) attributes.add(key, value);
     const links: LinkReport[] = [];
-    const managed = { attributes, events: [], links, status: { code: SpanStatusCode.UNSET }, scope: options.scope ?? HOST_SCOPE_NAME, tag: options.tag, grownPages: 0, droppedEvents: 0, droppedLinks: 0, reparentsChildren: options.reparentsChildren === true };
+    const managed = { attributes, events: [], links, status: { code: SpanStatusCode.UNSET }, scope: options.scope ?? HOST_SCOPE_NAME, tag: options.tag, grownPages: 0, droppedEvents: 0, droppedLinks: 0, reparentsChildren: options.reparentsChildren === true, startFromGuest: options.startFromGuest === true };
     for (const link of options.links ?? NO_LINKS) pushLink(managed, link, this.limits);
     this.pushOpen({
       context,
@@ -337,8 +339,11 @@ export class InstanceSpanState implements SpanHolder {
     return true;
   }
 
-  /** Ends an open managed span and exports it. False (reported) if there is no such span. */
-  endManagedSpan(spanId: string, endTime?: HrTime): boolean {
+  /**
+   * Ends an open managed span and exports it. False (reported) if there is no such span.
+   * `endFromGuest`: the end time is the guest's (an end before the start is then reported).
+   */
+  endManagedSpan(spanId: string, endTime?: HrTime, endFromGuest = false): boolean {
     this.settleCalls();
     const index = this.indexOf(spanId);
     const span = index >= 0 ? this.open[index]! : undefined;
@@ -356,7 +361,17 @@ export class InstanceSpanState implements SpanHolder {
       }
     }
     this.rememberEnded(spanId);
-    this.outlet.exportClosing(managedReport(span, this.startOf(span), endTime ?? this.clock.now(), span.managed.status, [], this.limits), span);
+    const start = this.startOf(span);
+    let end = endTime ?? this.clock.now();
+    if (end[0] < start[0] || (end[0] === start[0] && end[1] < start[1])) {
+      // Both from the host's clock: readings on the time lines of two calls' host spans may
+      // cross by a little; only a time the guest gave is its mistake.
+      if (endFromGuest || span.managed.startFromGuest) {
+        this.problems.report('end_before_start', `span ${spanId} (${JSON.stringify(span.name)}): end time is before start time; end set to start`);
+      }
+      end = start;
+    }
+    this.outlet.exportClosing(managedReport(span, start, end, span.managed.status, [], this.limits), span);
     return true;
   }
 

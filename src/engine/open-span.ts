@@ -46,6 +46,8 @@ export interface ManagedSpanData {
   droppedLinks: number;
   /** Managed spans still open inside it move to its parent when it ends (see ManagedSpanOptions). */
   reparentsChildren: boolean;
+  /** The start time came from the guest (see ManagedSpanOptions). */
+  startFromGuest: boolean;
 }
 
 /** Adds an event to a managed span; past the event count limit it is only counted. */
@@ -124,5 +126,5 @@ export function functionSpanContext(spanId: string, base: SpanContext): SpanCont
 /** A function call's managed-span data (open ones become managed spans; finished ones are exported from it). */
 export function functionSpanData(scope: string, tag: number, growth: Growth, limits: EngineLimits): ManagedSpanData {
   const attributes = spanAttributes(limits);
-  return { attributes, events: growth.events, links: [], status: { code: SpanStatusCode.UNSET }, scope, tag, grownPages: growth.pages, droppedEvents: growth.dropped, droppedLinks: 0, reparentsChildren: true };
+  return { attributes, events: growth.events, links: [], status: { code: SpanStatusCode.UNSET }, scope, tag, grownPages: growth.pages, droppedEvents: growth.dropped, droppedLinks: 0, reparentsChildren: true, startFromGuest: false };
 }

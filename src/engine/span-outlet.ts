@@ -36,7 +36,7 @@ export class SpanOutlet {
 
   /** The host called into the guest under a span of this trace. */
   noteHostTrace(traceId: string): void {
-    this.hostTraces.add(traceId); // (again) the newest
+    this.hostTraces.add(traceId);
   }
 
   hostKnowsTrace(traceId: string): boolean {

@@ -141,7 +141,8 @@ export function createTracerImports(cx: TracerContext): TracerImports {
     end(timestamp: ObserveDatetime | undefined): void {
       Span.#apply(this, 'end', (span, what) => {
         span.#ended = true;
-        state.endManagedSpan(span.#spanId, timeFrom(timestamp, what, 'end time', cx));
+        const end = timeFrom(timestamp, what, 'end time', cx);
+        state.endManagedSpan(span.#spanId, end, end !== undefined);
       });
     }
 
@@ -202,6 +203,7 @@ export function createTracerImports(cx: TracerContext): TracerImports {
           kind: start.kind,
           root: start.root,
           startTime: start.startTime,
+          startFromGuest: start.startTime !== undefined,
           attributes: start.attributes,
           links: start.links,
           scope: TRACER_SCOPE,

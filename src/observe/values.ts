@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@opentelemetry/api';
-import type { ProblemCounter } from '../engine/index.js';
+import { fitsOtlpNumber, OTLP_NUMBER_REASON, type ProblemCounter } from '../engine/index.js';
 import { quoted, subject, type Subject } from '../otel/messages.js';
 import type { ObserveKeyValue, ObserveValue } from './wit-types.js';
 
@@ -31,7 +31,7 @@ export function attributeValueFrom(value: ObserveValue, key: string, what: Subje
       if (typeof val === 'boolean') return val;
       break;
     case 'float64':
-      if (typeof val === 'number' && Number.isFinite(val)) return val;
+      if (typeof val === 'number' && Number.isFinite(val) && fitsOtlpNumber(val)) return val;
       break;
     case 's64':
       if (typeof val === 'bigint') return exactOrRounded(val, key, what, cx);
@@ -45,7 +45,7 @@ export function attributeValueFrom(value: ObserveValue, key: string, what: Subje
     case 'float64-array':
       if (val instanceof Float64Array || Array.isArray(val)) {
         const numbers = Array.from(val as ArrayLike<unknown>);
-        if (numbers.every((item) => typeof item === 'number' && Number.isFinite(item))) return numbers as number[];
+        if (numbers.every((item) => typeof item === 'number' && Number.isFinite(item) && fitsOtlpNumber(item))) return numbers as number[];
       }
       break;
     case 's64-array':
@@ -70,7 +70,12 @@ function exactOrRounded(value: bigint, key: string, what: Subject, cx: ValueCont
 function describe(value: unknown): string {
   const tag = (value as { tag?: unknown } | null)?.tag;
   if (typeof tag !== 'string') return 'not a wasi:observe value';
-  if (tag === 'float64' || tag === 'float64-array') return `${tag} value is not a finite number`;
+  if (tag === 'float64' || tag === 'float64-array') {
+    const val = (value as { val?: unknown }).val;
+    const numbers = typeof val === 'number' ? [val] : val instanceof Float64Array || Array.isArray(val) ? Array.from(val as ArrayLike<unknown>) : [];
+    if (numbers.some((n) => typeof n === 'number' && Number.isFinite(n) && !fitsOtlpNumber(n))) return `${tag} value holds ${OTLP_NUMBER_REASON}`;
+    return `${tag} value is not a finite number`;
+  }
   return `value with tag ${quoted(tag)} is not a valid one`;
 }
 

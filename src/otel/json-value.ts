@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@opentelemetry/api';
 import { quoted } from './messages.js';
+import { fitsOtlpNumber, OTLP_NUMBER_REASON } from '../engine/otlp-numbers.js';
 
 /** How wasi:otel (draft-2025-12 and later) encodes byte arrays inside a JSON value. */
 export const BYTES_PREFIX = 'data:application/octet-stream;base64,';
@@ -43,7 +44,7 @@ export function jsonAttributeValue(text: string, maxLength: number, maxDepth = D
     // JSON.parse below rejects what JSON does not allow (e.g. "01", "1.", "1e").
     const value = Number(text);
     const last = text.charCodeAt(text.length - 1);
-    if (Number.isFinite(value) && last >= 48 && last <= 57 && !/^-?0\d/.test(text)) return value;
+    if (Number.isFinite(value) && fitsOtlpNumber(value) && last >= 48 && last <= 57 && !/^-?0\d/.test(text)) return value;
   }
   // Everything that gets here is measured first (JSON allows whitespace before an array or map).
   if (nestsDeeper(text, maxDepth)) return undefined;
@@ -67,6 +68,8 @@ export function decodeJsonValue(text: string, maxLength: number, maxDepth = DEFA
   } catch {
     return { ok: false, reason: `not JSON: ${quoted(text)}` };
   }
+  const number = Number(text);
+  if (Number.isFinite(number) && !fitsOtlpNumber(number)) return { ok: false, reason: `${quoted(text)} is ${OTLP_NUMBER_REASON}` };
   return { ok: false, reason: `not an attribute value: ${quoted(text)}` };
 }
 
@@ -78,7 +81,7 @@ function fromJson(value: unknown, depth: number): AttributeValue | undefined {
     case 'boolean':
       return value;
     case 'number':
-      return Number.isFinite(value) ? value : undefined;
+      return Number.isFinite(value) && fitsOtlpNumber(value) ? value : undefined;
     case 'object': {
       if (value === null || depth <= 0) return undefined;
       if (Array.isArray(value)) {

@@ -9,7 +9,9 @@ export interface Datetime {
   nanoseconds: number;
 }
 
-const MAX_SECONDS = Number.MAX_SAFE_INTEGER;
+/** OTLP times are unsigned 64-bit nanoseconds since 1970: the last one is 18446744073.709551615 s (in 2554). */
+const MAX_SECONDS = 18_446_744_073;
+const MAX_NANOS_IN_LAST_SECOND = 709_551_615;
 
 /** A wall-clock datetime as HrTime; an invalid one is reported and replaced by the host's now. */
 export function timeFrom(value: Datetime, what: Subject, part: string, cx: { problems: ProblemCounter }): HrTime {
@@ -26,7 +28,9 @@ export function checkedTime(value: Datetime, what: Subject, part: string, cx: { 
   if (typeof seconds === 'bigint') {
     // One BigInt conversion; below 2^53 the Number is exact (BigInt comparisons cost more).
     const whole = Number(seconds);
-    if (whole >= 0 && whole < MAX_SECONDS && Number.isInteger(nanos) && nanos >= 0 && nanos < 1e9) return [whole, nanos];
+    if (whole >= 0 && whole <= MAX_SECONDS && Number.isInteger(nanos) && nanos >= 0 && nanos < 1e9 && (whole < MAX_SECONDS || nanos <= MAX_NANOS_IN_LAST_SECOND)) {
+      return [whole, nanos];
+    }
   }
   cx.problems.report('invalid_time', `${subject(what)} ${part} ${String(seconds)}s ${String(nanos)}ns is not a valid time; using the host's clock`);
   return undefined;

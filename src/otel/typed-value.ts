@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@opentelemetry/api';
+import { fitsOtlpNumber } from '../engine/index.js';
 
 /**
  * The typed `value` variant of the draft-2025-03 and draft-2025-11 shapes, as jco gives it:
@@ -26,7 +27,7 @@ export function typedAttributeValue(value: TypedValue): AttributeValue | undefin
     case 'bool':
       return typeof val === 'boolean' ? val : undefined;
     case 'f64':
-      return typeof val === 'number' && Number.isFinite(val) ? val : undefined;
+      return typeof val === 'number' && Number.isFinite(val) && fitsOtlpNumber(val) ? val : undefined;
     case 's64':
       return typeof val === 'bigint' ? Number(val) : undefined;
     case 'string-array':
@@ -34,7 +35,8 @@ export function typedAttributeValue(value: TypedValue): AttributeValue | undefin
     case 'bool-array':
       return Array.isArray(val) && val.every((item) => typeof item === 'boolean') ? val : undefined;
     case 'f64-array':
-      return val instanceof Float64Array || Array.isArray(val) ? Array.from(val as ArrayLike<number>, Number) : undefined;
+      if (!(val instanceof Float64Array || Array.isArray(val))) return undefined;
+      return (Array.from(val as ArrayLike<number>, Number) as number[]).every(fitsOtlpNumber) ? Array.from(val as ArrayLike<number>, Number) : undefined;
     case 's64-array':
       return val instanceof BigInt64Array || Array.isArray(val) ? Array.from(val as ArrayLike<bigint>, (item) => Number(item)) : undefined;
     default:
