@@ -9,7 +9,8 @@ Usage:
 
 run
   Runs a component built against any published shape of wasi:otel (draft-2025-03 to rc.2 and
-  main), or a core module (WASI preview1) using the Observe API (dylibso:observe/api) or
+  main) and/or wasi:observe (host-side tracer and span resources) and wasi:logging, or a core
+  module (WASI preview1) using the Observe API (dylibso:observe/api) or
   instrument hooks (dylibso:observe/instrument, dylibso_observe): its spans, metrics and log
   records are exported. Without --invoke it calls the component's wasi:cli/run export, or the
   module's _start; with --invoke it calls the export function it names (a reactor's _initialize

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { diag, type Attributes } from '@opentelemetry/api';
 import { InstanceSpanState } from '../engine/index.js';
 import { createObserveImports } from '../observe/imports.js';
-import { observeUseOf } from '../observe/world.js';
+import { observeUseOf, type ObserveUse } from '../observe/world.js';
 import { createOtelImports } from '../otel/imports.js';
 import { otelShapeOf, type OtelShape, type OtelShapeName } from '../otel/shapes.js';
 import type { TranspiledComponent } from '../runtime/transpile.js';
@@ -36,6 +36,7 @@ export class LoadedComponent {
     private readonly modules: Map<string, WebAssembly.Module>,
     private readonly host: HostContext,
     private readonly otel: OtelShape | undefined,
+    private readonly observe: ObserveUse | undefined,
   ) {}
 
   static async create(name: string, transpiled: TranspiledComponent, host: HostContext): Promise<LoadedComponent> {
@@ -55,7 +56,7 @@ export class LoadedComponent {
       for (const file of transpiled.coreModules) {
         modules.set(file, await WebAssembly.compile(await readFile(`${transpiled.dir}/${file}`)));
       }
-      return new LoadedComponent(name, transpiled, glue.instantiate, modules, host, shape);
+      return new LoadedComponent(name, transpiled, glue.instantiate, modules, host, shape, observe.use);
     } catch (error) {
       throw new WasmOtelError('transpile_failed', `cannot prepare ${name}: ${oneLine(error)}`, { cause: error });
     }
@@ -67,6 +68,14 @@ export class LoadedComponent {
    */
   get shape(): OtelShapeName | undefined {
     return this.otel?.name;
+  }
+
+  /**
+   * The interfaces of the wasi:observe world the component imports (`['wasi:logging/logging',
+   * 'wasi:observe/tracer']`, unversioned, sorted); empty when it imports none.
+   */
+  get observeInterfaces(): readonly string[] {
+    return this.observe?.interfaces ?? [];
   }
 
   /** The wasi:otel package version the component imports (`'0.2.0-rc.2'`), if any. */
