@@ -10,6 +10,7 @@ import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trac
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { fileURLToPath } from 'node:url';
 import { createHost } from '../dist/index.js';
+import { pairedRounds } from './support/paired-rounds.mjs';
 
 const SPANS_PER_ROUND = 20_000;
 const ROUNDS = 25;
@@ -48,28 +49,16 @@ function guestRound() {
   return (performance.now() - start) / SPANS_PER_ROUND;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const native = [];
-const guest = [];
-for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
-  const n = nativeRound();
-  await nativeProcessor.forceFlush();
-  const g = guestRound();
-  await guestProcessor.forceFlush();
-  globalThis.gc?.();
-  if (round >= WARMUP_ROUNDS) {
-    native.push(n);
-    guest.push(g);
-  }
-}
+const { nativeUs, guestUs, ratio, rounds } = await pairedRounds({
+  native: { round: nativeRound, flush: () => nativeProcessor.forceFlush() },
+  guest: { round: guestRound, flush: () => guestProcessor.forceFlush() },
+  rounds: ROUNDS,
+  warmup: WARMUP_ROUNDS,
+});
 if (Object.keys(host.problems()).length > 0) throw new Error(`guest spans were rejected: ${JSON.stringify(host.problems())}`);
 
-const nativeUs = median(native) * 1000;
-const guestUs = median(guest) * 1000;
-// Each round measures both back to back, so the per-round ratio cancels the machine's drift.
-const ratio = median(native.map((n, i) => guest[i] / n));
 console.log(`glue rewrites applied: ${component.transpiled.glueRewrites.join(', ') || 'none'}`);
 console.log(`native OTel SDK span:  ${nativeUs.toFixed(2)} us/span`);
 console.log(`guest span via host:   ${guestUs.toFixed(2)} us/span`);
 console.log(`ratio guest/native:    ${ratio.toFixed(2)}x (median of per-round ratios)`);
-if (process.env.BENCH_VERBOSE) console.log(native.map((n, i) => `${(n * 1000).toFixed(1)}/${(guest[i] * 1000).toFixed(1)}`).join(" "));
+if (process.env.BENCH_VERBOSE) console.log(rounds);

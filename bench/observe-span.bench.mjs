@@ -18,6 +18,7 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { fileURLToPath } from 'node:url';
 import { createHost } from '../dist/index.js';
+import { pairedRounds } from './support/paired-rounds.mjs';
 
 const SPANS_PER_ROUND = 20_000;
 const ROUNDS = 25;
@@ -64,41 +65,20 @@ const shape = JSON.stringify([seen?.name, seen?.attributes, seen?.events.map((e)
 const expected = JSON.stringify(['bench', { 'bench.string': 'value', 'bench.bool': true, 'bench.float64': 1.5, 'bench.s64': 42, 'bench.array': ['a', 'b'] }, ['bench-event'], 'wasi:observe/tracer']);
 if (shape !== expected) throw new Error(`the guest's bench span is not the native one: ${shape}`);
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const native = [];
-const guest = [];
-for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
-  // Alternate which goes first, so neither always runs on the other's garbage.
-  let n;
-  let g;
-  if (round % 2 === 0) {
-    n = nativeRound();
-    await nativeProcessor.forceFlush();
-    g = guestRound();
-    await guestProcessor.forceFlush();
-  } else {
-    g = guestRound();
-    await guestProcessor.forceFlush();
-    n = nativeRound();
-    await nativeProcessor.forceFlush();
-  }
-  globalThis.gc?.();
-  if (round >= WARMUP_ROUNDS) {
-    native.push(n);
-    guest.push(g);
-  }
-}
+const { nativeUs, guestUs, ratio, rounds } = await pairedRounds({
+  native: { round: nativeRound, flush: () => nativeProcessor.forceFlush() },
+  guest: { round: guestRound, flush: () => guestProcessor.forceFlush() },
+  rounds: ROUNDS,
+  warmup: WARMUP_ROUNDS,
+  alternate: true,
+});
 if (Object.keys(host.problems()).length > 0) throw new Error(`guest spans were rejected: ${JSON.stringify(host.problems())}`);
 
-const nativeUs = median(native) * 1000;
-const guestUs = median(guest) * 1000;
-// Each round measures both back to back, so the per-round ratio cancels the machine's drift.
-const ratio = median(native.map((n, i) => guest[i] / n));
 console.log(`glue rewrites applied: ${component.transpiled.glueRewrites.join(', ') || 'none'}`);
 console.log(`native OTel SDK span:        ${nativeUs.toFixed(2)} us/span`);
 console.log(`wasi:observe span via host:  ${guestUs.toFixed(2)} us/span`);
 console.log(`ratio guest/native:          ${ratio.toFixed(2)}x (median of per-round ratios; target <= 1.5x)`);
-if (process.env.BENCH_VERBOSE) console.log(native.map((n, i) => `${(n * 1000).toFixed(1)}/${(guest[i] * 1000).toFixed(1)}`).join(' '));
+if (process.env.BENCH_VERBOSE) console.log(rounds);
 
 // Heap: 100,000 spans started and dropped in one call, in an instance of their own.
 const heapProcessor = processor(DROPPED_SPANS * 2);

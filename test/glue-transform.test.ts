@@ -857,3 +857,68 @@ describe('components/scenarios.wasm (componentize-js: WASI and wasi:observe reso
     expect(await runOnce(transformed.source)).toEqual(before);
   });
 });
+
+describe('components/wasi-observe-forwarder.wasm (span handles from the guest, good and bad)', () => {
+  const path = component('wasi-observe-forwarder.wasm');
+  it.skipIf(!existsSync(path))('every tracer import on the fast path; raw and rewritten glue agree on handle numbers, unknown and dropped handles, and traps', async () => {
+    const { glue, files } = await transpile(await readFile(path));
+    const transformed = transformGlue(glue);
+    expect(transformed.applied).toEqual([...REWRITES]);
+    expect(transformed.skipped).toEqual([]);
+    const runOnce = async (source: string) => {
+      const t: Transcript = { log: [] };
+      let made = 0;
+      class Span {
+        readonly id = ++made;
+        // A blank object from the glue (an unknown handle) has no id.
+        private note(method: string, args: unknown[]) {
+          t.log.push({ host: method, span: (this as { id?: number }).id ?? 'blank', args });
+        }
+        spanContext() {
+          this.note('span-context', []);
+          return { traceId: '5b8efff798038103d269b633813fc60c', spanId: '00f067aa0ba902b7', traceFlags: { sampled: true }, isRemote: false, traceState: [] };
+        }
+        isRecording() {
+          this.note('is-recording', []);
+          return true;
+        }
+        setAttributes(...args: unknown[]) { this.note('set-attributes', args); }
+        addEvent(...args: unknown[]) { this.note('add-event', args); }
+        addLink(...args: unknown[]) { this.note('add-link', args); }
+        setStatus(...args: unknown[]) { this.note('set-status', args); }
+        updateName(...args: unknown[]) { this.note('update-name', args); }
+        end(...args: unknown[]) { this.note('end', args); }
+        [Symbol.dispose]() { this.note('drop', []); }
+      }
+      const instantiate = await load(source);
+      const x = await instantiate(coreModules(files), {
+        'wasi:observe/tracer': { start: (name: string) => (t.log.push({ host: 'start', name }), new Span()), Span },
+        'wasi:logging/logging': { log: (...args: unknown[]) => void t.log.push({ host: 'log', args }) },
+      });
+      const first = recordCall(t, 'start a', () => x.start!('a', undefined));
+      recordCall(t, 'start b', () => x.start!('b', undefined));
+      recordCall(t, 'set-attributes a', () => x.setAttributes!(first, [{ key: 'k', value: { tag: 's64', val: 1n } }]));
+      recordCall(t, 'span-context unknown', () => x.spanContext!(42));
+      recordCall(t, 'end unknown', () => x.end!(7, undefined));
+      recordCall(t, 'drop a', () => x.drop!(first));
+      recordCall(t, 'is-recording dropped', () => x.isRecording!(first));
+      recordCall(t, 'start c (reuses a slot)', () => x.start!('c', undefined));
+      recordCall(t, 'log', () => x.log!('warn', 'ctx', 'message'));
+      recordCall(t, 'bench-spans 2', () => x.benchSpans!(2));
+      recordCall(t, 'drop 0 (traps)', () => x.drop!(0));
+      recordCall(t, 'after the trap', () => x.start!('d', undefined));
+      return t;
+    };
+    const before = await runOnce(glue);
+    expect(before.log).toContainEqual({ host: 'span-context', span: 'blank', args: [] });
+    expect(before.log).toContainEqual({ call: 'start c (reuses a slot)', returned: first(before) });
+    expect(before.log).toContainEqual(expect.objectContaining({ call: 'drop 0 (traps)', threw: expect.anything() }));
+    expect(before.log).toContainEqual(expect.objectContaining({ call: 'after the trap', threw: expect.anything() }));
+    expect(await runOnce(transformed.source)).toEqual(before);
+  });
+});
+
+/** The handle `start a` returned in a transcript. */
+function first(t: Transcript): unknown {
+  return (t.log.find((e) => (e as { call?: string }).call === 'start a') as { returned: unknown }).returned;
+}

@@ -6,7 +6,7 @@
 import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { BasicTracerProvider, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, ParentBasedSampler, SamplingDecision, SimpleSpanProcessor, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHost } from '../src/index.js';
 import { hostFor } from './support/library-host.js';
@@ -83,6 +83,33 @@ describe('wasi:observe sampling', () => {
     expect(rootContext.traceState).toEqual([]);
     expect(spans.some((s) => s.traceId === rootContext.traceId)).toBe(false);
     expect(host.problems()).toEqual({});
+  });
+
+  it('the sampler decides a new root with what is known at its start: name, kind, attributes, links', async () => {
+    const asked: unknown[] = [];
+    const sampler = {
+      shouldSample: (_context: unknown, _traceId: string, name: string, kind: number, attributes: Record<string, unknown>, links: { context: { spanId: string } }[]) => {
+        asked.push({ name, kind, attributes, links: links.map((l) => l.context.spanId) });
+        return { decision: name === 'keep' ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
+      },
+      toString: () => 'recording sampler',
+    };
+    const { host, flush } = hostFor(receiver, { sampler: new ParentBasedSampler({ root: sampler }) });
+    const guest = new Forwarder(await (await host.load(FORWARDER)).instantiate()).under(sampledParent);
+    const link = { spanContext: remoteContext('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331'), attributes: [str('why', 'retry')] };
+    const kept = await guest.start('start-keep', 'keep', { newRoot: true, spanKind: 'consumer', attributes: [s64('k', 5n)], links: [link] });
+    const dropped = await guest.start('start-drop', 'drop', { newRoot: true });
+    expect([await guest.isRecording('recording-keep', kept), await guest.isRecording('recording-drop', dropped)]).toEqual([true, false]);
+    await guest.end('end-drop', dropped);
+    await guest.end('end-keep', kept);
+    await flush();
+    // (The host spans of the calls have the remote parent: the root sampler is not asked for them.)
+    expect(asked).toEqual([
+      { name: 'keep', kind: 4, attributes: { k: 5 }, links: ['b7ad6b7169203331'] },
+      { name: 'drop', kind: 0, attributes: {}, links: [] },
+    ]);
+    expect(receiver.spans().map((s) => s.name)).toContain('keep');
+    expect(receiver.spans().map((s) => s.name)).not.toContain('drop');
   });
 
   it('with the default sampler a new-root span records and is exported as the root of its own trace', async () => {

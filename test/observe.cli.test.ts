@@ -443,11 +443,11 @@ describe('a method called through a handle the guest was never given (jco passes
   });
 });
 
-describe('float64 values keep their type over OTLP', () => {
+describe('float64 values over OTLP (a known limit of the OTel JS exporters)', () => {
   /*
-   * A wasi:observe float64 is an OTLP double, whatever its value: a float64 of 2 is 2.0, not the
-   * integer 2, and a float64-array stays an array of doubles (OTel attribute arrays are of one
-   * type). The receiver decodes doubleValue as a number and intValue as a bigint.
+   * OTel JS holds a float64 as a JS number, and its OTLP exporters choose intValue or doubleValue
+   * by value: a float64 of 2 leaves as the integer 2, and [1, 2.5] as [int 1, double 2.5]. The
+   * receiver decodes doubleValue as a number and intValue as a bigint. (README: values.)
    */
   let receiver: OtlpReceiver;
   beforeAll(async () => {
@@ -455,8 +455,6 @@ describe('float64 values keep their type over OTLP', () => {
   });
   afterAll(async () => receiver.close());
 
-  // Known limit (README): OTel JS holds attribute numbers as JS numbers and its OTLP exporters pick
-  // int or double by value, so a float64 with no fraction leaves as an int.
   it('float64(2) and float64-array([1, 2.5]): whole values leave as OTLP ints (the documented limit), 2.5 as a double', async () => {
     const invoke = 'start("f", some({new-root: false, span-kind: none, attributes: some([{key: "f", value: float64(2)}, {key: "fa", value: float64-array([1, 2.5])}]), links: none, timestamp: none}))';
     const result = await runCli(['run', component(FORWARDER), '--invoke', invoke], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SERVICE_NAME: SERVICE });

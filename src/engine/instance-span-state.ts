@@ -14,45 +14,17 @@ import { ScopeCache } from './scope-cache.js';
 import type { SpanPipeline } from './span-pipeline.js';
 import type { LinkReport, SpanReport } from './span-report.js';
 import { SpanOutlet } from './span-outlet.js';
+import type { ManagedSpanOptions, StartDetails } from './span-start-options.js';
+
+export type { ManagedSpanOptions, StartDetails } from './span-start-options.js';
 
 export { CLOSE_REASON_ATTRIBUTE, UNENDED_SPAN_NAME, type CloseReason } from './open-span-journal.js';
 export { HOST_SCOPE_NAME } from './open-span.js';
 export type { FunctionCallOptions } from './function-spans.js';
 export { MEMORY_GROW_EVENT, MEMORY_GROW_PAGES, MEMORY_GROW_BYTES, MEMORY_GROWN_PAGES_TOTAL, MEMORY_GROWN_BYTES_TOTAL } from './memory-growth.js';
 
-/** Start options of a span the engine manages (it chooses the ids). */
-export interface ManagedSpanOptions {
-  name: string;
-  kind?: SpanKind;
-  /** Parent: the current span (default), or none for a new trace. */
-  root?: boolean;
-  startTime?: HrTime;
-  attributes?: [string, AttributeValue][];
-  links?: LinkReport[];
-  /** Instrumentation scope name of the span (default: wasm-otel). */
-  scope?: string;
-  /** The front-end's mark, to find the span again (see findOpen). */
-  tag?: string | number;
-  /**
-   * When it ends before managed spans opened inside it, they move to its parent (the Observe
-   * SDK's stack policy for the core-module ABI). Default: they keep it as their parent.
-   */
-  reparentsChildren?: boolean;
-  /** True when `startTime` came from the guest (not the host's clock): an end before it is then reported. */
-  startFromGuest?: boolean;
-}
-
 const NO_ATTRIBUTES: [string, AttributeValue][] = [];
 const NO_LINKS: LinkReport[] = [];
-
-/** Optional details some guest ABIs give at span start. */
-export interface StartDetails {
-  parentSpanId?: string;
-  name?: string;
-  kind?: SpanKind;
-  startTime?: HrTime;
-  attributes?: [string, AttributeValue][];
-}
 
 /**
  * The span state of ONE guest instance: which spans are open, which span is current, the host
@@ -371,7 +343,7 @@ export class InstanceSpanState implements SpanHolder {
       }
       end = start;
     }
-    this.outlet.exportClosing(managedReport(span, start, end, span.managed.status, [], this.limits), span);
+    this.outlet.exportClosing(managedReport(span, start, end, span.managed.status, []), span);
     return true;
   }
 
@@ -452,7 +424,7 @@ export class InstanceSpanState implements SpanHolder {
       const start = this.startOf(span);
       this.outlet.exportClosing(
         span.managed
-          ? managedReport(span, start, now, { code: SpanStatusCode.ERROR, message: detail }, [[CLOSE_REASON_ATTRIBUTE, reason]], this.limits)
+          ? managedReport(span, start, now, { code: SpanStatusCode.ERROR, message: detail }, [[CLOSE_REASON_ATTRIBUTE, reason]])
           : closedGuestReport(span, start, now, reason, detail, this.limits),
         span,
       );
