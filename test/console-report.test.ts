@@ -167,7 +167,7 @@ describe('what the console report makes of times and metric identities (forwarde
     await log('in the span', dt(JAN_2024, 500_000_000));
     await log('no clock', dt(0, 1)); // 1970 (0 s 0 ns would be "unknown", then the observed time)
     await log('later', dt(1_717_200_000)); // 2024-06-01
-    await log('beyond any date', dt(Number.MAX_SAFE_INTEGER - 1));
+    // (A time no date can hold no longer reaches the report: past 2554, OTLP's limit, it is invalid_time.)
     const span: Tracing.SpanData = {
       spanContext: { traceId: GUEST_TRACE, spanId: GUEST_SPAN, traceFlags: { sampled: true }, isRemote: false, traceState: [] },
       parentSpanId: '',
@@ -197,7 +197,6 @@ describe('what the console report makes of times and metric identities (forwarde
       '     log INFO "in the span" at +500ms',
       '     log INFO "no clock" at 1970-01-01T00:00:00.000Z (54.00 years before its span)',
       '     log INFO "later" at 2024-06-01T00:00:00.000Z (152.0 days after its span ended)',
-      '     log INFO "beyond any date" at 9007199254740990s after 1970-01-01 (no date: 285420866.94 years after its span ended)',
     ]);
     expect(problems.snapshot()).toEqual({});
   });
