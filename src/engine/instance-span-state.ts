@@ -1,6 +1,6 @@
 import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, type AttributeValue, type HrTime, type Span, type SpanContext, type SpanStatus } from '@opentelemetry/api';
 import { AnchoredClock } from './anchored-clock.js';
-import { eventAttributes, spanAttributes } from './attribute-builder.js';
+import { spanAttributes } from './attribute-builder.js';
 import { BoundedSet } from './bounded-memory.js';
 import type { FunctionCallTracker } from './function-call-tracker.js';
 import { createFunctionCalls, type FunctionCallOptions } from './function-spans.js';
@@ -8,7 +8,7 @@ import type { InstanceRegistry, SpanHolder } from './instance-registry.js';
 import type { EngineLimits } from './limits.js';
 import { MEMORY_GROW_BYTES, MEMORY_GROW_EVENT, MEMORY_GROW_PAGES, PAGE_BYTES, growthAttributes } from './memory-growth.js';
 import { CLOSE_REASON_ATTRIBUTE, noteOpenSpansClosed, type CloseReason } from './open-span-journal.js';
-import { HOST_SCOPE_NAME, closedGuestReport, managedReport, pushEvent, pushLink, type OpenSpan } from './open-span.js';
+import { HOST_SCOPE_NAME, addManagedEvent, closedGuestReport, managedReport, pushEvent, pushLink, setManagedStatus, type OpenSpan } from './open-span.js';
 import type { ProblemCounter } from './problems.js';
 import { ScopeCache } from './scope-cache.js';
 import type { SpanPipeline } from './span-pipeline.js';
@@ -212,7 +212,7 @@ export class InstanceSpanState implements SpanHolder {
     const attributes = spanAttributes(this.limits);
     for (const [key, value] of options.attributes ?? NO_ATTRIBUTES) attributes.add(key, value);
     const links: LinkReport[] = [];
-    const managed = { attributes, events: [], links, status: { code: SpanStatusCode.UNSET }, scope: options.scope ?? HOST_SCOPE_NAME, tag: options.tag, grownPages: 0, droppedEvents: 0, droppedLinks: 0, reparentsChildren: options.reparentsChildren === true, startFromGuest: options.startFromGuest === true };
+    const managed = { attributes, events: [], links, status: { code: SpanStatusCode.UNSET }, scope: options.scope ?? HOST_SCOPE_NAME, tag: options.tag, grownPages: 0, droppedEvents: 0, droppedLinks: 0, invalidLinks: options.invalidLinks ?? 0, reparentsChildren: options.reparentsChildren === true, startFromGuest: options.startFromGuest === true };
     for (const link of options.links ?? NO_LINKS) pushLink(managed, link, this.limits);
     this.pushOpen({
       context,
@@ -266,9 +266,7 @@ export class InstanceSpanState implements SpanHolder {
   addEvent(spanId: string, name: string, attributes: readonly [string, AttributeValue][] = [], time?: HrTime): boolean {
     const span = this.managedSpan(spanId, 'add an event');
     if (!span) return false;
-    const builder = eventAttributes(this.limits);
-    for (const [key, value] of attributes) builder.add(key, value);
-    pushEvent(span.managed!, { name, time: time ?? this.clock.now(), attributes: builder }, this.limits);
+    addManagedEvent(span.managed!, name, attributes, time ?? this.clock.now(), this.limits);
     return true;
   }
 
@@ -279,17 +277,19 @@ export class InstanceSpanState implements SpanHolder {
   setStatus(spanId: string, status: SpanStatus): boolean {
     const span = this.managedSpan(spanId, 'set the status');
     if (!span) return false;
-    const managed = span.managed!;
-    if (status.code === SpanStatusCode.UNSET || managed.status.code === SpanStatusCode.OK) return true;
-    managed.status = status.code === SpanStatusCode.OK ? { code: SpanStatusCode.OK } : status;
+    setManagedStatus(span.managed!, status);
     return true;
   }
 
-  /** Adds a link to an open managed span; past the link count limit it is only counted. */
-  addLink(spanId: string, link: LinkReport): boolean {
+  /**
+   * Adds a link to an open managed span; past the link count limit it is only counted. Undefined:
+   * a link the guest gave that could not be decoded (counted as dropped).
+   */
+  addLink(spanId: string, link: LinkReport | undefined): boolean {
     const span = this.managedSpan(spanId, 'add a link');
     if (!span) return false;
-    pushLink(span.managed!, link, this.limits);
+    if (link) pushLink(span.managed!, link, this.limits);
+    else span.managed!.invalidLinks++;
     return true;
   }
 

@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode, type AttributeValue, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
 import type { ClockAnchor } from './anchored-clock.js';
-import { NO_ATTRIBUTES, spanAttributes, type AttributeBuilder } from './attribute-builder.js';
+import { NO_ATTRIBUTES, eventAttributes, spanAttributes, type AttributeBuilder } from './attribute-builder.js';
 import type { EngineLimits } from './limits.js';
 import { addGrowthTotals, type Growth } from './memory-growth.js';
 import { CLOSE_REASON_ATTRIBUTE, UNENDED_SPAN_NAME, type CloseReason } from './open-span-journal.js';
@@ -44,6 +44,8 @@ export interface ManagedSpanData {
   droppedEvents: number;
   /** Links not kept: past the link count limit. */
   droppedLinks: number;
+  /** Links the guest gave that could not be decoded (already reported by the front-end). */
+  invalidLinks: number;
   /** Managed spans still open inside it move to its parent when it ends (see ManagedSpanOptions). */
   reparentsChildren: boolean;
   /** The start time came from the guest (see ManagedSpanOptions). */
@@ -54,6 +56,19 @@ export interface ManagedSpanData {
 export function pushEvent(managed: ManagedSpanData, event: EventReport, limits: EngineLimits): void {
   if (managed.events.length < limits.eventCountLimit) managed.events.push(event);
   else managed.droppedEvents++;
+}
+
+/** An event with its attributes (within the event attribute limits), at `time`. */
+export function addManagedEvent(managed: ManagedSpanData, name: string, attributes: readonly [string, AttributeValue][], time: HrTime, limits: EngineLimits): void {
+  const builder = eventAttributes(limits);
+  for (const [key, value] of attributes) builder.add(key, value);
+  pushEvent(managed, { name, time, attributes: builder }, limits);
+}
+
+/** Sets the status as the OTel API says: `unset` is ignored, and so is anything after `ok` (final). */
+export function setManagedStatus(managed: ManagedSpanData, status: SpanStatus): void {
+  if (status.code === SpanStatusCode.UNSET || managed.status.code === SpanStatusCode.OK) return;
+  managed.status = status.code === SpanStatusCode.OK ? { code: SpanStatusCode.OK } : status;
 }
 
 /** Adds a link to a managed span; past the link count limit it is only counted. */
@@ -78,7 +93,7 @@ export function managedReport(span: OpenSpan, startTime: HrTime, endTime: HrTime
   const managed = span.managed!;
   for (const [key, value] of extra) managed.attributes.add(key, value);
   if (managed.grownPages > 0) addGrowthTotals(managed.attributes, managed.grownPages);
-  return reportOf(span, startTime, endTime, status, managed);
+  return reportOf(span, startTime, endTime, status, managed, managed.droppedLinks + managed.invalidLinks);
 }
 
 /** A span the guest identified (wasi:otel) and left open, as the host closes it: status error, the close reason. */
@@ -86,14 +101,14 @@ export function closedGuestReport(span: OpenSpan, startTime: HrTime, endTime: Hr
   const attributes = spanAttributes(limits);
   for (const [key, value] of span.attributes) attributes.add(key, value);
   attributes.add(CLOSE_REASON_ATTRIBUTE, reason);
-  const parts = { attributes, events: [], links: [], scope: HOST_SCOPE_NAME, droppedEvents: 0, droppedLinks: 0 };
-  return reportOf(span, startTime, endTime, { code: SpanStatusCode.ERROR, message: detail }, parts);
+  const parts = { attributes, events: [], links: [], scope: HOST_SCOPE_NAME, droppedEvents: 0 };
+  return reportOf(span, startTime, endTime, { code: SpanStatusCode.ERROR, message: detail }, parts, 0);
 }
 
-type ReportParts = Pick<ManagedSpanData, 'attributes' | 'events' | 'links' | 'scope' | 'droppedEvents' | 'droppedLinks'>;
+type ReportParts = Pick<ManagedSpanData, 'attributes' | 'events' | 'links' | 'scope' | 'droppedEvents'>;
 
 /** The report of an open span, as one literal (an object spread here cost microseconds per span in Node 20). */
-function reportOf(span: OpenSpan, startTime: HrTime, endTime: HrTime, status: SpanStatus, parts: ReportParts): SpanReport {
+function reportOf(span: OpenSpan, startTime: HrTime, endTime: HrTime, status: SpanStatus, parts: ReportParts, droppedLinks: number): SpanReport {
   return {
     spanContext: span.context,
     parentSpanId: span.parentSpanId,
@@ -107,7 +122,7 @@ function reportOf(span: OpenSpan, startTime: HrTime, endTime: HrTime, status: Sp
     status,
     scope: scopeReport(parts.scope),
     droppedEventsCount: parts.droppedEvents,
-    droppedLinksCount: parts.droppedLinks,
+    droppedLinksCount: droppedLinks,
   };
 }
 
@@ -119,5 +134,5 @@ export function functionSpanContext(spanId: string, base: SpanContext): SpanCont
 /** A function call's managed-span data (open ones become managed spans; finished ones are exported from it). */
 export function functionSpanData(scope: string, tag: number, growth: Growth, limits: EngineLimits): ManagedSpanData {
   const attributes = spanAttributes(limits);
-  return { attributes, events: growth.events, links: [], status: { code: SpanStatusCode.UNSET }, scope, tag, grownPages: growth.pages, droppedEvents: growth.dropped, droppedLinks: 0, reparentsChildren: true, startFromGuest: false };
+  return { attributes, events: growth.events, links: [], status: { code: SpanStatusCode.UNSET }, scope, tag, grownPages: growth.pages, droppedEvents: growth.dropped, droppedLinks: 0, invalidLinks: 0, reparentsChildren: true, startFromGuest: false };
 }

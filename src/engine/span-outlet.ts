@@ -66,10 +66,10 @@ export class SpanOutlet {
     exportSpan(this.pipeline, toReadableSpan(report, sampled, this.pipeline.resource, this.limits, this.problems, this.scopes), this.processorFailed);
   }
 
-  private reportDrops(report: SpanReport): void {
+  private reportDrops(report: SpanReport, linksOverLimit: number): void {
     const id = report.spanContext.spanId;
     if (report.droppedEventsCount > 0) this.problems.report('events_dropped', `span ${id} (${JSON.stringify(report.name)}): ${report.droppedEventsCount} events over the count limit dropped`, report.droppedEventsCount);
-    if (report.droppedLinksCount > 0) this.problems.report('links_dropped', `span ${id} (${JSON.stringify(report.name)}): ${report.droppedLinksCount} links over the count limit dropped`, report.droppedLinksCount);
+    if (linksOverLimit > 0) this.problems.report('links_dropped', `span ${id} (${JSON.stringify(report.name)}): ${linksOverLimit} links over the count limit dropped`, linksOverLimit);
   }
 
   /** Notes an open span in the pipeline's journal (spans that will be exported only). */
@@ -97,7 +97,7 @@ export class SpanOutlet {
    */
   exportClosing(report: SpanReport, span: OpenSpan | undefined): void {
     // A managed span's dropped counts are the host's own drops (a guest's span data carries its own).
-    if (span?.managed) this.reportDrops(report);
+    if (span?.managed) this.reportDrops(report, span.managed.droppedLinks);
     try {
       this.export(report);
     } finally {

@@ -19,6 +19,8 @@ export interface ManagedSpanOptions {
    * SDK's stack policy for the core-module ABI). Default: they keep it as their parent.
    */
   reparentsChildren?: boolean;
+  /** Links the guest gave that could not be decoded (exported in the dropped-links count). */
+  invalidLinks?: number;
   /** True when `startTime` came from the guest (not the host's clock): an end before it is then reported. */
   startFromGuest?: boolean;
 }

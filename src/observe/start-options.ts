@@ -49,20 +49,25 @@ export interface DecodedStart {
   kind: SpanKind;
   attributes: ReturnType<typeof attributeEntriesFrom>;
   links: LinkReport[];
+  /** Links that could not be decoded (reported): exported in the dropped-links count. */
+  invalidLinks: number;
   startTime: HrTime | undefined;
 }
 
 export function startOptionsFrom(options: ObserveStartOptions | undefined, what: Subject, cx: DecodeContext): DecodedStart {
   const links: LinkReport[] = [];
+  let invalidLinks = 0;
   for (const link of options?.links ?? []) {
     const decoded = linkFrom(link, what, cx);
     if (decoded) links.push(decoded);
+    else invalidLinks++;
   }
   return {
     root: options?.newRoot === true,
     kind: kindFrom(options?.spanKind, what, cx),
     attributes: attributeEntriesFrom(options?.attributes, what, cx),
     links,
+    invalidLinks,
     startTime: timeFrom(options?.timestamp, what, 'start time', cx),
   };
 }

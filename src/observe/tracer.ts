@@ -115,8 +115,7 @@ export function createTracerImports(cx: TracerContext): TracerImports {
 
     addLink(link: ObserveLink): void {
       Span.#apply(this, 'add-link', (span, what) => {
-        const decoded = linkFrom(link, what, cx);
-        if (decoded) state.addLink(span.#spanId, decoded);
+        state.addLink(span.#spanId, linkFrom(link, what, cx));
       });
     }
 
@@ -206,6 +205,7 @@ export function createTracerImports(cx: TracerContext): TracerImports {
           startFromGuest: start.startTime !== undefined,
           attributes: start.attributes,
           links: start.links,
+          invalidLinks: start.invalidLinks,
           scope: TRACER_SCOPE,
         });
         return new Span(context, spanName);
