@@ -1,6 +1,7 @@
 import { SpanKind, type HrTime } from '@opentelemetry/api';
 import { linkAttributes, type EngineLimits, type LinkReport, type ProblemCounter } from '../engine/index.js';
 import { quoted, subject, type Subject } from '../otel/messages.js';
+import { KINDS } from '../otel/span-data.js';
 import { spanContextFromGuest } from '../otel/span-context.js';
 import { checkedTime } from '../otel/time.js';
 import { attributeEntriesFrom } from './values.js';
@@ -12,15 +13,7 @@ export interface DecodeContext {
   problems: ProblemCounter;
 }
 
-const KINDS: Readonly<Record<ObserveSpanKind, SpanKind>> = Object.freeze({
-  client: SpanKind.CLIENT,
-  server: SpanKind.SERVER,
-  producer: SpanKind.PRODUCER,
-  consumer: SpanKind.CONSUMER,
-  internal: SpanKind.INTERNAL,
-});
-
-/** A span kind; an unknown one is reported and becomes internal. */
+/** A span kind (the same five as wasi:otel's); an unknown one is reported and becomes internal. */
 export function kindFrom(kind: ObserveSpanKind | undefined, what: Subject, cx: DecodeContext): SpanKind {
   if (kind === undefined) return SpanKind.INTERNAL;
   const known = Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@opentelemetry/api';
-import type { AttributeBuilder, EngineLimits, HostCaches, ProblemCounter } from '../engine/index.js';
+import { OTLP_NUMBER_REASON, type AttributeBuilder, type EngineLimits, type HostCaches, type ProblemCounter } from '../engine/index.js';
 import { decodeJsonValue, jsonAttributeValue } from './json-value.js';
 import { quoted, subject, type Subject } from './messages.js';
 import { describeTypedValue, typedAttributeValue, type TypedValue } from './typed-value.js';
@@ -33,7 +33,7 @@ export type ValueLimits = Pick<EngineLimits, 'maxValueJsonLength' | 'maxValueDep
 /** Why attributeValueOf rejected a value. */
 export function rejectionReason(value: unknown, limits: ValueLimits): string {
   if (typeof value === 'string') return (decodeJsonValue(value, limits.maxValueJsonLength, limits.maxValueDepth) as { reason: string }).reason;
-  return describeTypedValue(value);
+  return describeTypedValue(value, OTLP_NUMBER_REASON);
 }
 
 /** A name (scope name, version, schema URL) within the name length limit; a longer one is cut and reported. */
