@@ -54,17 +54,22 @@ export const jsonValue = fc.oneof(
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 32 }).map((bytes) => JSON.stringify(`data:application/octet-stream;base64,${Buffer.from(bytes).toString('base64')}`)) },
 );
 
+/** A typed value whose float cases are called `float` (`f64` in the wasi:otel drafts, `float64` in wasi:observe). */
+function typedValueWith(float: 'f64' | 'float64') {
+  return fc.oneof(
+    fc.record({ tag: fc.constant('string' as const), val: text }),
+    fc.record({ tag: fc.constant('bool' as const), val: fc.boolean() }),
+    fc.record({ tag: fc.constant(float), val: fc.double() }),
+    fc.record({ tag: fc.constant('s64' as const), val: s64 }),
+    fc.record({ tag: fc.constant('string-array' as const), val: fc.array(text, { maxLength: 4 }) }),
+    fc.record({ tag: fc.constant('bool-array' as const), val: fc.array(fc.boolean(), { maxLength: 4 }) }),
+    fc.record({ tag: fc.constant(`${float}-array` as const), val: fc.array(fc.double(), { maxLength: 4 }).map((xs) => Float64Array.from(xs)) }),
+    fc.record({ tag: fc.constant('s64-array' as const), val: fc.array(s64, { maxLength: 4 }).map((xs) => BigInt64Array.from(xs)) }),
+  );
+}
+
 /** A typed attribute value (draft-2025-03 and draft-2025-11). */
-export const typedValue = fc.oneof(
-  fc.record({ tag: fc.constant('string' as const), val: text }),
-  fc.record({ tag: fc.constant('bool' as const), val: fc.boolean() }),
-  fc.record({ tag: fc.constant('f64' as const), val: fc.double() }),
-  fc.record({ tag: fc.constant('s64' as const), val: s64 }),
-  fc.record({ tag: fc.constant('string-array' as const), val: fc.array(text, { maxLength: 4 }) }),
-  fc.record({ tag: fc.constant('bool-array' as const), val: fc.array(fc.boolean(), { maxLength: 4 }) }),
-  fc.record({ tag: fc.constant('f64-array' as const), val: fc.array(fc.double(), { maxLength: 4 }).map((xs) => Float64Array.from(xs)) }),
-  fc.record({ tag: fc.constant('s64-array' as const), val: fc.array(s64, { maxLength: 4 }).map((xs) => BigInt64Array.from(xs)) }),
-);
+export const typedValue = typedValueWith('f64');
 
 export function keyValues(kind: ValueKind, maxLength = 6): fc.Arbitrary<{ key: string; value: unknown }[]> {
   return fc.array(fc.record({ key: text, value: kind === 'json' ? jsonValue : typedValue }), { maxLength });
@@ -204,16 +209,7 @@ export function resourceMetrics(kind: ValueKind): fc.Arbitrary<unknown> {
 // ---- wasi:observe (tracer and wasi:logging), as jco lifts the forwarder's arguments ------------
 
 /** A wasi:observe `value` (its case names: `float64`, not the drafts' `f64`). */
-export const observeValue = fc.oneof(
-  fc.record({ tag: fc.constant('string' as const), val: text }),
-  fc.record({ tag: fc.constant('bool' as const), val: fc.boolean() }),
-  fc.record({ tag: fc.constant('float64' as const), val: fc.double() }),
-  fc.record({ tag: fc.constant('s64' as const), val: s64 }),
-  fc.record({ tag: fc.constant('string-array' as const), val: fc.array(text, { maxLength: 4 }) }),
-  fc.record({ tag: fc.constant('bool-array' as const), val: fc.array(fc.boolean(), { maxLength: 4 }) }),
-  fc.record({ tag: fc.constant('float64-array' as const), val: fc.array(fc.double(), { maxLength: 4 }).map((xs) => Float64Array.from(xs)) }),
-  fc.record({ tag: fc.constant('s64-array' as const), val: fc.array(s64, { maxLength: 4 }).map((xs) => BigInt64Array.from(xs)) }),
-);
+export const observeValue = typedValueWith('float64');
 
 export const observeKeyValues = (maxLength = 6): fc.Arbitrary<{ key: string; value: unknown }[]> => fc.array(fc.record({ key: text, value: observeValue }), { maxLength });
 
