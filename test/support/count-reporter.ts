@@ -1,8 +1,8 @@
 import type { Reporter, TestModule } from 'vitest/node';
 
 /**
- * Prints vitest's own counts as the last line of the run, `N passed, N failed`, so CI can read
- * them (skipped tests are added when there are any).
+ * Prints vitest's own counts as the last line of the run, exactly `N passed, N failed`, so CI can
+ * read them; skipped tests, when there are any, are counted on the line before (`N skipped`).
  */
 export default class CountReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
@@ -18,6 +18,6 @@ export default class CountReporter implements Reporter {
       }
       if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++;
     }
-    process.stdout.write(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
+    process.stdout.write(`\n${skipped > 0 ? `${skipped} skipped\n` : ''}${passed} passed, ${failed} failed\n`);
   }
 }
