@@ -68,6 +68,13 @@ export const GUESTS = [
     disable: ['http', 'fetch-event', 'random'],
   },
   {
+    name: 'http-app',
+    kind: 'js',
+    source: 'components/http/http-app.js',
+    wit: 'wit/guests/http',
+    world: 'http-app',
+  },
+  {
     name: 'span-bench',
     kind: 'wat',
     source: 'components/wat/span-bench.wat',

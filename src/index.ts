@@ -9,7 +9,10 @@
  * ```
  */
 export { createHost, type HostOptions, type LoadOptions, type WasmOtelHost } from './host/create-host.js';
-export { LoadedComponent, type InstantiateOptions } from './host/loaded-component.js';
+export { LoadedComponent, type InstantiateOptions, type ServeOptions } from './host/loaded-component.js';
+export type { ComponentRequestHandler, HttpLimits } from './http/request-handler.js';
+export { DEFAULT_HTTP_LIMITS } from './http/request-handler.js';
+export type { ComponentServer, ListenAddress } from './http/server.js';
 export { GuestInstance, type CallOptions } from './host/guest-instance.js';
 export { LoadedModule } from './host/loaded-module.js';
 export { ModuleInstance } from './host/module-instance.js';

@@ -18,16 +18,34 @@ export interface RunCommand {
   noCache: boolean;
 }
 
+/** What `serve` was asked to do. */
+export interface ServeCommand {
+  kind: 'serve';
+  file: string;
+  /** `--listen HOST:PORT` (default 127.0.0.1:8080). */
+  listen: string | undefined;
+  /** `--imports MODULE.mjs`: embedder imports. */
+  imports: string | undefined;
+  preopens: Record<string, string>;
+  env: Record<string, string>;
+  noCache: boolean;
+  /** `--request-timeout-ms N`. */
+  requestTimeoutMillis: number | undefined;
+  /** `--reuse-instances`. */
+  reuseInstances: boolean;
+}
+
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
   | RunCommand
+  | ServeCommand
   | { kind: 'usage-error'; message: string }
   /** No arguments at all: the usage goes to stderr, exit 2. */
   | { kind: 'no-arguments' };
 
 /** The commands, for `help <command>` and suggestions. */
-export const COMMANDS = ['run', 'help'] as const;
+export const COMMANDS = ['run', 'serve', 'help'] as const;
 
 /** The options `run` takes (node:util parseArgs's table), also for suggestions. */
 const OPTIONS = {
@@ -38,7 +56,15 @@ const OPTIONS = {
   env: { type: 'string', multiple: true },
   'min-span-us': { type: 'string', multiple: true },
   'no-cache': { type: 'boolean' },
+  listen: { type: 'string', multiple: true },
+  imports: { type: 'string', multiple: true },
+  'request-timeout-ms': { type: 'string', multiple: true },
+  'reuse-instances': { type: 'boolean' },
 } as const;
+
+/** Options only `serve` takes, and only `run` takes. */
+const SERVE_ONLY = ['listen', 'imports', 'request-timeout-ms', 'reuse-instances'] as const;
+const RUN_ONLY = ['invoke', 'min-span-us'] as const;
 
 /** Parses the command line (without `node` and the script). Never throws. */
 export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.ProcessEnv = process.env): CliCommand {
@@ -59,10 +85,10 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
   }
   const { positionals } = parsed;
   // One call per run, one filter: a repeated option is a mistake, not "the last one wins".
-  for (const name of ['invoke', 'min-span-us'] as const) {
+  for (const name of ['invoke', 'min-span-us', 'listen', 'imports', 'request-timeout-ms'] as const) {
     if ((parsed.values[name]?.length ?? 0) > 1) return { kind: 'usage-error', message: `--${name} given ${parsed.values[name]!.length} times (once per run)` };
   }
-  const values = { ...parsed.values, invoke: parsed.values.invoke?.[0], 'min-span-us': parsed.values['min-span-us']?.[0] };
+  const values = { ...parsed.values, invoke: parsed.values.invoke?.[0], 'min-span-us': parsed.values['min-span-us']?.[0], listen: parsed.values.listen?.[0], imports: parsed.values.imports?.[0], 'request-timeout-ms': parsed.values['request-timeout-ms']?.[0] };
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   const [command, file, ...extra] = positionals;
@@ -72,8 +98,23 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
     if (file === undefined || (COMMANDS as readonly string[]).includes(file)) return extra.length > 0 ? { kind: 'usage-error', message: `unexpected argument "${extra[0]}"` } : { kind: 'help' };
     return { kind: 'usage-error', message: unknownCommand(file) };
   }
-  if (command !== 'run') return { kind: 'usage-error', message: unknownCommand(command) };
-  if (file === undefined) return { kind: 'usage-error', message: 'run needs a .wasm file' };
+  if (command !== 'run' && command !== 'serve') return { kind: 'usage-error', message: unknownCommand(command) };
+  if (file === undefined) return { kind: 'usage-error', message: `${command} needs a .wasm file` };
+  const other = command === 'run' ? SERVE_ONLY : RUN_ONLY;
+  const misplaced = other.find((name) => values[name] !== undefined);
+  if (misplaced !== undefined) return { kind: 'usage-error', message: `--${misplaced} is an option of ${command === 'run' ? 'serve' : 'run'}, not of ${command}` };
+  if (command === 'serve') {
+    if (extra.length > 0 || guestArgs.length > 0) return { kind: 'usage-error', message: `unexpected argument "${extra[0] ?? guestArgs[0]}" (serve takes one .wasm file)` };
+    const sandbox = sandboxOf(values, hostEnv);
+    if ('message' in sandbox) return { kind: 'usage-error', message: sandbox.message };
+    let requestTimeoutMillis: number | undefined;
+    if (values['request-timeout-ms'] !== undefined) {
+      requestTimeoutMillis = Number(values['request-timeout-ms']);
+      if (!/^\d+$/.test(values['request-timeout-ms']) || requestTimeoutMillis < 1) return { kind: 'usage-error', message: `--request-timeout-ms ${JSON.stringify(values['request-timeout-ms'])}: expected a whole number of milliseconds >= 1` };
+    }
+    if (values.imports !== undefined && values.imports.trim() === '') return { kind: 'usage-error', message: '--imports needs a module file (.mjs or .js)' };
+    return { kind: 'serve', file, listen: values.listen, imports: values.imports, ...sandbox, noCache: values['no-cache'] === true, requestTimeoutMillis, reuseInstances: values['reuse-instances'] === true };
+  }
   if (extra.length > 0) return { kind: 'usage-error', message: `unexpected argument "${extra[0]}" (guest arguments go after --)` };
   if (values.invoke !== undefined && values.invoke.trim() === '') return { kind: 'usage-error', message: '--invoke needs an export name' };
   if (values.invoke !== undefined) {
@@ -84,26 +125,35 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
       return { kind: 'usage-error', message: `--invoke ${JSON.stringify(values.invoke)}: ${error.message}` };
     }
   }
-  const preopens: Record<string, string> = {};
-  for (const dir of values.dir ?? []) {
-    const [host, guest, ...rest] = dir.split('::');
-    if (!host || guest === '' || rest.length > 0) return { kind: 'usage-error', message: `--dir ${JSON.stringify(dir)}: expected HOST_DIR or HOST_DIR::GUEST_DIR` };
-    preopens[guest ?? host] = host;
-  }
-  const env: Record<string, string> = {};
-  for (const entry of values.env ?? []) {
-    const eq = entry.indexOf('=');
-    const name = eq < 0 ? entry : entry.slice(0, eq);
-    if (name === '') return { kind: 'usage-error', message: `--env ${JSON.stringify(entry)}: expected NAME=VALUE or NAME` };
-    const value = eq < 0 ? hostEnv[name] : entry.slice(eq + 1);
-    if (value !== undefined) env[name] = value;
-  }
+  const sandbox = sandboxOf(values, hostEnv);
+  if ('message' in sandbox) return { kind: 'usage-error', message: sandbox.message };
+  const { preopens, env } = sandbox;
   let minSpanMicros: number | undefined;
   if (values['min-span-us'] !== undefined) {
     minSpanMicros = parseMinSpanMicros(values['min-span-us']);
     if (minSpanMicros === undefined) return { kind: 'usage-error', message: `--min-span-us ${JSON.stringify(values['min-span-us'])}: expected a number of microseconds >= 0` };
   }
   return { kind: 'run', file, invoke: values.invoke, guestArgs, preopens, env, minSpanMicros, noCache: values['no-cache'] === true };
+}
+
+
+/** `--dir` and `--env` as preopens and environment, or what is wrong with one. */
+function sandboxOf(values: { dir?: string[]; env?: string[] }, hostEnv: NodeJS.ProcessEnv): { preopens: Record<string, string>; env: Record<string, string> } | { message: string } {
+  const preopens: Record<string, string> = {};
+  for (const dir of values.dir ?? []) {
+    const [host, guest, ...rest] = dir.split('::');
+    if (!host || guest === '' || rest.length > 0) return { message: `--dir ${JSON.stringify(dir)}: expected HOST_DIR or HOST_DIR::GUEST_DIR` };
+    preopens[guest ?? host] = host;
+  }
+  const env: Record<string, string> = {};
+  for (const entry of values.env ?? []) {
+    const eq = entry.indexOf('=');
+    const name = eq < 0 ? entry : entry.slice(0, eq);
+    if (name === '') return { message: `--env ${JSON.stringify(entry)}: expected NAME=VALUE or NAME` };
+    const value = eq < 0 ? hostEnv[name] : entry.slice(eq + 1);
+    if (value !== undefined) env[name] = value;
+  }
+  return { preopens, env };
 }
 
 /** `unknown command "rn" (did you mean "run"?)` */

@@ -3,6 +3,7 @@ import { VERSION } from '../version.js';
 import { parseCommandLine } from './args.js';
 import { USAGE } from './help.js';
 import { runCommand } from './run.js';
+import { serveCommand } from './serve.js';
 
 /** The CLI: returns the process exit code; writes only to stdout (help) and stderr. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -24,6 +25,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     case 'run':
       return runCommand(command);
+    case 'serve':
+      return serveCommand(command);
   }
 }
 

@@ -45,6 +45,14 @@ export type ProblemReason =
   | 'metrics_export_failed'
   | 'logs_export_failed'
   | 'invalid_config'
+  /** A request's `traceparent` header is not a W3C traceparent: ignored, the request starts a new trace. */
+  | 'invalid_traceparent'
+  /** An HTTP request the server refused before the guest saw it (body too large, client gone, bad header). */
+  | 'http_request_refused'
+  /** A guest's HTTP handler did not answer properly (no response, an error response, an unfinished body, a timeout). */
+  | 'http_handler_failed'
+  /** An outgoing HTTP request of a guest failed (refused by the host, or the peer did not answer). */
+  | 'http_outgoing_failed'
   | 'host_error';
 
 /** How many lines one reason may print at once, and how fast that allowance comes back. */

@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { diag, type MeterProvider, type TracerProvider } from '@opentelemetry/api';
+import { diag, type MeterProvider, type TextMapPropagator, type TracerProvider } from '@opentelemetry/api';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
 import { LoggerProvider as SdkLoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
@@ -79,6 +79,12 @@ export interface HostOptions {
    * with close reason `signal`, the call rejects with code `interrupted`).
    */
   interrupt?: Int32Array;
+  /**
+   * How trace context is read from the requests `serve` takes and written into the guests'
+   * outgoing `wasi:http` requests. Default: the global propagator (`propagation`), as it is at
+   * each request.
+   */
+  propagator?: TextMapPropagator;
   /** Advanced: where the engine notes open spans, so that another thread can close them (see OpenSpanJournal). */
   openSpanJournal?: OpenSpanJournal;
 }
@@ -130,6 +136,7 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
     caches: createHostCaches(),
     instances: new InstanceRegistry(),
     ...(options.interrupt ? { interrupt: options.interrupt } : {}),
+    ...(options.propagator ? { propagator: options.propagator } : {}),
   };
   // Once the cache has failed, this host goes on without it (one warning, no retries).
   let cacheDir = options.cacheDir ?? defaultCacheDir();

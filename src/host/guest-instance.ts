@@ -79,6 +79,32 @@ export class GuestInstance {
   }
 
   /**
+   * Whether the component exports interface `name` (unversioned, e.g. `wasi:http/incoming-handler`)
+   * with a function `fn` (its JS name, e.g. `handle`).
+   */
+  exportsInterface(name: string, fn: string): boolean {
+    return typeof this.interfaceExport(name)?.[fn] === 'function';
+  }
+
+  /**
+   * Calls function `fn` (its JS name) of the exported interface `name` (unversioned) with `args`
+   * as jco takes them, synchronously, inside a host span (see CallOptions: its kind, parent,
+   * status). For hosts of a world's entry points (the HTTP server's `incoming-handler.handle`).
+   */
+  callInterface(name: string, fn: string, args: readonly unknown[], options: CallOptions = {}): unknown {
+    const target = this.interfaceExport(name)?.[fn];
+    if (typeof target !== 'function') throw new WasmOtelError('unknown_export', `${this.name} does not export ${name} with function ${fn}`);
+    const telemetry = { name: this.name, state: this.state, tracer: this.telemetry.tracerForCall(this.name), attributes: { ...this.attributes, ...exportAttribute(`${name}#${fn}`) } };
+    return callInHostSpan(telemetry, options, () => (target as (...a: unknown[]) => unknown)(...args));
+  }
+
+  private interfaceExport(name: string): Record<string, unknown> | undefined {
+    const entry = this.exportList.find(([key, kind]) => kind === 'instance' && key.replace(/@[^@/]*$/, '') === name);
+    const value = entry ? this.exportsObject[entry[0]] : undefined;
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  }
+
+  /**
    * Runs the component's `wasi:cli/run` export as a command. Resolves to the exit code
    * (0 on success, 1 for `err`, or the code the guest passed to `exit`). Traps reject.
    */

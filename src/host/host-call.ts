@@ -17,6 +17,15 @@ export interface CallOptions {
    * error, `wasm_otel.span.close_reason` = "exit") before the host span ends.
    */
   finalCall?: boolean;
+  /** Kind of the host span (default internal; an HTTP request's is server). */
+  kind?: SpanKind;
+  /**
+   * Called just before the host span ends, with the call's failure if it failed; it sets the
+   * span's status itself (without it: ok on success).
+   */
+  settle?: (span: Span, failure?: WasmOtelError) => void;
+  /** Spans the guest left open when the call returns are closed (a request is over), with this detail. */
+  closeLeftOpen?: string;
 }
 
 /** The guest a call goes into. */
@@ -36,16 +45,20 @@ export interface HostCallTarget {
 export function callInHostSpan<T>(target: HostCallTarget, options: CallOptions, body: () => T): T {
   const parent = options.parentContext ?? otelContext.active();
   const attributes = { ...target.attributes, ...options.attributes };
-  const span = target.tracer.startSpan(options.spanName ?? target.name, { kind: SpanKind.INTERNAL, attributes }, parent);
+  const span = target.tracer.startSpan(options.spanName ?? target.name, { kind: options.kind ?? SpanKind.INTERNAL, attributes }, parent);
   // The SDK's spans carry their start time; other providers' spans leave the engine's own clock.
   target.state.enterCall(span.spanContext(), (span as { startTime?: HrTime }).startTime, span);
   try {
     const result = otelContext.with(trace.setSpan(parent, span), body);
     if (options.finalCall) target.state.closeOpenSpans('exit', 'span still open when the guest exited');
-    span.setStatus({ code: SpanStatusCode.OK });
+    else if (options.closeLeftOpen !== undefined) target.state.closeOpenSpans('exit', options.closeLeftOpen);
+    if (options.settle) options.settle(span);
+    else span.setStatus({ code: SpanStatusCode.OK });
     return result;
   } catch (error) {
-    throw failed(target, error, span);
+    const failure = failed(target, error, span);
+    options.settle?.(span, failure);
+    throw failure;
   } finally {
     target.state.leaveCall();
     span.end();

@@ -1,3 +1,4 @@
+import type { TextMapPropagator } from '@opentelemetry/api';
 import type { EngineLimits, GuestInstruments, HostCaches, InstanceRegistry, LogPipeline, MetricPipeline, ProblemCounter, SpanPipeline } from '../engine/index.js';
 import type { HostTelemetry } from './host-telemetry.js';
 
@@ -23,4 +24,6 @@ export interface HostContext {
   instances: InstanceRegistry;
   /** When set, host imports stop the guest once `[0]` holds a signal number (see interruptible). */
   interrupt?: Int32Array;
+  /** Reads and writes trace context on HTTP requests (default: the global propagator). */
+  propagator?: TextMapPropagator;
 }

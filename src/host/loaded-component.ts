@@ -4,6 +4,9 @@ import { diag, type Attributes } from '@opentelemetry/api';
 import { InstanceSpanState } from '../engine/index.js';
 import { createObserveImports } from '../observe/imports.js';
 import { observeUseOf, type ObserveUse } from '../observe/world.js';
+import { createHttpImports } from '../http/imports.js';
+import { DEFAULT_HTTP_LIMITS, INCOMING_HANDLER, createRequestHandler, type ComponentRequestHandler, type HttpLimits } from '../http/request-handler.js';
+import { startServer, type ComponentServer, type ListenAddress } from '../http/server.js';
 import { createOtelImports } from '../otel/imports.js';
 import { otelShapeOf, type OtelShape, type OtelShapeName } from '../otel/shapes.js';
 import type { TranspiledComponent } from '../runtime/transpile.js';
@@ -25,6 +28,24 @@ type Instantiate = (
 export interface InstantiateOptions extends WasiOptions {
   /** More imports, by interface name (unversioned, e.g. `my:pkg/iface`); they win over ours. */
   imports?: Record<string, unknown>;
+  /**
+   * Advanced: a shared flag for this instance instead of the host's (see HostOptions.interrupt);
+   * the HTTP server's request timeout unwinds a guest through it.
+   */
+  interrupt?: Int32Array;
+}
+
+/** Options for serving a `wasi:http` component (each request's instance gets the WASI options). */
+export interface ServeOptions extends Omit<InstantiateOptions, 'interrupt'> {
+  /** Request limits (body size, timeout); see DEFAULT_HTTP_LIMITS. */
+  limits?: Partial<HttpLimits>;
+  /**
+   * Reuse an instance that answered for the next request. Default false: a fresh instance per
+   * request, as wasi:http hosts do (componentize-js guests need it); see InstancePool.
+   */
+  reuseInstances?: boolean;
+  /** Called after each request is answered (e.g. to flush telemetry soon). */
+  onResponse?: () => void;
 }
 
 /** A component ready to instantiate: transpiled, glue imported, core modules compiled. */
@@ -98,6 +119,51 @@ export class LoadedComponent {
     return this.transpiled.fromCache;
   }
 
+  /** True when the component exports `wasi:http/incoming-handler` (it can be served). */
+  get servesHttp(): boolean {
+    return this.transpiled.exports.some(([key, kind]) => kind === 'instance' && key.replace(/@[^@/]*$/, '') === INCOMING_HANDLER);
+  }
+
+  /**
+   * A Node `request` listener that serves the component's `wasi:http/incoming-handler`, for an
+   * app's own `http.Server`: one server span per request (kind server, HTTP conventions), its
+   * parent read from the request's headers through the host's propagator; instances are kept
+   * and reused, a fresh one after a trap or timeout (see InstancePool). Call `close()` when done.
+   */
+  requestHandler(options: ServeOptions = {}): ComponentRequestHandler {
+    if (!this.servesHttp) throw new WasmOtelError('unknown_export', `${this.name} does not export wasi:http/incoming-handler, so it cannot be served`);
+    return createRequestHandler({
+      name: this.name,
+      instantiate: (interrupt) => this.instantiate({ ...wasiOptionsOf(options), interrupt }),
+      problems: this.host.problems,
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.reuseInstances ? { reuseInstances: true } : {}),
+      ...(options.onResponse ? { onResponse: options.onResponse } : {}),
+      ...(this.host.propagator ? { propagator: this.host.propagator } : {}),
+    });
+  }
+
+  /**
+   * Serves the component over HTTP on `listen` (default 127.0.0.1:8080; port 0 picks one). An
+   * instance is made before it resolves, so a component that cannot start fails here.
+   */
+  async serve(options: ServeOptions & { listen?: ListenAddress } = {}): Promise<ComponentServer> {
+    const handler = this.requestHandler(options);
+    try {
+      await handler.warm();
+    } catch (error) {
+      await handler.close();
+      throw error;
+    }
+    const requestTimeoutMillis = options.limits?.requestTimeoutMillis ?? DEFAULT_HTTP_LIMITS.requestTimeoutMillis;
+    try {
+      return await startServer(handler, { ...(options.listen !== undefined ? { listen: options.listen } : {}), requestTimeoutMillis, problems: this.host.problems });
+    } catch (error) {
+      await handler.close();
+      throw error;
+    }
+  }
+
   /** Instantiates the component with wasi:otel, wasi:observe, wasi:logging, preview2-shim's WASI and `options.imports`. */
   async instantiate(options: InstantiateOptions = {}): Promise<GuestInstance> {
     await checkPreopens(options.preopens);
@@ -114,7 +180,7 @@ export class LoadedComponent {
       caches: this.host.caches,
       lift,
     });
-    const interrupt = this.host.interrupt;
+    const interrupt = options.interrupt ?? this.host.interrupt;
     const observe = createObserveImports({
       state,
       limits: this.host.limits,
@@ -124,7 +190,10 @@ export class LoadedComponent {
       lift,
       interrupt,
     });
-    const wasi = createWasiImports({ args: [this.name], ...options });
+    const wasi = {
+      ...createWasiImports({ args: [this.name], ...options }),
+      ...createHttpImports({ state, problems: this.host.problems, ...(this.host.propagator ? { propagator: this.host.propagator } : {}) }),
+    };
     // Interruptible (a worker's run stopped by a signal): the telemetry imports and WASI's functions
     // (the span resource's methods check the flag themselves).
     if (interrupt) {
@@ -149,4 +218,11 @@ export class LoadedComponent {
       throw new WasmOtelError('guest_trap', `${this.name} failed to instantiate: ${oneLine(error)}`, { cause: error });
     }
   }
+}
+
+/** The instantiate options within serve options. */
+function wasiOptionsOf(options: ServeOptions): InstantiateOptions {
+  const { limits: _limits, reuseInstances: _reuse, onResponse: _onResponse, ...rest } = options as ServeOptions & { listen?: unknown };
+  delete (rest as { listen?: unknown }).listen;
+  return rest;
 }

@@ -1,3 +1,4 @@
+import type { TextMapPropagator } from '@opentelemetry/api';
 import { OTLPLogExporter as OTLPGrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter as OTLPGrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
@@ -19,7 +20,7 @@ export const TEST_SERVICE = 'wasm-otel-test';
  */
 export function hostFor(
   receiver: OtlpReceiver,
-  options: { sampler?: Sampler; limits?: Partial<EngineLimits>; metricExporters?: PushMetricExporter[]; json?: boolean; grpc?: boolean; minSpanMicros?: number; batchSpans?: boolean } = {},
+  options: { propagator?: TextMapPropagator; sampler?: Sampler; limits?: Partial<EngineLimits>; metricExporters?: PushMetricExporter[]; json?: boolean; grpc?: boolean; minSpanMicros?: number; batchSpans?: boolean } = {},
 ): { host: WasmOtelHost; flush: () => Promise<void> } {
   const grpc = { url: receiver.endpoint };
   const traceExporter = options.grpc
@@ -49,6 +50,7 @@ export function hostFor(
     metricExporters: metrics,
     resource: resourceFromAttributes({ 'service.name': TEST_SERVICE }),
     ...(options.sampler ? { sampler: options.sampler } : {}),
+    ...(options.propagator ? { propagator: options.propagator } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
   return {

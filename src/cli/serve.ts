@@ -1,0 +1,116 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { diag } from '@opentelemetry/api';
+import { ProblemCounter } from '../engine/index.js';
+import { createHost } from '../host/create-host.js';
+import { oneLine } from '../host/errors.js';
+import { checkConfigEnv, logLevelFromEnv } from '../telemetry/config-variables.js';
+import { OneLineDiagLogger, writeStderrLine } from '../telemetry/diag-line.js';
+import { propagatorsFromEnv } from '../telemetry/env-propagation.js';
+import { routeSdkErrors } from '../telemetry/sdk-errors.js';
+import { telemetryFromEnv } from '../telemetry/telemetry-from-env.js';
+import type { ServeCommand } from './args.js';
+
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/** How long a stop lets requests in flight finish. */
+const DRAIN_MILLIS = 10_000;
+
+/** After a request, its telemetry is flushed this soon (coalesced), so the console tree shows each trace as it ends. */
+const FLUSH_AFTER_MILLIS = 250;
+
+/**
+ * `wasm-otel serve`: serves a `wasi:http` component on this thread (see LoadedComponent.serve)
+ * until SIGTERM, SIGINT or SIGHUP; then requests in flight finish (within 10 s), the telemetry
+ * is flushed, and the exit code is 0. A component that cannot be loaded or served: 1.
+ */
+export async function serveCommand(command: ServeCommand): Promise<number> {
+  const logLevel = logLevelFromEnv();
+  diag.setLogger(new OneLineDiagLogger(), { logLevel, suppressOverrideMessage: true });
+  const problems = new ProblemCounter();
+  routeSdkErrors(problems);
+  checkConfigEnv(problems);
+  const telemetry = telemetryFromEnv(problems);
+  const finish = async (code: number): Promise<number> => {
+    await telemetry.shutdown();
+    const summary = problems.summary();
+    if (summary !== undefined) writeStderrLine(summary);
+    return code;
+  };
+  let imports: Record<string, unknown> | undefined;
+  if (command.imports !== undefined) {
+    const loaded = await importsFrom(command.imports);
+    if (typeof loaded === 'string') {
+      writeStderrLine(`wasm-otel: ${loaded}`);
+      return finish(1);
+    }
+    imports = loaded;
+  }
+  const propagator = telemetry.tracerProvider ? propagatorsFromEnv(problems)?.propagator : undefined;
+  const host = createHost({
+    ...(telemetry.tracerProvider ? { tracerProvider: telemetry.tracerProvider } : {}),
+    ...(telemetry.loggerProvider ? { loggerProvider: telemetry.loggerProvider } : {}),
+    ...(telemetry.meterProvider ? { meterProvider: telemetry.meterProvider } : {}),
+    metricExporters: telemetry.metricExporters,
+    problemCounter: problems,
+    ...(propagator ? { propagator } : {}),
+    ...(command.noCache ? { cacheDir: false } : {}),
+  });
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flushSoon = (): void => {
+    flushTimer ??= setTimeout(() => {
+      flushTimer = undefined;
+      for (const provider of [telemetry.tracerProvider, telemetry.loggerProvider] as unknown as ({ forceFlush?(): Promise<void> } | undefined)[]) {
+        void provider?.forceFlush?.().catch(() => {});
+      }
+    }, FLUSH_AFTER_MILLIS);
+  };
+  let server;
+  try {
+    const component = await host.load(command.file);
+    server = await component.serve({
+      ...(command.listen !== undefined ? { listen: command.listen } : {}),
+      ...(imports ? { imports } : {}),
+      preopens: command.preopens,
+      env: command.env,
+      ...(command.requestTimeoutMillis !== undefined ? { limits: { requestTimeoutMillis: command.requestTimeoutMillis } } : {}),
+      reuseInstances: command.reuseInstances,
+      onResponse: flushSoon,
+    });
+  } catch (error) {
+    writeStderrLine(`wasm-otel: ${oneLine(error)}`);
+    return finish(1);
+  }
+  process.stdout.write(`wasm-otel: serving ${command.file} on ${server.url}\n`);
+  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
+    for (const name of STOP_SIGNALS) process.once(name, () => resolveSignal(name));
+  });
+  // A second signal leaves at once.
+  for (const name of STOP_SIGNALS) process.once(name, () => process.exit(128 + (name === 'SIGINT' ? 2 : name === 'SIGHUP' ? 1 : 15)));
+  const inFlight = server.inFlight;
+  writeStderrLine(`wasm-otel: ${signal}: stopping${inFlight > 0 ? ` (letting ${inFlight} request${inFlight === 1 ? '' : 's'} in flight finish)` : ''}`);
+  await server.close(DRAIN_MILLIS);
+  clearTimeout(flushTimer);
+  return finish(0);
+}
+
+/** The default export of an `--imports` module, or what is wrong with it. */
+async function importsFrom(file: string): Promise<Record<string, unknown> | string> {
+  const url = pathToFileURL(isAbsolute(file) ? file : resolve(file)).href;
+  let module: { default?: unknown };
+  try {
+    module = (await import(url)) as { default?: unknown };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(file.replace(/^\.\//, ''))
+      ? `--imports ${file}: no such file`
+      : `--imports ${file}: cannot load it: ${oneLine(error)}`;
+  }
+  const imports = module.default;
+  if (typeof imports !== 'object' || imports === null || Array.isArray(imports)) {
+    return `--imports ${file}: its default export must be an object mapping interface names (e.g. "fermyon:spin/key-value") to their functions`;
+  }
+  const bad = Object.entries(imports).find(([name, value]) => !/^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/.test(name) || typeof value !== 'object' || value === null);
+  if (bad) return `--imports ${file}: ${JSON.stringify(bad[0])} is not an unversioned interface name with an object of functions (e.g. "fermyon:spin/key-value": { Store })`;
+  return imports as Record<string, unknown>;
+}
