@@ -5,10 +5,10 @@
 //
 // The default export maps unversioned interface names to their implementations, as jco's
 // generated code takes them. Stores live as long as the process (every instance sees the same
-// data); the labels a guest may open are `default` and those in WASM_OTEL_KV_STORES (comma-
+// data); the labels a guest may open are `default` and those in SPIN_KV_STORES (comma-
 // separated). Errors are the WIT's `error` variant, thrown as jco expects of a `result`.
 
-const allowed = new Set(['default', ...(process.env.WASM_OTEL_KV_STORES ?? '').split(',').map((label) => label.trim()).filter(Boolean)]);
+const allowed = new Set(['default', ...(process.env.SPIN_KV_STORES ?? '').split(',').map((label) => label.trim()).filter(Boolean)]);
 const stores = new Map();
 
 class Store {

@@ -26,14 +26,14 @@ describe('CLI contract: usage and load failures', () => {
     expect(await runCli(['run', '--help'])).toEqual(help);
     expect(help.stdout).toContain('wasm-otel help [<command>]');
     expect(await runCli([])).toEqual({ code: 2, stdout: '', stderr: help.stdout });
-    expect(await runCli(['help', 'nope'])).toEqual({ code: 2, stdout: '', stderr: 'wasm-otel: unknown command "nope" (commands: run, help)\nRun "wasm-otel --help" for usage.\n' });
+    expect(await runCli(['help', 'nope'])).toEqual({ code: 2, stdout: '', stderr: 'wasm-otel: unknown command "nope" (commands: run, serve, help)\nRun "wasm-otel --help" for usage.\n' });
   });
 
   it('--help lists every option, within 100 columns; the README shows the same usage and options', async () => {
     const help = (await runCli(['--help'])).stdout;
     expect(help.split('\n').filter((line) => line.length > 100)).toEqual([]);
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    for (const option of ['--invoke', '--dir', '--env', '--min-span-us', '--no-cache', '--help', '--version']) {
+    for (const option of ['--invoke', '--dir', '--env', '--min-span-us', '--no-cache', '--listen', '--imports', '--request-timeout-ms', '--reuse-instances', '--help', '--version']) {
       expect(help, option).toMatch(new RegExp(`^  ${option}\\b|\\[${option}\\b|\\| ${option}\\b| ${option} \\|`, 'm'));
       expect(readme, option).toContain(`\`${option}`);
     }
@@ -52,12 +52,12 @@ describe('CLI contract: usage and load failures', () => {
 
   it('an unknown option is a usage error (exit 2, one line reason) that suggests the nearest option, or lists them', async () => {
     const usage = (line: string) => ({ code: 2, stdout: '', stderr: `wasm-otel: ${line}\nRun "wasm-otel --help" for usage.\n` });
-    expect(await runCli(['run', 'x.wasm', '--bogus'])).toEqual(usage('unknown option --bogus (options: -h/--help, -V/--version, --invoke, --dir, --env, --min-span-us, --no-cache)'));
+    expect(await runCli(['run', 'x.wasm', '--bogus'])).toEqual(usage('unknown option --bogus (options: -h/--help, -V/--version, --invoke, --dir, --env, --min-span-us, --no-cache, --listen, --imports, --request-timeout-ms, --reuse-instances)'));
     expect(await runCli(['run', 'x.wasm', '--invok', 'spans'])).toEqual(usage('unknown option --invok (did you mean --invoke?)'));
     expect(await runCli(['run', 'x.wasm', '--min-span', '5'])).toEqual(usage('unknown option --min-span (did you mean --min-span-us?)'));
     expect(await runCli(['run', 'x.wasm', '--nocache'])).toEqual(usage('unknown option --nocache (did you mean --no-cache?)'));
     expect(await runCli(['rn', 'x.wasm'])).toEqual(usage('unknown command "rn" (did you mean "run"?)'));
-    expect(await runCli(['serve', 'x.wasm'])).toEqual(usage('unknown command "serve" (commands: run, help)'));
+    expect(await runCli(['srve', 'x.wasm'])).toEqual(usage('unknown command "srve" (did you mean "serve"?)'));
     expect(await runCli(['run', 'x.wasm', '--invoke', 'spans(1)', '--invoke', 'spans(2)'])).toEqual(usage('--invoke given 2 times (once per run)'));
     expect(await runCli(['run', 'x.wasm', '--min-span-us', '1', '--min-span-us', '2'])).toEqual(usage('--min-span-us given 2 times (once per run)'));
     // Numbers: our own message, also for a negative value (node:util would call it a missing value).
@@ -101,9 +101,9 @@ describe('CLI contract: usage and load failures', () => {
   });
 
   it('an unknown command is a usage error', async () => {
-    const result = await runCli(['serve', 'x.wasm']);
+    const result = await runCli(['deploy', 'x.wasm']);
     expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')[0]).toBe('wasm-otel: unknown command "serve" (commands: run, help)');
+    expect(result.stderr.split('\n')[0]).toBe('wasm-otel: unknown command "deploy" (commands: run, serve, help)');
   });
 
   it('a missing file exits 1 with one line', async () => {

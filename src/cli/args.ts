@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseMinSpanMicros } from '../host/min-span.js';
+import { parseListen } from '../http/server.js';
 import { parseInvoke, WaveSyntaxError } from '../host/wave/invoke-call.js';
 
 /** What `run` was asked to do. */
@@ -111,6 +112,13 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
     if (values['request-timeout-ms'] !== undefined) {
       requestTimeoutMillis = Number(values['request-timeout-ms']);
       if (!/^\d+$/.test(values['request-timeout-ms']) || requestTimeoutMillis < 1) return { kind: 'usage-error', message: `--request-timeout-ms ${JSON.stringify(values['request-timeout-ms'])}: expected a whole number of milliseconds >= 1` };
+    }
+    if (values.listen !== undefined) {
+      try {
+        parseListen(values.listen);
+      } catch (error) {
+        return { kind: 'usage-error', message: (error as Error).message };
+      }
     }
     if (values.imports !== undefined && values.imports.trim() === '') return { kind: 'usage-error', message: '--imports needs a module file (.mjs or .js)' };
     return { kind: 'serve', file, listen: values.listen, imports: values.imports, ...sandbox, noCache: values['no-cache'] === true, requestTimeoutMillis, reuseInstances: values['reuse-instances'] === true };

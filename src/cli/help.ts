@@ -5,6 +5,8 @@ export const USAGE = `wasm-otel ${VERSION} - run WebAssembly components and modu
 Usage:
   wasm-otel run <file.wasm> [--invoke '<export>(<args>)'] [--dir <host-dir>[::<guest-dir>]]...
                 [--env <NAME>[=<value>]]... [--min-span-us <n>] [--no-cache] [-- <guest args>]
+  wasm-otel serve <file.wasm> [--listen <host>:<port>] [--imports <module.mjs>] [--dir ...]...
+                  [--env ...]... [--request-timeout-ms <n>] [--reuse-instances] [--no-cache]
   wasm-otel help [<command>] | --help | --version
 
 run
@@ -29,6 +31,21 @@ run
                                    microseconds are not exported (default 20; 0 keeps all;
                                    the outermost calls of each call into the module stay)
   --no-cache                       transpile the component without the cache
+
+serve
+  Serves a component that exports wasi:http/incoming-handler (0.2.x) over HTTP until SIGTERM,
+  SIGINT or SIGHUP (then requests in flight finish within 10 s, telemetry is flushed, exit 0).
+  Prints "wasm-otel: serving <file> on http://<address>". Each request gets a server span (HTTP
+  conventions) whose parent is the request's traceparent (through OTEL_PROPAGATORS), and a fresh
+  instance; the guest's spans nest under it; its outgoing wasi:http requests get client spans
+  and carry their traceparent. A trap answers 500, a timeout 504; the server goes on.
+  --listen <host>:<port>           where to listen (default 127.0.0.1:8080; port 0: any free one)
+  --imports <module.mjs>           an ES module whose default export maps interface names
+                                   (e.g. "fermyon:spin/key-value") to their implementations,
+                                   given to the guest (see examples/spin-key-value.mjs)
+  --request-timeout-ms <n>         longest a request may take (default 30000)
+  --reuse-instances                reuse an instance that answered (for guests built for it)
+  --dir, --env, --no-cache         as for run
 
 Telemetry (standard OpenTelemetry variables):
   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT

@@ -8,6 +8,8 @@ export interface FetchOrder {
   method: string;
   scheme: 'http' | 'https';
   host: string;
+  /** `host:port` as the guest wrote it (the Host header). */
+  authority: string;
   port: number | undefined;
   pathWithQuery: string;
   /** Flat pairs, as Node's `request` takes an array. */

@@ -20,8 +20,10 @@ function fetchOnce(order: FetchOrder): Promise<FetchAnswer> {
       req.destroy();
       done({ error: { tag: 'HTTP-response-timeout' }, message: `no complete answer within ${order.timeoutMillis} ms` });
     }, order.timeoutMillis);
+    // Headers as a list keep the guest's order and repeats, but then Node adds no Host: we do.
+    const headers = order.headers.some(([name]) => name.toLowerCase() === 'host') ? order.headers : [['host', order.authority] as [string, string], ...order.headers];
     const req = send(
-      { method: order.method, host: order.host, port: order.port, path: order.pathWithQuery, headers: order.headers.flat(), setHost: true },
+      { method: order.method, host: order.host, port: order.port, path: order.pathWithQuery, headers: headers.flat() },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;

@@ -79,6 +79,7 @@ export function createOutgoingHandler(parts: OutgoingHandlerParts): { handle(req
           method,
           scheme: scheme as 'http' | 'https',
           host: host!,
+          authority: authority!,
           port,
           pathWithQuery: path,
           headers: Fields.textPairs(headers),
