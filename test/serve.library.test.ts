@@ -245,6 +245,42 @@ describe('serve: bad input never takes the server down', () => {
   });
 });
 
+describe('traceImports: host calls in the trace', () => {
+  it('every host call the guest makes is a span under its innermost open span, named by the WIT', async () => {
+    // Dozens of spans at once: batched (one OTLP request per span would hit the exporter's limit).
+    const batched = hostFor(receiver, { batchSpans: true });
+    const traced = await (await batched.host.load(component('http-app.wasm'))).serve({ listen: '127.0.0.1:0', imports: kv, traceImports: true });
+    try {
+      expect((await fetch(`${traced.url}/`)).status).toBe(200);
+    } finally {
+      await traced.close();
+    }
+    await batched.flush();
+    await expect.poll(() => receiver.spans().some((s) => s.name === 'GET'), { timeout: 5000 }).toBe(true);
+    const spans = receiver.spans();
+    const serverSpan = byName(spans, 'GET');
+    const kvWork = byName(spans, 'kv-work');
+    const hostCalls = spans.filter((s) => s.scope.name === 'wasm-otel/imports');
+    const under = (parent: OtlpSpan) => hostCalls.filter((s) => s.parentSpanId === parent.spanId).map((s) => s.name);
+    // The key-value store's calls, in order, under the span the guest had open.
+    expect(under(kvWork).filter((name) => name.startsWith('fermyon:'))).toEqual([
+      'fermyon:spin/key-value#[static]store.open',
+      'fermyon:spin/key-value#[method]store.get',
+      'fermyon:spin/key-value#[method]store.set',
+    ]);
+    // The request itself and the answer, under the server span.
+    expect(under(serverSpan)).toEqual(expect.arrayContaining(['wasi:http/types#[method]incoming-request.method', 'wasi:http/types#[static]response-outparam.set', 'wasi:http/types#[static]outgoing-body.finish']));
+    // WASI too (the guest reads clocks for its span times).
+    expect(under(kvWork)).toContain('wasi:clocks/wall-clock#now');
+    // Not the telemetry interfaces, and no host helper.
+    expect(hostCalls.filter((s) => /wasi:otel|#\[static\]fields\.lock|text-pairs/.test(s.name))).toEqual([]);
+    for (const call of hostCalls) {
+      expect(call.traceId).toBe(serverSpan.traceId);
+      expect(call.kind).toBe(OtlpSpanKind.INTERNAL);
+    }
+  });
+});
+
 describe('requestHandler(): in an app’s own Node server', () => {
   it('serves through the handler; close() disposes the instances', async () => {
     const handler = app.requestHandler({ imports: kv });

@@ -17,6 +17,8 @@ export interface RunCommand {
   minSpanMicros: number | undefined;
   /** `--no-cache`: transpile without the cache. */
   noCache: boolean;
+  /** `--trace-imports`: a span per host call of a component. */
+  traceImports: boolean;
 }
 
 /** What `serve` was asked to do. */
@@ -34,6 +36,8 @@ export interface ServeCommand {
   requestTimeoutMillis: number | undefined;
   /** `--reuse-instances`. */
   reuseInstances: boolean;
+  /** `--trace-imports`. */
+  traceImports: boolean;
 }
 
 export type CliCommand =
@@ -61,6 +65,7 @@ const OPTIONS = {
   imports: { type: 'string', multiple: true },
   'request-timeout-ms': { type: 'string', multiple: true },
   'reuse-instances': { type: 'boolean' },
+  'trace-imports': { type: 'boolean' },
 } as const;
 
 /** Options only `serve` takes, and only `run` takes. */
@@ -121,7 +126,7 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
       }
     }
     if (values.imports !== undefined && values.imports.trim() === '') return { kind: 'usage-error', message: '--imports needs a module file (.mjs or .js)' };
-    return { kind: 'serve', file, listen: values.listen, imports: values.imports, ...sandbox, noCache: values['no-cache'] === true, requestTimeoutMillis, reuseInstances: values['reuse-instances'] === true };
+    return { kind: 'serve', file, listen: values.listen, imports: values.imports, ...sandbox, noCache: values['no-cache'] === true, requestTimeoutMillis, reuseInstances: values['reuse-instances'] === true, traceImports: values['trace-imports'] === true };
   }
   if (extra.length > 0) return { kind: 'usage-error', message: `unexpected argument "${extra[0]}" (guest arguments go after --)` };
   if (values.invoke !== undefined && values.invoke.trim() === '') return { kind: 'usage-error', message: '--invoke needs an export name' };
@@ -141,7 +146,7 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
     minSpanMicros = parseMinSpanMicros(values['min-span-us']);
     if (minSpanMicros === undefined) return { kind: 'usage-error', message: `--min-span-us ${JSON.stringify(values['min-span-us'])}: expected a number of microseconds >= 0` };
   }
-  return { kind: 'run', file, invoke: values.invoke, guestArgs, preopens, env, minSpanMicros, noCache: values['no-cache'] === true };
+  return { kind: 'run', file, invoke: values.invoke, guestArgs, preopens, env, minSpanMicros, noCache: values['no-cache'] === true, traceImports: values['trace-imports'] === true };
 }
 
 

@@ -4,9 +4,11 @@ export const USAGE = `wasm-otel ${VERSION} - run WebAssembly components and modu
 
 Usage:
   wasm-otel run <file.wasm> [--invoke '<export>(<args>)'] [--dir <host-dir>[::<guest-dir>]]...
-                [--env <NAME>[=<value>]]... [--min-span-us <n>] [--no-cache] [-- <guest args>]
+                [--env <NAME>[=<value>]]... [--min-span-us <n>] [--trace-imports] [--no-cache]
+                [-- <guest args>]
   wasm-otel serve <file.wasm> [--listen <host>:<port>] [--imports <module.mjs>] [--dir ...]...
-                  [--env ...]... [--request-timeout-ms <n>] [--reuse-instances] [--no-cache]
+                  [--env ...]... [--request-timeout-ms <n>] [--reuse-instances] [--trace-imports]
+                  [--no-cache]
   wasm-otel help [<command>] | --help | --version
 
 run
@@ -30,6 +32,9 @@ run
   --min-span-us <n>                function calls of instrumented modules shorter than n
                                    microseconds are not exported (default 20; 0 keeps all;
                                    the outermost calls of each call into the module stay)
+  --trace-imports                  a span for every call a component makes into a host
+                                   import (WASI and --imports; not the telemetry interfaces),
+                                   named <interface>#<function>, under the guest's open span
   --no-cache                       transpile the component without the cache
 
 serve
@@ -45,7 +50,8 @@ serve
                                    given to the guest (see examples/spin-key-value.mjs)
   --request-timeout-ms <n>         longest a request may take (default 30000)
   --reuse-instances                reuse an instance that answered (for guests built for it)
-  --dir, --env, --no-cache         as for run
+  --dir, --env, --trace-imports, --no-cache
+                                   as for run (without --trace-imports: HTTP level only)
 
 Telemetry (standard OpenTelemetry variables):
   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT

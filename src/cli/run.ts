@@ -57,6 +57,7 @@ export async function runCommand(command: RunCommand): Promise<number> {
     args: command.guestArgs,
     env: command.env,
     preopens: command.preopens,
+    ...(command.traceImports ? { traceImports: true } : {}),
     parentContext: parentContext ?? ROOT_CONTEXT,
     ...(command.minSpanMicros !== undefined ? { minSpanMicros: command.minSpanMicros } : {}),
     ...(command.noCache ? { cacheDir: false } : {}),

@@ -75,6 +75,7 @@ export async function serveCommand(command: ServeCommand): Promise<number> {
       env: command.env,
       ...(command.requestTimeoutMillis !== undefined ? { limits: { requestTimeoutMillis: command.requestTimeoutMillis } } : {}),
       reuseInstances: command.reuseInstances,
+      ...(command.traceImports ? { traceImports: true } : {}),
       onResponse: flushSoon,
     });
   } catch (error) {

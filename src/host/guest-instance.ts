@@ -2,6 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { InstanceSpanState } from '../engine/index.js';
 import { signatureText, type FuncSignature } from '../runtime/component-types/index.js';
 import { argumentProblem } from './argument-check.js';
+import type { ImportTracer } from './import-tracing.js';
 import { exportAttribute } from '../telemetry/host-span-attributes.js';
 import { WasmOtelError } from './errors.js';
 import { cliRunExport, jsExportName, witExportName } from './export-names.js';
@@ -28,6 +29,8 @@ export class GuestInstance {
     private readonly signatures: Readonly<Record<string, FuncSignature>> = {},
     /** Attributes of every host span of this instance (see host-span-attributes.ts). */
     private readonly attributes: Attributes = {},
+    /** With traceImports: the tracer of this instance's host calls. */
+    private readonly importTracer?: ImportTracer,
   ) {}
 
   /** The raw exports object jco produced (calls through it get no host span). */
@@ -94,7 +97,7 @@ export class GuestInstance {
   callInterface(name: string, fn: string, args: readonly unknown[], options: CallOptions = {}): unknown {
     const target = this.interfaceExport(name)?.[fn];
     if (typeof target !== 'function') throw new WasmOtelError('unknown_export', `${this.name} does not export ${name} with function ${fn}`);
-    const telemetry = { name: this.name, state: this.state, tracer: this.telemetry.tracerForCall(this.name), attributes: { ...this.attributes, ...exportAttribute(`${name}#${fn}`) } };
+    const telemetry = { name: this.name, state: this.state, tracer: this.telemetry.tracerForCall(this.name), attributes: { ...this.attributes, ...exportAttribute(`${name}#${fn}`) }, ...(this.importTracer ? { importTracer: this.importTracer } : {}) };
     return callInHostSpan(telemetry, options, () => (target as (...a: unknown[]) => unknown)(...args));
   }
 
@@ -139,7 +142,7 @@ export class GuestInstance {
 
   private async inHostSpan(exportName: string, options: CallOptions, body: () => unknown): Promise<unknown> {
     // The app's providers as they are now (it may have registered or swapped them since).
-    const target = { name: this.name, state: this.state, tracer: this.telemetry.tracerForCall(this.name), attributes: { ...this.attributes, ...exportAttribute(exportName) } };
+    const target = { name: this.name, state: this.state, tracer: this.telemetry.tracerForCall(this.name), attributes: { ...this.attributes, ...exportAttribute(exportName) }, ...(this.importTracer ? { importTracer: this.importTracer } : {}) };
     return callInHostSpan(target, options, body);
   }
 }

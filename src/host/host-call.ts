@@ -3,6 +3,7 @@ import type { CloseReason, InstanceSpanState } from '../engine/index.js';
 import { GuestInterrupted } from '../runtime/guest-interrupt.js';
 import { GuestExit } from '../runtime/wasi-imports.js';
 import { WasmOtelError, oneLine } from './errors.js';
+import { withImportTracer, type ImportTracer } from './import-tracing.js';
 
 /** Options for one call into a guest. */
 export interface CallOptions {
@@ -35,6 +36,8 @@ export interface HostCallTarget {
   readonly attributes?: Attributes;
   readonly state: InstanceSpanState;
   readonly tracer: Tracer;
+  /** Receives the guest's host calls on resource methods during the call (traceImports). */
+  readonly importTracer?: ImportTracer;
 }
 
 /**
@@ -49,7 +52,7 @@ export function callInHostSpan<T>(target: HostCallTarget, options: CallOptions, 
   // The SDK's spans carry their start time; other providers' spans leave the engine's own clock.
   target.state.enterCall(span.spanContext(), (span as { startTime?: HrTime }).startTime, span);
   try {
-    const result = otelContext.with(trace.setSpan(parent, span), body);
+    const result = otelContext.with(trace.setSpan(parent, span), () => withImportTracer(target.importTracer, body));
     if (options.finalCall) target.state.closeOpenSpans('exit', 'span still open when the guest exited');
     else if (options.closeLeftOpen !== undefined) target.state.closeOpenSpans('exit', options.closeLeftOpen);
     if (options.settle) options.settle(span);

@@ -17,6 +17,7 @@ import { WasmOtelError, oneLine } from './errors.js';
 import { componentAttributes } from '../telemetry/host-span-attributes.js';
 import { unversioned } from './export-names.js';
 import { GuestInstance } from './guest-instance.js';
+import { ImportTracer, tracedImports } from './import-tracing.js';
 import type { HostContext } from './host-context.js';
 import { checkPreopens } from './preopens.js';
 
@@ -33,6 +34,13 @@ export interface InstantiateOptions extends WasiOptions {
    * the HTTP server's request timeout unwinds a guest through it.
    */
   interrupt?: Int32Array;
+  /**
+   * A span for every call the guest makes into a host import (WASI, wasi:http and `imports`
+   * alike; not the telemetry interfaces), named `<interface>#<function>` as the WIT names it
+   * (`fermyon:spin/key-value#[method]store.get`), a child of the guest's innermost open span.
+   * Resource constructors are not traced. Default false.
+   */
+  traceImports?: boolean;
 }
 
 /** Options for serving a `wasi:http` component (each request's instance gets the WASI options). */
@@ -200,11 +208,10 @@ export class LoadedComponent {
       for (const telemetry of [otel, observe]) for (const [name, functions] of Object.entries(telemetry)) telemetry[name] = interruptible(functions, interrupt);
       for (const [name, functions] of Object.entries(wasi)) if (typeof functions === 'object' && functions !== null) wasi[name] = interruptible(functions, interrupt);
     }
+    const importTracer = options.traceImports ? new ImportTracer(state) : undefined;
+    const served = { ...wasi, ...otel, ...observe, ...(options.imports ?? {}) };
     const imports: Record<string | symbol, unknown> = {
-      ...wasi,
-      ...otel,
-      ...observe,
-      ...(options.imports ?? {}),
+      ...(importTracer ? tracedImports(served, importTracer) : served),
       [LIFT_BUDGET]: lift,
     };
     const missing = [...new Set(this.transpiled.imports.map(unversioned))].filter((name) => !(name in imports));
@@ -213,7 +220,7 @@ export class LoadedComponent {
     }
     try {
       const exports = await this.instantiateFn((file) => this.modules.get(file)!, imports);
-      return new GuestInstance(this.name, exports, this.transpiled.exports, state, this.host.telemetry, this.transpiled.types.exports, this.attributes);
+      return new GuestInstance(this.name, exports, this.transpiled.exports, state, this.host.telemetry, this.transpiled.types.exports, this.attributes, importTracer);
     } catch (error) {
       throw new WasmOtelError('guest_trap', `${this.name} failed to instantiate: ${oneLine(error)}`, { cause: error });
     }

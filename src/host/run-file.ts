@@ -21,6 +21,8 @@ export interface RunFileOptions {
   args?: string[];
   env?: Record<string, string>;
   preopens?: Record<string, string>;
+  /** A span for every call a component makes into a host import (see InstantiateOptions.traceImports). */
+  traceImports?: boolean;
   /**
    * The context the run joins: the host span is its child (a remote parent from TRACEPARENT, its
    * trace state kept), and its baggage is in the context active during the call. Default: the
@@ -60,7 +62,7 @@ export async function runFile(host: WasmOtelHost, options: RunFileOptions): Prom
       return result === undefined ? { exitCode: 0 } : { exitCode: 0, result };
     } else {
       const component = await host.load(options.file);
-      const started = await component.instantiate(wasi);
+      const started = await component.instantiate({ ...wasi, ...(options.traceImports ? { traceImports: true } : {}) });
       instance = started;
       if (call === undefined) return { exitCode: await started.run(parent) };
       const signature = started.signatureOf(call.name);

@@ -1,3 +1,4 @@
+import { HOST_ONLY } from '../host/import-tracing.js';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 
 /** `wasi:http/types` `header-error`, thrown (as jco expects of a `result` import) by Fields. */
@@ -27,6 +28,8 @@ function valid(name: string, value?: Uint8Array): boolean {
  * headers once given to the response) are immutable.
  */
 export class Fields {
+  static readonly [HOST_ONLY] = ['fromRaw', 'lock', 'put', 'textPairs'];
+
   #entries: Entry[] = [];
   #immutable = false;
 

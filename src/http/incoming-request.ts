@@ -1,3 +1,4 @@
+import { HOST_ONLY } from '../host/import-tracing.js';
 import { BodyInputStream, readyPollable } from './body-streams.js';
 import { Fields } from './fields.js';
 
@@ -33,6 +34,8 @@ export interface IncomingRequestData {
 
 /** `wasi:http/types` `incoming-request`. */
 export class IncomingRequest {
+  static readonly [HOST_ONLY] = ['of'];
+
   #data!: IncomingRequestData;
   #headers!: Fields;
   #consumed = false;
@@ -74,6 +77,8 @@ export class IncomingRequest {
 
 /** `wasi:http/types` `incoming-body` (of a request, or of a response to an outgoing request). */
 export class IncomingBody {
+  static readonly [HOST_ONLY] = ['of'];
+
   #bytes!: Uint8Array;
   #streamTaken = false;
 

@@ -1,3 +1,4 @@
+import { HOST_ONLY } from '../host/import-tracing.js';
 import { BodyOutputStream } from './body-streams.js';
 import type { ErrorCode } from './error-code.js';
 
@@ -14,6 +15,8 @@ export interface BodyTarget {
 
 /** `wasi:http/types` `outgoing-body`. */
 export class OutgoingBody {
+  static readonly [HOST_ONLY] = ['create', 'attach', 'written', 'finished'];
+
   #streamTaken = false;
   #pending: Uint8Array[] = [];
   #target: BodyTarget | undefined;

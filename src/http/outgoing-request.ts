@@ -1,3 +1,4 @@
+import { HOST_ONLY } from '../host/import-tracing.js';
 import { readyPollable } from './body-streams.js';
 import type { ErrorCode } from './error-code.js';
 import { Fields } from './fields.js';
@@ -7,6 +8,8 @@ import { contentLengthOf } from './outgoing-response.js';
 
 /** `wasi:http/types` `outgoing-request`. */
 export class OutgoingRequest {
+  static readonly [HOST_ONLY] = ['bodyOf'];
+
   #method: Method = { tag: 'get' };
   #scheme: Scheme | undefined;
   #pathWithQuery: string | undefined;
@@ -74,6 +77,8 @@ export class OutgoingRequest {
 
 /** `wasi:http/types` `request-options`: timeouts in nanoseconds (none: the host's default). */
 export class RequestOptions {
+  static readonly [HOST_ONLY] = ['millisOf'];
+
   #connect: bigint | undefined;
   #firstByte: bigint | undefined;
   #betweenBytes: bigint | undefined;
@@ -113,6 +118,8 @@ export class RequestOptions {
 
 /** `wasi:http/types` `incoming-response`. */
 export class IncomingResponse {
+  static readonly [HOST_ONLY] = ['of'];
+
   #status = 0;
   #headers!: Fields;
   #body: Uint8Array | undefined;
@@ -149,6 +156,8 @@ type Outcome = { tag: 'ok'; val: IncomingResponse } | { tag: 'err'; val: ErrorCo
  * guest had not finished writing then).
  */
 export class FutureIncomingResponse {
+  static readonly [HOST_ONLY] = ['of'];
+
   #outcome: Outcome | undefined;
   #perform: (() => Outcome) | undefined;
   #taken = false;

@@ -1,3 +1,4 @@
+import { HOST_ONLY } from '../host/import-tracing.js';
 import { Fields } from './fields.js';
 import { OutgoingBody } from './outgoing-body.js';
 
@@ -11,6 +12,8 @@ export function contentLengthOf(headers: Fields): number | undefined {
 
 /** `wasi:http/types` `outgoing-response`. */
 export class OutgoingResponse {
+  static readonly [HOST_ONLY] = ['bodyOf'];
+
   #status = 200;
   #headers: Fields;
   #body: OutgoingBody | undefined;
@@ -53,6 +56,8 @@ export type ResponseResult = { tag: 'ok'; val: OutgoingResponse } | { tag: 'err'
 
 /** `wasi:http/types` `response-outparam`. */
 export class ResponseOutparam {
+  static readonly [HOST_ONLY] = ['create'];
+
   #onSet: ((result: ResponseResult) => void) | undefined;
 
   static set(param: ResponseOutparam, result: ResponseResult): void {
