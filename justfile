@@ -28,6 +28,7 @@ bench: build
     node --expose-gc bench/observe-span.bench.mjs
     node --expose-gc bench/metrics-logs.bench.mjs
     node --expose-gc bench/function-hooks.bench.mjs
+    node bench/serve-rps.bench.mjs
     node bench/soak.bench.mjs
 
 # Fuzz every front-end with `runs` cases each and a new seed (printed; WASM_OTEL_FUZZ_SEED=n repeats one).

@@ -75,6 +75,13 @@ export const GUESTS = [
     world: 'http-app',
   },
   {
+    name: 'http-hello',
+    kind: 'js',
+    source: 'components/http/http-hello.js',
+    wit: 'wit/guests/http',
+    world: 'http-hello',
+  },
+  {
     name: 'span-bench',
     kind: 'wat',
     source: 'components/wat/span-bench.wat',
