@@ -15,7 +15,9 @@ describe('CLI contract: usage and load failures', () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("wasm-otel run <file.wasm> [--invoke '<export>(<args>)'] [--dir <host-dir>[::<guest-dir>]]...");
-    expect(result.stdout).toContain('[--env <NAME>[=<value>]]... [--min-span-us <n>] [--no-cache] [-- <guest args>]');
+    expect(result.stdout).toContain('[--env <NAME>[=<value>]]... [--min-span-us <n>] [--imports <module.mjs>]');
+    expect(result.stdout).toContain('[--trace-imports] [--no-cache] [-- <guest args>]');
+    expect(result.stdout).toContain('wasm-otel serve <file.wasm> [--listen <host>:<port>]');
     expect(result.stderr).toBe('');
   });
 
@@ -33,7 +35,7 @@ describe('CLI contract: usage and load failures', () => {
     const help = (await runCli(['--help'])).stdout;
     expect(help.split('\n').filter((line) => line.length > 100)).toEqual([]);
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    for (const option of ['--invoke', '--dir', '--env', '--min-span-us', '--no-cache', '--listen', '--imports', '--request-timeout-ms', '--reuse-instances', '--help', '--version']) {
+    for (const option of ['--invoke', '--dir', '--env', '--min-span-us', '--no-cache', '--listen', '--imports', '--request-timeout-ms', '--reuse-instances', '--trace-imports', '--help', '--version']) {
       expect(help, option).toMatch(new RegExp(`^  ${option}\\b|\\[${option}\\b|\\| ${option}\\b| ${option} \\|`, 'm'));
       expect(readme, option).toContain(`\`${option}`);
     }
@@ -52,7 +54,7 @@ describe('CLI contract: usage and load failures', () => {
 
   it('an unknown option is a usage error (exit 2, one line reason) that suggests the nearest option, or lists them', async () => {
     const usage = (line: string) => ({ code: 2, stdout: '', stderr: `wasm-otel: ${line}\nRun "wasm-otel --help" for usage.\n` });
-    expect(await runCli(['run', 'x.wasm', '--bogus'])).toEqual(usage('unknown option --bogus (options: -h/--help, -V/--version, --invoke, --dir, --env, --min-span-us, --no-cache, --listen, --imports, --request-timeout-ms, --reuse-instances)'));
+    expect(await runCli(['run', 'x.wasm', '--bogus'])).toEqual(usage('unknown option --bogus (options: -h/--help, -V/--version, --invoke, --dir, --env, --min-span-us, --no-cache, --listen, --imports, --request-timeout-ms, --reuse-instances, --trace-imports)'));
     expect(await runCli(['run', 'x.wasm', '--invok', 'spans'])).toEqual(usage('unknown option --invok (did you mean --invoke?)'));
     expect(await runCli(['run', 'x.wasm', '--min-span', '5'])).toEqual(usage('unknown option --min-span (did you mean --min-span-us?)'));
     expect(await runCli(['run', 'x.wasm', '--nocache'])).toEqual(usage('unknown option --nocache (did you mean --no-cache?)'));

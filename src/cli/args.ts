@@ -19,6 +19,8 @@ export interface RunCommand {
   noCache: boolean;
   /** `--trace-imports`: a span per host call of a component. */
   traceImports: boolean;
+  /** `--imports MODULE.mjs`: embedder imports of a component. */
+  imports: string | undefined;
 }
 
 /** What `serve` was asked to do. */
@@ -69,7 +71,7 @@ const OPTIONS = {
 } as const;
 
 /** Options only `serve` takes, and only `run` takes. */
-const SERVE_ONLY = ['listen', 'imports', 'request-timeout-ms', 'reuse-instances'] as const;
+const SERVE_ONLY = ['listen', 'request-timeout-ms', 'reuse-instances'] as const;
 const RUN_ONLY = ['invoke', 'min-span-us'] as const;
 
 /** Parses the command line (without `node` and the script). Never throws. */
@@ -106,6 +108,7 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
   }
   if (command !== 'run' && command !== 'serve') return { kind: 'usage-error', message: unknownCommand(command) };
   if (file === undefined) return { kind: 'usage-error', message: `${command} needs a .wasm file` };
+  if (values.imports !== undefined && values.imports.trim() === '') return { kind: 'usage-error', message: '--imports needs a module file (.mjs or .js)' };
   const other = command === 'run' ? SERVE_ONLY : RUN_ONLY;
   const misplaced = other.find((name) => values[name] !== undefined);
   if (misplaced !== undefined) return { kind: 'usage-error', message: `--${misplaced} is an option of ${command === 'run' ? 'serve' : 'run'}, not of ${command}` };
@@ -125,7 +128,6 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
         return { kind: 'usage-error', message: (error as Error).message };
       }
     }
-    if (values.imports !== undefined && values.imports.trim() === '') return { kind: 'usage-error', message: '--imports needs a module file (.mjs or .js)' };
     return { kind: 'serve', file, listen: values.listen, imports: values.imports, ...sandbox, noCache: values['no-cache'] === true, requestTimeoutMillis, reuseInstances: values['reuse-instances'] === true, traceImports: values['trace-imports'] === true };
   }
   if (extra.length > 0) return { kind: 'usage-error', message: `unexpected argument "${extra[0]}" (guest arguments go after --)` };
@@ -146,7 +148,7 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
     minSpanMicros = parseMinSpanMicros(values['min-span-us']);
     if (minSpanMicros === undefined) return { kind: 'usage-error', message: `--min-span-us ${JSON.stringify(values['min-span-us'])}: expected a number of microseconds >= 0` };
   }
-  return { kind: 'run', file, invoke: values.invoke, guestArgs, preopens, env, minSpanMicros, noCache: values['no-cache'] === true, traceImports: values['trace-imports'] === true };
+  return { kind: 'run', file, invoke: values.invoke, guestArgs, preopens, env, minSpanMicros, noCache: values['no-cache'] === true, traceImports: values['trace-imports'] === true, imports: values.imports };
 }
 
 

@@ -4,8 +4,8 @@ export const USAGE = `wasm-otel ${VERSION} - run WebAssembly components and modu
 
 Usage:
   wasm-otel run <file.wasm> [--invoke '<export>(<args>)'] [--dir <host-dir>[::<guest-dir>]]...
-                [--env <NAME>[=<value>]]... [--min-span-us <n>] [--trace-imports] [--no-cache]
-                [-- <guest args>]
+                [--env <NAME>[=<value>]]... [--min-span-us <n>] [--imports <module.mjs>]
+                [--trace-imports] [--no-cache] [-- <guest args>]
   wasm-otel serve <file.wasm> [--listen <host>:<port>] [--imports <module.mjs>] [--dir ...]...
                   [--env ...]... [--request-timeout-ms <n>] [--reuse-instances] [--trace-imports]
                   [--no-cache]
@@ -32,6 +32,9 @@ run
   --min-span-us <n>                function calls of instrumented modules shorter than n
                                    microseconds are not exported (default 20; 0 keeps all;
                                    the outermost calls of each call into the module stay)
+  --imports <module.mjs>           an ES module whose default export maps interface names
+                                   (e.g. "fermyon:spin/key-value") to their implementations,
+                                   given to a component (see examples/spin-key-value.mjs)
   --trace-imports                  a span for every call a component makes into a host
                                    import (WASI and --imports; not the telemetry interfaces),
                                    named <interface>#<function>, under the guest's open span
@@ -45,12 +48,9 @@ serve
   instance; the guest's spans nest under it; its outgoing wasi:http requests get client spans
   and carry their traceparent. A trap answers 500, a timeout 504; the server goes on.
   --listen <host>:<port>           where to listen (default 127.0.0.1:8080; port 0: any free one)
-  --imports <module.mjs>           an ES module whose default export maps interface names
-                                   (e.g. "fermyon:spin/key-value") to their implementations,
-                                   given to the guest (see examples/spin-key-value.mjs)
   --request-timeout-ms <n>         longest a request may take (default 30000)
   --reuse-instances                reuse an instance that answered (for guests built for it)
-  --dir, --env, --trace-imports, --no-cache
+  --imports, --dir, --env, --trace-imports, --no-cache
                                    as for run (without --trace-imports: HTTP level only)
 
 Telemetry (standard OpenTelemetry variables):

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { constants } from 'node:os';
 import { ROOT_CONTEXT, diag } from '@opentelemetry/api';
 import { ProblemCounter } from '../engine/index.js';
@@ -58,6 +59,7 @@ export async function runCommand(command: RunCommand): Promise<number> {
     env: command.env,
     preopens: command.preopens,
     ...(command.traceImports ? { traceImports: true } : {}),
+    ...(command.imports !== undefined ? { importsModule: resolve(command.imports) } : {}),
     parentContext: parentContext ?? ROOT_CONTEXT,
     ...(command.minSpanMicros !== undefined ? { minSpanMicros: command.minSpanMicros } : {}),
     ...(command.noCache ? { cacheDir: false } : {}),

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { importsFrom } from './imports-module.js';
 import type { Context } from '@opentelemetry/api';
 import { GuestInterrupted } from '../runtime/guest-interrupt.js';
 import { wasmKind } from '../runtime/wasm-kind.js';
@@ -21,6 +22,8 @@ export interface RunFileOptions {
   args?: string[];
   env?: Record<string, string>;
   preopens?: Record<string, string>;
+  /** `--imports`: an ES module whose default export gives a component more imports (see importsFrom). */
+  importsModule?: string;
   /** A span for every call a component makes into a host import (see InstantiateOptions.traceImports). */
   traceImports?: boolean;
   /**
@@ -51,6 +54,7 @@ export async function runFile(host: WasmOtelHost, options: RunFileOptions): Prom
   try {
     const call = options.invoke === undefined ? undefined : parsedInvoke(options.invoke);
     if (await isCoreModule(options.file)) {
+      if (options.importsModule !== undefined) return { exitCode: 1, error: { code: 'invalid_arguments', message: `--imports ${options.importsModule}: a core module's imports are the Observe API and WASI; --imports is for components` } };
       const module = await host.loadModule(options.file);
       const started = await module.instantiate(wasi);
       instance = started;
@@ -62,7 +66,9 @@ export async function runFile(host: WasmOtelHost, options: RunFileOptions): Prom
       return result === undefined ? { exitCode: 0 } : { exitCode: 0, result };
     } else {
       const component = await host.load(options.file);
-      const started = await component.instantiate({ ...wasi, ...(options.traceImports ? { traceImports: true } : {}) });
+      const imports = options.importsModule !== undefined ? await importsFrom(options.importsModule) : undefined;
+      if (typeof imports === 'string') return { exitCode: 1, error: { code: 'invalid_arguments', message: imports } };
+      const started = await component.instantiate({ ...wasi, ...(imports ? { imports } : {}), ...(options.traceImports ? { traceImports: true } : {}) });
       instance = started;
       if (call === undefined) return { exitCode: await started.run(parent) };
       const signature = started.signatureOf(call.name);

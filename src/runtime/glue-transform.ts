@@ -44,7 +44,7 @@ import type { RewriteResult } from './glue/shared.js';
 import { syncImportFastPath } from './glue/sync-import-fast-path.js';
 
 /** Bump when the output of `transformGlue` changes (the transpile cache keys on it). */
-export const GLUE_TRANSFORM_VERSION = 8;
+export const GLUE_TRANSFORM_VERSION = 9;
 
 export interface GlueTransformResult {
   /** The rewritten glue (the input unchanged when nothing applied). */

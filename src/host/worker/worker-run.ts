@@ -119,7 +119,7 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
   // The caller's context (the active one by default), as plain data for the guest's thread.
   const parent = encodeParent(options.parentContext ?? context.active());
   const data: WorkerRunData = {
-    run: { file: options.file, ...(options.invoke !== undefined ? { invoke: options.invoke } : {}), args: options.args ?? [], env: options.env ?? {}, preopens: options.preopens ?? {}, ...(options.traceImports ? { traceImports: true } : {}) },
+    run: { file: options.file, ...(options.invoke !== undefined ? { invoke: options.invoke } : {}), args: options.args ?? [], env: options.env ?? {}, preopens: options.preopens ?? {}, ...(options.traceImports ? { traceImports: true } : {}), ...(options.importsModule !== undefined ? { importsModule: options.importsModule } : {}) },
     ...(parent !== undefined ? { parent } : {}),
     ...(options.minSpanMicros !== undefined ? { minSpanMicros: options.minSpanMicros } : {}),
     port: port2,

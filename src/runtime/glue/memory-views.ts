@@ -17,7 +17,8 @@ import { MEMORY_VIEWS_END, type RewriteResult } from './shared.js';
 
 // The helper is the first statement of instantiate(), so what replaces it is visible to all the
 // code of instantiate(); only that code (up to its final return) is rewritten.
-const DATA_VIEW = /(export function instantiate\([^\n]*\) \{\s*)let dv = new DataView\(new ArrayBuffer\(\)\);\s*const dataView = mem => dv\.buffer === mem\.buffer \? dv : dv = new DataView\(mem\.buffer\);/;
+// (jco puts `const emptyFunc = () => {};` first when the component has resources without a destructor.)
+const DATA_VIEW = /(export function instantiate\([^\n]*\) \{\s*(?:const emptyFunc = \(\) => \{\};\s*)?)let dv = new DataView\(new ArrayBuffer\(\)\);\s*const dataView = mem => dv\.buffer === mem\.buffer \? dv : dv = new DataView\(mem\.buffer\);/;
 const INSTANTIATE_END = '\nreturn promise || maybeSyncReturn;\n};';
 
 // `memoryN.buffer` (component memories) and `memory.buffer` (the parameter of the string
