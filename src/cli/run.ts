@@ -1,15 +1,13 @@
 import { resolve } from 'node:path';
 import { constants } from 'node:os';
-import { ROOT_CONTEXT, diag } from '@opentelemetry/api';
-import { ProblemCounter } from '../engine/index.js';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { runInWorker } from '../host/worker/worker-run.js';
-import { checkConfigEnv, logLevelFromEnv } from '../telemetry/config-variables.js';
 import { itemCount } from '../telemetry/delivery-ledger.js';
-import { OneLineDiagLogger, writeStderrLine } from '../telemetry/diag-line.js';
+import { writeStderrLine } from '../telemetry/diag-line.js';
 import { contextFromEnv } from '../telemetry/env-propagation.js';
-import { routeSdkErrors } from '../telemetry/sdk-errors.js';
-import { logRecordLimitsFromEnv, telemetryFromEnv } from '../telemetry/telemetry-from-env.js';
+import { logRecordLimitsFromEnv } from '../telemetry/telemetry-from-env.js';
 import type { RunCommand } from './args.js';
+import { cliTelemetry } from './cli-telemetry.js';
 
 /** Signals that stop a run: the telemetry is flushed, the exit code is 128 + the signal's number. */
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
@@ -41,14 +39,7 @@ function lossOf(undelivered: Record<'spans' | 'logs' | 'metrics', number>): stri
  * from this one. Returns the exit code: the guest's, 1 for a failed run, 128 + n after signal n.
  */
 export async function runCommand(command: RunCommand): Promise<number> {
-  const logLevel = logLevelFromEnv();
-  diag.setLogger(new OneLineDiagLogger(), { logLevel, suppressOverrideMessage: true });
-  const problems = new ProblemCounter();
-  routeSdkErrors(problems);
-  // Every configuration variable checked once, here: bad values are reported and taken out, so
-  // that neither this thread's SDK nor the guest's (a copy of this environment) says more.
-  checkConfigEnv(problems);
-  const telemetry = telemetryFromEnv(problems);
+  const { logLevel, problems, telemetry } = cliTelemetry();
   const { settings } = telemetry;
   // A trace from outside (TRACEPARENT, TRACESTATE, BAGGAGE through OTEL_PROPAGATORS) is joined.
   const parentContext = telemetry.tracerProvider ? contextFromEnv(problems) : undefined;

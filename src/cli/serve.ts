@@ -1,14 +1,10 @@
-import { diag } from '@opentelemetry/api';
-import { ProblemCounter } from '../engine/index.js';
 import { createHost } from '../host/create-host.js';
 import { oneLine } from '../host/errors.js';
 import { importsFrom } from '../host/imports-module.js';
-import { checkConfigEnv, logLevelFromEnv } from '../telemetry/config-variables.js';
-import { OneLineDiagLogger, writeStderrLine } from '../telemetry/diag-line.js';
+import { writeStderrLine } from '../telemetry/diag-line.js';
 import { propagatorsFromEnv } from '../telemetry/env-propagation.js';
-import { routeSdkErrors } from '../telemetry/sdk-errors.js';
-import { telemetryFromEnv } from '../telemetry/telemetry-from-env.js';
 import type { ServeCommand } from './args.js';
+import { cliTelemetry } from './cli-telemetry.js';
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
@@ -24,12 +20,7 @@ const FLUSH_AFTER_MILLIS = 250;
  * is flushed, and the exit code is 0. A component that cannot be loaded or served: 1.
  */
 export async function serveCommand(command: ServeCommand): Promise<number> {
-  const logLevel = logLevelFromEnv();
-  diag.setLogger(new OneLineDiagLogger(), { logLevel, suppressOverrideMessage: true });
-  const problems = new ProblemCounter();
-  routeSdkErrors(problems);
-  checkConfigEnv(problems);
-  const telemetry = telemetryFromEnv(problems);
+  const { problems, telemetry } = cliTelemetry();
   const finish = async (code: number): Promise<number> => {
     await telemetry.shutdown();
     const summary = problems.summary();
