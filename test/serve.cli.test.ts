@@ -5,6 +5,7 @@
  * on loopback (a library server calling the CLI's): one trace across both, exact parents, the
  * downstream joined through the traceparent the host wrote into the guest's outgoing request.
  */
+import { connect } from 'node:net';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import kv from '../examples/spin-key-value.mjs';
@@ -61,6 +62,26 @@ describe('wasm-otel serve (CLI)', () => {
     expect(server.parentSpanId).toBe('b7ad6b7169203331');
     expect(server.resource['service.name']).toBe('downstream');
     expect(spans.find((s) => s.name === 'handle-request')!.parentSpanId).toBe(server.spanId);
+  }, 60_000);
+
+  it('SIGTERM while a request is in flight: no new connections, the request finishes, then exit 0', async () => {
+    const served = await startServe();
+    const socket = connect(served.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+    socket.write('POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhello');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopped = served.stop();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Stopped accepting: a new connection is refused.
+    await expect(fetch(served.url)).rejects.toThrow();
+    socket.write('world');
+    const { code, stderr } = await stopped;
+    expect(code).toBe(0);
+    expect(stderr).toContain('wasm-otel: SIGTERM: stopping (letting 1 request in flight finish)');
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(answer.endsWith('\r\n\r\nhelloworld')).toBe(true);
   }, 60_000);
 
   it('two components chained on loopback are one trace: client span, traceparent out, the downstream joins', async () => {
