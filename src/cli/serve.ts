@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { createHost } from '../host/create-host.js';
 import { oneLine } from '../host/errors.js';
 import { importsFrom } from '../host/imports-module.js';
@@ -7,6 +8,9 @@ import type { ServeCommand } from './args.js';
 import { cliTelemetry } from './cli-telemetry.js';
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/** The first signal repeated within this long is taken as the same delivery, not a second signal. */
+const DUPLICATE_SIGNAL_MILLIS = 250;
 
 /** How long a stop lets requests in flight finish. */
 const DRAIN_MILLIS = 10_000;
@@ -76,8 +80,16 @@ export async function serveCommand(command: ServeCommand): Promise<number> {
   const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
     for (const name of STOP_SIGNALS) process.once(name, () => resolveSignal(name));
   });
-  // A second signal leaves at once.
-  for (const name of STOP_SIGNALS) process.once(name, () => process.exit(128 + (name === 'SIGINT' ? 2 : name === 'SIGHUP' ? 1 : 15)));
+  // A second signal leaves at once; the same one again at once is the same delivery twice (npx,
+  // `timeout` and a terminal's Ctrl-C signal both the process and its group).
+  const firstAt = performance.now();
+  for (const name of STOP_SIGNALS) {
+    process.on(name, () => {
+      if (name === signal && performance.now() - firstAt < DUPLICATE_SIGNAL_MILLIS) return;
+      writeStderrLine(`wasm-otel: second signal (${name}): exiting at once, without finishing requests in flight or the flush`);
+      process.exit(128 + constants.signals[name]);
+    });
+  }
   const inFlight = server.inFlight;
   writeStderrLine(`wasm-otel: ${signal}: stopping${inFlight > 0 ? ` (letting ${inFlight} request${inFlight === 1 ? '' : 's'} in flight finish)` : ''}`);
   await server.close(DRAIN_MILLIS);
