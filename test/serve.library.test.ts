@@ -310,3 +310,29 @@ function rawRequest(text: string): Promise<string> {
     socket.on('error', reject);
   });
 }
+
+describe('serve: a guest that traps', () => {
+  it('answers 500 for that request only; the trapped instance is replaced, the next request is served', async () => {
+    const hello = await host.load(component('http-hello.wasm'));
+    const served = await hello.serve({ listen: '127.0.0.1:0', reuseInstances: true });
+    const before = host.problems();
+    try {
+      const trapped = await fetch(`${served.url}/trap`);
+      expect(trapped.status).toBe(500);
+      // The client learns that it failed, not how (the detail is on the span).
+      expect(await trapped.text()).toBe('the guest failed\n');
+      for (let i = 0; i < 3; i++) expect(await (await fetch(`${served.url}/`)).text()).toBe('hello');
+    } finally {
+      await served.close();
+    }
+    const spans = await spansOf(4);
+    const failed = spans.find((s) => s.attributes['url.path'] === '/trap')!;
+    expect(failed.status.code).toBe(OtlpStatusCode.ERROR);
+    expect(failed.attributes['error.type']).toBe('guest_trap');
+    expect(failed.attributes['http.response.status_code']).toBe(500n);
+    expect(failed.events.map((e) => e.name)).toEqual(['exception']);
+    expect(failed.status.message).toMatch(/^http-hello\.wasm trapped: wasm trap: /);
+    expect(spans.filter((s) => s.attributes['http.response.status_code'] === 200n)).toHaveLength(3);
+    expect(problemsSince(before)).toEqual({ http_handler_failed: 1 });
+  });
+});

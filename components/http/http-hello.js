@@ -3,7 +3,8 @@
 // `wasi:http/incoming-handler` itself (no fetch event), so one instance answers any number of
 // requests. It imports no wasi:otel, so plain `jco serve` runs it too (the benchmark compares):
 // its telemetry is what the host sees. Every request: 200 with body `hello` (content-type
-// text/plain, content-length 5).
+// text/plain, content-length 5); except path `/trap`, where the handler throws before answering
+// (an exception out of an export: the instance traps).
 
 import { Fields, OutgoingBody, OutgoingResponse, ResponseOutparam } from 'wasi:http/types@0.2.3';
 
@@ -14,7 +15,8 @@ const HEADERS = [
 ];
 
 export const incomingHandler = {
-  handle(_request, responseOut) {
+  handle(request, responseOut) {
+    if (request.pathWithQuery() === '/trap') throw new Error('deliberate trap in /trap');
     const response = new OutgoingResponse(Fields.fromList(HEADERS));
     const body = response.body();
     ResponseOutparam.set(responseOut, { tag: 'ok', val: response });

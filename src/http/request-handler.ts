@@ -155,8 +155,7 @@ function hostAnswer(failure: WasmOtelError, flag: Int32Array, timeoutMillis: num
   if (failure.code === 'interrupted' && Atomics.load(flag, 0) !== 0 && /SIGALRM/.test(failure.message)) {
     return { status: 504, errorType: 'timeout', message: `the guest did not answer within ${timeoutMillis} ms` };
   }
-  const type = failure.code === 'guest_trap' ? 'guest_trap' : failure.code;
-  return { status: 500, errorType: type, message: failure.message };
+  return { status: 500, errorType: failure.code, message: failure.message, publicText: failure.code === 'guest_exit' ? 'the guest exited' : 'the guest failed' };
 }
 
 /** The request's parent context (traceparent, tracestate, baggage); a bad traceparent is counted. */

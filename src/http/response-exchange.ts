@@ -9,7 +9,10 @@ import type { ResponseFacts } from './server-span.js';
 export interface HostAnswer {
   status: number;
   errorType: string;
+  /** For the span and the problem counter. */
   message: string;
+  /** The answer's body, for the client (default: `message`); no guest internals in it. */
+  publicText?: string;
 }
 
 /**
@@ -71,7 +74,7 @@ export class ResponseExchange {
       (this.#guestError !== undefined
         ? { status: 500, errorType: 'guest_error_response', message: `the guest answered with error ${this.#guestError}` }
         : { status: 500, errorType: 'no_response', message: 'the guest returned without setting a response' });
-    const text = `${reply.message}\n`;
+    const text = `${reply.publicText ?? reply.message}\n`;
     if (!this.res.headersSent && !this.res.destroyed) {
       this.res.writeHead(reply.status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
       this.res.end(text);
