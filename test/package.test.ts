@@ -105,9 +105,10 @@ describe('npm pack', () => {
     expect(installRun.code).toBe(0);
   });
 
-  it('ships dist, bin, the served WIT and its shape signatures, README, LICENSE, CHANGELOG and package.json, nothing else', () => {
+  it('ships dist, bin, the served WIT and its shape signatures, the --imports example, README, LICENSE, CHANGELOG and package.json, nothing else', () => {
     const top = new Set(packed.map((path) => (path.includes('/') ? `${path.split('/')[0]}/` : path)));
-    expect([...top].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'bin/', 'dist/', 'generated/', 'package.json', 'wit/']);
+    expect([...top].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'bin/', 'dist/', 'examples/', 'generated/', 'package.json', 'wit/']);
+    expect(packed.filter((path) => path.startsWith('examples/'))).toEqual(['examples/spin-key-value.d.mts', 'examples/spin-key-value.mjs']);
     // Read at run time to recognise a component's wasi:otel shape (src/otel/shapes.ts); the types
     // are not shipped (npm adds the folder's README, which describes the file).
     expect(packed.filter((path) => path.startsWith('generated/'))).toEqual(['generated/README.md', 'generated/shape-signatures.json']);
