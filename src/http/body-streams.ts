@@ -107,6 +107,9 @@ export class BodyOutputStream extends (streams.OutputStream as unknown as ShimOu
   }
 
   writeZeroes(len: bigint): void {
+    // Within the permit check-write gives (a huge length would otherwise throw a RangeError
+    // into the guest, a trap); a guest that asks for more gets the stream's `closed`.
+    if (len > BigInt(WRITE_PERMIT)) throw CLOSED;
     this.write(new Uint8Array(Number(len)));
   }
 
