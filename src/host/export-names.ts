@@ -5,7 +5,7 @@ export function jsExportName(witName: string): string {
 
 /** jco lists root exports by their JS name; show them as WIT names: `nestedSpans` -> `nested-spans`. */
 export function witExportName(jsName: string): string {
-  return jsName.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return jsName.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/^-/, '');
 }
 
 /** The exported `wasi:cli/run` instance name (any version), if the component has one. */

@@ -5,7 +5,7 @@ import { argumentProblem } from './argument-check.js';
 import type { ImportTracer } from './import-tracing.js';
 import { exportAttribute } from '../telemetry/host-span-attributes.js';
 import { WasmOtelError } from './errors.js';
-import { cliRunExport, jsExportName, witExportName } from './export-names.js';
+import { cliRunExport, jsExportName, unversioned, witExportName } from './export-names.js';
 import { callInHostSpan, exitCodeOf, type CallOptions } from './host-call.js';
 import type { HostTelemetry } from './host-telemetry.js';
 
@@ -102,7 +102,7 @@ export class GuestInstance {
   }
 
   private interfaceExport(name: string): Record<string, unknown> | undefined {
-    const entry = this.exportList.find(([key, kind]) => kind === 'instance' && key.replace(/@[^@/]*$/, '') === name);
+    const entry = this.exportList.find(([key, kind]) => kind === 'instance' && unversioned(key) === name);
     const value = entry ? this.exportsObject[entry[0]] : undefined;
     return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
   }

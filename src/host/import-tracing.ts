@@ -1,5 +1,6 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { InstanceSpanState } from '../engine/index.js';
+import { witExportName } from './export-names.js';
 
 /** Interfaces never traced as host calls: the telemetry the guest reports through. */
 const TELEMETRY = /^wasi:(?:otel|observe|logging)\//;
@@ -47,7 +48,6 @@ export function withImportTracer<T>(tracer: ImportTracer | undefined, body: () =
   }
 }
 
-const kebab = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase();
 const isClass = (value: unknown): value is new (...args: unknown[]) => object =>
   typeof value === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(value));
 
@@ -77,7 +77,7 @@ export function tracedImports(imports: Record<string, unknown>, tracer: ImportTr
         copy[name] = value;
       } else if (typeof value === 'function') {
         const fn = value as (...args: unknown[]) => unknown;
-        const span = `${iface}#${kebab(name)}`;
+        const span = `${iface}#${witExportName(name)}`;
         copy[name] = function (this: unknown, ...args: unknown[]): unknown {
           return tracer.call(span, () => fn.apply(this, args));
         };
@@ -92,7 +92,7 @@ function patchClass(iface: string, cls: new (...args: unknown[]) => object): voi
   const marked = cls as unknown as Record<symbol, boolean>;
   if (Object.prototype.hasOwnProperty.call(cls, PATCHED)) return;
   marked[PATCHED] = true;
-  const resource = kebab(cls.name);
+  const resource = witExportName(cls.name);
   const wrap = (holder: Record<string, unknown>, key: string, span: string): void => {
     const original = holder[key] as (...args: unknown[]) => unknown;
     holder[key] = function (this: unknown, ...args: unknown[]): unknown {
@@ -103,12 +103,12 @@ function patchClass(iface: string, cls: new (...args: unknown[]) => object): voi
   for (const key of Object.getOwnPropertyNames(cls.prototype)) {
     const descriptor = Object.getOwnPropertyDescriptor(cls.prototype, key);
     if (key === 'constructor' || typeof descriptor?.value !== 'function' || !descriptor.writable) continue;
-    wrap(cls.prototype as Record<string, unknown>, key, `${iface}#[method]${resource}.${kebab(key)}`);
+    wrap(cls.prototype as Record<string, unknown>, key, `${iface}#[method]${resource}.${witExportName(key)}`);
   }
   const hostOnly = (cls as unknown as { [HOST_ONLY]?: readonly string[] })[HOST_ONLY] ?? [];
   for (const key of Object.getOwnPropertyNames(cls)) {
     const descriptor = Object.getOwnPropertyDescriptor(cls, key);
     if (['length', 'name', 'prototype', ...hostOnly].includes(key) || typeof descriptor?.value !== 'function' || !descriptor.writable) continue;
-    wrap(cls as unknown as Record<string, unknown>, key, `${iface}#[static]${resource}.${kebab(key)}`);
+    wrap(cls as unknown as Record<string, unknown>, key, `${iface}#[static]${resource}.${witExportName(key)}`);
   }
 }

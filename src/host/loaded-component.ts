@@ -129,7 +129,7 @@ export class LoadedComponent {
 
   /** True when the component exports `wasi:http/incoming-handler` (it can be served). */
   get servesHttp(): boolean {
-    return this.transpiled.exports.some(([key, kind]) => kind === 'instance' && key.replace(/@[^@/]*$/, '') === INCOMING_HANDLER);
+    return this.transpiled.exports.some(([key, kind]) => kind === 'instance' && unversioned(key) === INCOMING_HANDLER);
   }
 
   /**

@@ -1,8 +1,12 @@
 import { monotonicClock } from '@bytecodealliance/preview2-shim/clocks';
-import { streams } from '@bytecodealliance/preview2-shim/io';
+import { error as ioError, streams } from '@bytecodealliance/preview2-shim/io';
+import { BodyFailed, type BodySource } from './body-source.js';
 
 /** `wasi:io/streams` `stream-error` `closed`, thrown (jco's convention for a `result` import). */
 const CLOSED = { tag: 'closed' } as const;
+
+/** How long a pollable of a body still arriving waits before the guest looks again (it cannot be woken). */
+const ARRIVING_POLL_NANOS = 1_000_000n;
 
 /** Most bytes one `check-write` permits. */
 export const WRITE_PERMIT = 1 << 20;
@@ -13,38 +17,53 @@ export const WRITE_PERMIT = 1 << 20;
  * `wasi:io/poll` can mix it with the shim's other pollables (timers, stdin).
  */
 export function readyPollable(): unknown {
-  return (monotonicClock as { subscribeDuration(duration: bigint): unknown }).subscribeDuration(0n);
+  return pollableAfter(0n);
+}
+
+function pollableAfter(nanos: bigint): unknown {
+  return (monotonicClock as { subscribeDuration(duration: bigint): unknown }).subscribeDuration(nanos);
 }
 
 type ShimInputStream = new () => object;
+/** The shim's `wasi:io/error` `error` resource (jco checks `instanceof` when lowering it). */
+const ShimIoError = (ioError as unknown as { Error: new (message: string) => object }).Error;
 type ShimOutputStream = new () => object;
 
 /**
- * A body the host received whole, as a `wasi:io/streams` `input-stream`. A subclass of the shim's
- * class, so that the guest's one `input-stream` type covers both (jco checks `instanceof`); every
- * method is ours.
+ * An incoming body (see BodySource) as a `wasi:io/streams` `input-stream`. A subclass of the
+ * shim's class, so that the guest's one `input-stream` type covers both (jco checks
+ * `instanceof`); every method is ours. A body that could not be received whole ends in
+ * `last-operation-failed` (jco gives the guest an error resource for it).
  */
 export class BodyInputStream extends (streams.InputStream as unknown as ShimInputStream) {
-  #bytes: Uint8Array;
-  #at = 0;
+  #source: BodySource;
   #onDrop: (() => void) | undefined;
 
-  constructor(bytes: Uint8Array, onDrop?: () => void) {
+  constructor(source: BodySource, onDrop?: () => void) {
     super();
-    this.#bytes = bytes;
+    this.#source = source;
     this.#onDrop = onDrop;
   }
 
   read(len: bigint): Uint8Array {
-    if (this.#at >= this.#bytes.byteLength) throw CLOSED;
-    const n = Math.min(Number(len > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : len), this.#bytes.byteLength - this.#at);
-    const chunk = this.#bytes.subarray(this.#at, this.#at + n);
-    this.#at += n;
-    return chunk;
+    return this.#take(len, false);
   }
 
   blockingRead(len: bigint): Uint8Array {
-    return this.read(len);
+    return this.#take(len, true);
+  }
+
+  #take(len: bigint, wait: boolean): Uint8Array {
+    const max = Number(len > BigInt(WRITE_PERMIT) ? BigInt(WRITE_PERMIT) : len);
+    let chunk: Uint8Array | undefined;
+    try {
+      chunk = this.#source.read(max, wait);
+    } catch (error) {
+      if (error instanceof BodyFailed) throw { tag: 'last-operation-failed', val: new ShimIoError(error.message) };
+      throw error;
+    }
+    if (chunk === undefined) throw CLOSED;
+    return chunk;
   }
 
   skip(len: bigint): bigint {
@@ -56,7 +75,8 @@ export class BodyInputStream extends (streams.InputStream as unknown as ShimInpu
   }
 
   subscribe(): unknown {
-    return readyPollable();
+    // Bytes still arriving cannot wake a shim pollable: the guest looks again after a millisecond.
+    return this.#source.ready() ? readyPollable() : pollableAfter(ARRIVING_POLL_NANOS);
   }
 
   [Symbol.dispose](): void {

@@ -1,4 +1,5 @@
 import { HOST_ONLY } from '../host/import-tracing.js';
+import { WholeBody, type BodySource } from './body-source.js';
 import { BodyInputStream, readyPollable } from './body-streams.js';
 import { Fields } from './fields.js';
 
@@ -28,8 +29,8 @@ export interface IncomingRequestData {
   authority: string | undefined;
   /** Node's `rawHeaders`. */
   rawHeaders: readonly string[];
-  /** The whole body (the host reads it before the guest runs: the guest reads synchronously). */
-  body: Uint8Array;
+  /** The body: held whole, or still arriving (see BodySource). */
+  body: BodySource;
 }
 
 /** `wasi:http/types` `incoming-request`. */
@@ -79,13 +80,13 @@ export class IncomingRequest {
 export class IncomingBody {
   static readonly [HOST_ONLY] = ['of'];
 
-  #bytes!: Uint8Array;
+  #source!: BodySource;
   #streamTaken = false;
 
   stream(): BodyInputStream {
     if (this.#streamTaken) throw undefined;
     this.#streamTaken = true;
-    return new BodyInputStream(this.#bytes);
+    return new BodyInputStream(this.#source);
   }
 
   static finish(_body: IncomingBody): FutureTrailers {
@@ -93,9 +94,9 @@ export class IncomingBody {
   }
 
   /** Host side. */
-  static of(bytes: Uint8Array): IncomingBody {
+  static of(source: BodySource | Uint8Array): IncomingBody {
     const body = new IncomingBody();
-    body.#bytes = bytes;
+    body.#source = source instanceof Uint8Array ? new WholeBody(source) : source;
     return body;
   }
 }

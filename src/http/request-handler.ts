@@ -1,19 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ROOT_CONTEXT, SpanKind, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { TextMapPropagator } from '@opentelemetry/api';
 import type { ProblemCounter } from '../engine/index.js';
-import { WasmOtelError, oneLine } from '../host/errors.js';
+import { oneLine } from '../host/errors.js';
 import type { GuestInstance } from '../host/guest-instance.js';
-import { IncomingRequest } from './incoming-request.js';
+import { WholeBody } from './body-source.js';
 import { InstancePool } from './instance-pool.js';
-import { ResponseOutparam } from './outgoing-response.js';
 import { BodyRefused, readRequestBody } from './request-body.js';
+import { headOf, parentOf } from './request-head.js';
 import { RequestWatchdog } from './request-watchdog.js';
-import { ResponseExchange, type HostAnswer } from './response-exchange.js';
-import { requestAttributes, serverSpanName, settleServerSpan } from './server-span.js';
+import { serveOnInstance } from './serve-request.js';
 
-/** The interface an HTTP component exports. */
-export const INCOMING_HANDLER = 'wasi:http/incoming-handler';
+export { INCOMING_HANDLER } from './serve-request.js';
 
 /** Limits of the HTTP host; defaults in DEFAULT_HTTP_LIMITS. */
 export interface HttpLimits {
@@ -72,7 +69,7 @@ export function createRequestHandler(parts: RequestHandlerParts): ComponentReque
       if (!res.headersSent && !res.destroyed) res.writeHead(refusal.status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(`${refusal.message}\n`);
       return;
     }
-    const parent = parentOf(req, parts);
+    const parent = parentOf(req, parts.problems, parts.propagator);
     let instance: GuestInstance;
     try {
       instance = await pool.acquire();
@@ -81,47 +78,14 @@ export function createRequestHandler(parts: RequestHandlerParts): ComponentReque
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('the component could not be instantiated\n');
       return;
     }
-    const method = req.method ?? 'GET';
-    const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-    const request = IncomingRequest.of({
-      method,
-      pathWithQuery: req.url ?? '/',
-      scheme,
-      authority: req.headers.host,
-      rawHeaders: req.rawHeaders,
-      body,
-    });
-    const exchange = new ResponseExchange(res);
-    const outparam = ResponseOutparam.create((result) => exchange.set(result));
-    let reusable = true;
     watchdog.arm(limits.requestTimeoutMillis);
+    let reusable = false;
     try {
-      instance.callInterface(INCOMING_HANDLER, 'handle', [request, outparam], {
-        spanName: serverSpanName(method),
-        kind: SpanKind.SERVER,
-        parentContext: parent,
-        attributes: requestAttributes({
-          method,
-          target: req.url ?? '/',
-          scheme,
-          host: req.headers.host,
-          userAgent: req.headers['user-agent'],
-          httpVersion: req.httpVersion,
-          clientAddress: req.socket.remoteAddress,
-          clientPort: req.socket.remotePort,
-          bodySize: body.byteLength,
-        }),
-        closeLeftOpen: 'span still open when the request ended',
-        settle: (span, failure) => {
-          const answer = failure ? hostAnswer(failure, watchdog.flag, limits.requestTimeoutMillis) : undefined;
-          const { facts, failure: why } = exchange.conclude(answer);
-          if (why !== undefined) parts.problems.report('http_handler_failed', `${parts.name}: ${method} ${req.url}: ${why}`);
-          settleServerSpan(span, facts);
-        },
-      });
-    } catch {
-      // Reported and answered in settle; an instance that trapped or was unwound is not reused.
-      reusable = false;
+      reusable = serveOnInstance(
+        instance,
+        { head: headOf(req), body: new WholeBody(body), bodySize: body.byteLength, parent, target: res },
+        { name: parts.name, problems: parts.problems, interrupt: watchdog.flag, timeoutMillis: limits.requestTimeoutMillis },
+      );
     } finally {
       watchdog.disarm();
       pool.release(instance, reusable);
@@ -149,31 +113,3 @@ export function createRequestHandler(parts: RequestHandlerParts): ComponentReque
   };
   return handler;
 }
-
-/** The host's reply for a call that failed. */
-function hostAnswer(failure: WasmOtelError, flag: Int32Array, timeoutMillis: number): HostAnswer {
-  if (failure.code === 'interrupted' && Atomics.load(flag, 0) !== 0 && /SIGALRM/.test(failure.message)) {
-    return { status: 504, errorType: 'timeout', message: `the guest did not answer within ${timeoutMillis} ms` };
-  }
-  return { status: 500, errorType: failure.code, message: failure.message, publicText: failure.code === 'guest_exit' ? 'the guest exited' : 'the guest failed' };
-}
-
-/** The request's parent context (traceparent, tracestate, baggage); a bad traceparent is counted. */
-function parentOf(req: IncomingMessage, parts: RequestHandlerParts) {
-  const extracted = parts.propagator ? parts.propagator.extract(ROOT_CONTEXT, req.headers, headerGetter) : propagation.extract(ROOT_CONTEXT, req.headers, headerGetter);
-  const traceparent = req.headers.traceparent;
-  if (traceparent !== undefined && trace.getSpanContext(TRACE_CONTEXT.extract(ROOT_CONTEXT, { traceparent }, headerGetter)) === undefined) {
-    const text = Array.isArray(traceparent) ? traceparent.join(',') : traceparent;
-    const quoted = JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text);
-    parts.problems.report('invalid_traceparent', `${req.method} ${req.url}: traceparent ${quoted} is not a W3C traceparent; ignored, the request starts a new trace`);
-  }
-  return extracted;
-}
-
-/** Only to tell a bad traceparent (whichever propagators are configured). */
-const TRACE_CONTEXT = new W3CTraceContextPropagator();
-
-const headerGetter = {
-  keys: (carrier: IncomingMessage['headers']) => Object.keys(carrier),
-  get: (carrier: IncomingMessage['headers'], key: string) => carrier[key.toLowerCase()],
-};

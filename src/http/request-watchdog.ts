@@ -1,7 +1,5 @@
 import { Worker } from 'node:worker_threads';
-
-/** The interrupt value a timed-out request leaves in the host's flag (SIGALRM's number). */
-export const TIMEOUT_SIGNAL = 14;
+import { TIMEOUT_SIGNAL } from './serve-request.js';
 
 // The watchdog's thread: waits until armed, then until disarmed or the deadline passes; at the
 // deadline it sets the host's interrupt flag, so the guest's next call into the host unwinds it.

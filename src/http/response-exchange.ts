@@ -1,9 +1,18 @@
-import type { ServerResponse } from 'node:http';
 import { errorCodeText } from './error-code.js';
 import { Fields } from './fields.js';
 import { OutgoingBody } from './outgoing-body.js';
 import { OutgoingResponse, type ResponseResult } from './outgoing-response.js';
 import type { ResponseFacts } from './server-span.js';
+
+/** Where an answer goes: a Node `ServerResponse`, or a serving thread's proxy of one. */
+export interface ResponseTarget {
+  readonly headersSent: boolean;
+  readonly destroyed: boolean;
+  writeHead(status: number, headers: string[] | Record<string, string | number>): unknown;
+  write(chunk: Uint8Array): unknown;
+  end(text?: string): unknown;
+  destroy(): unknown;
+}
 
 /** Why the host answered in the guest's place. */
 export interface HostAnswer {
@@ -28,7 +37,7 @@ export class ResponseExchange {
   #status = 0;
   #guestError: string | undefined;
 
-  constructor(private readonly res: ServerResponse) {}
+  constructor(private readonly res: ResponseTarget) {}
 
   /** The guest's `response-outparam.set`. */
   set(result: ResponseResult): void {

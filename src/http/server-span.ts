@@ -30,7 +30,8 @@ export interface RequestFacts {
   httpVersion: string;
   clientAddress: string | undefined;
   clientPort: number | undefined;
-  bodySize: number;
+  /** Known at the start for a body held whole; else set when the request ends (ResponseFacts). */
+  bodySize?: number;
 }
 
 /** The server span's name: the method (the route is the guest's business, unknown to the host). */
@@ -55,7 +56,7 @@ export function requestAttributes(facts: RequestFacts): Attributes {
     [ATTR_NETWORK_PROTOCOL_VERSION]: facts.httpVersion,
     ...(facts.clientAddress !== undefined ? { [ATTR_CLIENT_ADDRESS]: facts.clientAddress } : {}),
     ...(facts.clientPort !== undefined ? { [ATTR_CLIENT_PORT]: facts.clientPort } : {}),
-    [ATTR_HTTP_REQUEST_BODY_SIZE]: facts.bodySize,
+    ...(facts.bodySize !== undefined ? { [ATTR_HTTP_REQUEST_BODY_SIZE]: facts.bodySize } : {}),
   };
 }
 
@@ -73,6 +74,8 @@ export function hostAndPort(host: string | undefined, scheme: 'http' | 'https'):
 export interface ResponseFacts {
   status: number;
   bodySize: number;
+  /** The request body's size, when it was not known at the start (a streamed body: the bytes received). */
+  requestBodySize?: number;
   /** Why the host answered for the guest or the exchange failed (`guest_trap`, `timeout`, ...). */
   errorType?: string;
   /** A one-line description of that failure. */
@@ -86,6 +89,7 @@ export interface ResponseFacts {
 export function settleServerSpan(span: Span, facts: ResponseFacts): void {
   span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, facts.status);
   span.setAttribute(ATTR_HTTP_RESPONSE_BODY_SIZE, facts.bodySize);
+  if (facts.requestBodySize !== undefined) span.setAttribute(ATTR_HTTP_REQUEST_BODY_SIZE, facts.requestBodySize);
   const errorType = facts.errorType ?? (facts.status >= 500 ? String(facts.status) : undefined);
   if (errorType !== undefined) span.setAttribute(ATTR_ERROR_TYPE, errorType);
   if (facts.status >= 500 || facts.errorType !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, ...(facts.errorMessage ? { message: facts.errorMessage } : {}) });

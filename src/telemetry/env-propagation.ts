@@ -45,8 +45,12 @@ export function contextFromEnv(problems: ProblemCounter): Context | undefined {
   const extracted = configured.propagator.extract(ROOT_CONTEXT, undefined, getter);
   const traceparent = getter.get(undefined, 'traceparent');
   if (configured.names.includes('tracecontext') && traceparent !== undefined && traceparent.trim() !== '' && trace.getSpanContext(extracted) === undefined) {
-    const quoted = JSON.stringify(traceparent.length > QUOTED_MAX ? `${traceparent.slice(0, QUOTED_MAX)}...` : traceparent);
-    problems.report('invalid_config', `TRACEPARENT value ${quoted} is not a W3C traceparent (00-<32 hex trace id>-<16 hex span id>-<2 hex flags>); ignored, the run starts a new trace`);
+    problems.report('invalid_config', `TRACEPARENT value ${quotedValue(traceparent)} is not a W3C traceparent (00-<32 hex trace id>-<16 hex span id>-<2 hex flags>); ignored, the run starts a new trace`);
   }
   return extracted === ROOT_CONTEXT ? undefined : extracted;
+}
+
+/** A value from outside quoted for a one-line message (at most 80 characters of it). */
+export function quotedValue(value: string): string {
+  return JSON.stringify(value.length > QUOTED_MAX ? `${value.slice(0, QUOTED_MAX)}...` : value);
 }
