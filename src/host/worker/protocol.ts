@@ -6,12 +6,8 @@ import type { Stream, StreamLimits } from '../../telemetry/transfer/flow-control
 import type { TransferResource } from '../../telemetry/transfer/log-transfer.js';
 import type { RunFileOptions, RunOutcome } from '../run-file.js';
 
-/** What the guest's worker thread is started with. */
-export interface WorkerRunData {
-  /** What to run (its parentContext travels as `parent`: a Context cannot be cloned). */
-  run: Omit<RunFileOptions, 'parentContext'>;
-  /** The context the run joins (the host span's parent and the baggage of the call). */
-  parent?: TransferParent;
+/** What every guest thread (a run's, a serving thread) is started with: its host and channel. */
+export interface GuestThreadData {
   minSpanMicros?: number;
   /** The channel: telemetry and, last, the outcome. */
   port: MessagePort;
@@ -32,6 +28,14 @@ export interface WorkerRunData {
   cacheDir?: string | false;
   /** Post a TranspileMessage when a component starts and stops transpiling (for the progress line). */
   reportTranspile?: boolean;
+}
+
+/** What a run's worker thread is started with. */
+export interface WorkerRunData extends GuestThreadData {
+  /** What to run (its parentContext travels as `parent`: a Context cannot be cloned). */
+  run: Omit<RunFileOptions, 'parentContext'>;
+  /** The context the run joins (the host span's parent and the baggage of the call). */
+  parent?: TransferParent;
 }
 
 /** A component not in the cache is being transpiled (`done` false), or is done. */

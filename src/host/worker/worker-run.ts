@@ -1,54 +1,19 @@
-import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { constants } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { DiagLogLevel, context, trace, type TracerProvider } from '@opentelemetry/api';
-import { logs, type LoggerProvider } from '@opentelemetry/api-logs';
-import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import { ProblemCounter, createHostCaches, type ProblemReason } from '../../engine/index.js';
+import { Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { context } from '@opentelemetry/api';
+import type { ProblemReason } from '../../engine/index.js';
 import { signalName } from '../../runtime/guest-interrupt.js';
-import type { DeliveryLedger } from '../../telemetry/delivery-ledger.js';
-import { DEFAULT_EXPORT_SETTINGS } from '../../telemetry/export-settings.js';
-import { logPipelineFor } from '../../telemetry/sdk-log-pipeline.js';
-import { hostTracingFor } from '../../telemetry/sdk-pipeline.js';
-import { ChannelIntake } from '../../telemetry/transfer/channel-intake.js';
 import { encodeParent } from '../../telemetry/transfer/context-transfer.js';
-import { createControlBlock, requestInterrupt, type Stream, type StreamLimits } from '../../telemetry/transfer/flow-control.js';
-import { encodeResource } from '../../telemetry/transfer/log-transfer.js';
-import { createJournalBuffer, readSharedJournal, sharedJournalOverflow } from '../../telemetry/transfer/shared-span-journal.js';
+import { requestInterrupt, type Stream } from '../../telemetry/transfer/flow-control.js';
+import { readSharedJournal, sharedJournalOverflow } from '../../telemetry/transfer/shared-span-journal.js';
 import type { RunFileOptions, RunOutcome } from '../run-file.js';
+import { openGuestChannel, workerScript, type GuestChannelOptions } from './guest-channel.js';
 import type { TranspileMessage, WorkerMessage, WorkerRunData } from './protocol.js';
 
-export interface WorkerRunOptions extends RunFileOptions {
-  /** Function calls of instrumented core modules shorter than this are not exported (see HostOptions). */
-  minSpanMicros?: number;
-  /** Where the run's spans go on this thread (an OTel JS SDK provider). Default: the global one. */
-  tracerProvider?: TracerProvider;
-  /** Where the run's log records go (an OTel JS SDK LoggerProvider). Default: the global one. */
-  loggerProvider?: LoggerProvider;
-  /** Push exporters for guest metrics and the host instruments (statsd). Default: none. */
-  metricExporters?: readonly PushMetricExporter[];
-  /**
-   * The delivery ledgers of this thread's OTLP exporters (see telemetryFromEnv): with them the
-   * guest waits while its telemetry is being sent instead of overflowing the batch queues.
-   */
-  ledgers?: readonly DeliveryLedger[];
-  /** Items per stream on their way at once (default: OTEL_BSP/BLRP_MAX_QUEUE_SIZE, 2048; 64 metric batches). */
-  limits?: Partial<StreamLimits>;
-  /** How long the guest waits for room per stream (default: the export timeouts, 30 s). */
-  waitMillis?: Partial<Record<Stream, number>>;
-  /** Counts the run's problems (the guest thread's are added when it ends). */
-  problemCounter?: ProblemCounter;
-  /** diag level of the guest's thread (default WARN). */
-  logLevel?: DiagLogLevel;
-  logRecordLimits?: { attributeCountLimit?: number; attributeValueLengthLimit?: number };
-  /** How often the host instruments (statsd) are exported during the run (default 60 s). */
-  metricExportIntervalMillis?: number;
+export interface WorkerRunOptions extends RunFileOptions, GuestChannelOptions {
   /** After an interrupt, how long the guest has to reach a host call before its thread is stopped (default 1000 ms). */
   stopGraceMillis?: number;
-  /** Where transpiled components are cached; false for no cache. Default: see HostOptions.cacheDir. */
-  cacheDir?: string | false;
   /**
    * A progress line for a component that is not in the cache and takes more than `afterMillis`
    * to transpile (measured on this thread, which jco does not block):
@@ -81,12 +46,6 @@ export interface WorkerRunOutcome extends RunOutcome {
   stopped: boolean;
 }
 
-const DEFAULT_LIMITS: StreamLimits = { spans: DEFAULT_EXPORT_SETTINGS.spans.maxQueueSize, logs: DEFAULT_EXPORT_SETTINGS.logs.maxQueueSize, metrics: 64 };
-const DEFAULT_WAIT: Record<Stream, number> = {
-  spans: DEFAULT_EXPORT_SETTINGS.spans.exportTimeoutMillis,
-  logs: DEFAULT_EXPORT_SETTINGS.logs.exportTimeoutMillis,
-  metrics: DEFAULT_EXPORT_SETTINGS.metrics.exportTimeoutMillis,
-};
 const DEFAULT_GRACE_MILLIS = 1000;
 
 /**
@@ -98,44 +57,17 @@ const DEFAULT_GRACE_MILLIS = 1000;
  * being lost; this thread also stays free to take signals and to stop a guest that never returns.
  */
 export function runInWorker(options: WorkerRunOptions): WorkerRun {
-  const problems = options.problemCounter ?? new ProblemCounter();
   const name = basename(options.file);
-  const tracing = hostTracingFor(options.tracerProvider ?? trace.getTracerProvider());
-  const logPipeline = logPipelineFor(options.loggerProvider ?? logs.getLoggerProvider());
-  const metricExporters = options.metricExporters ?? [];
-  const limits: StreamLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const control = createControlBlock();
-  const journal = createJournalBuffer();
-  const { port1, port2 } = new MessageChannel();
-  const intake = new ChannelIntake(control, {
-    spans: tracing.pipeline,
-    logs: logPipeline,
-    metricExporters,
-    ledgers: options.ledgers ?? [],
-    limits,
-    problems,
-    caches: createHostCaches(),
-  });
+  const channel = openGuestChannel(options, options.transpileNotice !== undefined);
+  const { problems, intake, journal, control, port: port1 } = channel;
   // The caller's context (the active one by default), as plain data for the guest's thread.
   const parent = encodeParent(options.parentContext ?? context.active());
   const data: WorkerRunData = {
+    ...channel.data,
     run: { file: options.file, ...(options.invoke !== undefined ? { invoke: options.invoke } : {}), args: options.args ?? [], env: options.env ?? {}, preopens: options.preopens ?? {}, ...(options.traceImports ? { traceImports: true } : {}), ...(options.importsModule !== undefined ? { importsModule: options.importsModule } : {}) },
     ...(parent !== undefined ? { parent } : {}),
-    ...(options.minSpanMicros !== undefined ? { minSpanMicros: options.minSpanMicros } : {}),
-    port: port2,
-    control: control.buffer as SharedArrayBuffer,
-    journal,
-    signals: { traces: tracing.pipeline.enabled, logs: logPipeline.enabled, metrics: metricExporters.length > 0 },
-    resource: encodeResource(tracing.pipeline.resource),
-    limits,
-    waitMillis: { ...DEFAULT_WAIT, ...options.waitMillis },
-    logLevel: options.logLevel ?? DiagLogLevel.WARN,
-    logRecordLimits: options.logRecordLimits ?? {},
-    metricExportIntervalMillis: options.metricExportIntervalMillis ?? DEFAULT_EXPORT_SETTINGS.metrics.exportIntervalMillis,
-    ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
-    ...(options.transpileNotice ? { reportTranspile: true } : {}),
   };
-  const worker = new Worker(workerEntry(), { workerData: data, transferList: [port2] });
+  const worker = new Worker(workerScript('host/worker/worker-entry.js'), { workerData: data, transferList: [data.port] });
 
   let settle!: (outcome: WorkerRunOutcome) => void;
   const outcome = new Promise<WorkerRunOutcome>((resolve) => (settle = resolve));
@@ -212,7 +144,7 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
     undelivered() {
       const unsettled = intake.unsettled();
       // While the run lasts, the spans the guest has open are not on their way yet, and would be lost too.
-      if (!finished && tracing.pipeline.enabled) unsettled.spans += intake.stillOpen(readSharedJournal(journal)) + sharedJournalOverflow(journal);
+      if (!finished && channel.tracing) unsettled.spans += intake.stillOpen(readSharedJournal(journal)) + sharedJournalOverflow(journal);
       return unsettled;
     },
     interrupt(signal) {
@@ -261,14 +193,4 @@ function drain(port: MessagePort, handle: (message: WorkerMessage) => void): voi
   for (let received = receiveMessageOnPort(port); received !== undefined; received = receiveMessageOnPort(port)) {
     handle(received.message as WorkerMessage);
   }
-}
-
-/**
- * The worker script: beside this module once built (dist/host/worker/); when this module runs
- * from the TypeScript sources (the test suite), the built one.
- */
-function workerEntry(): URL {
-  const beside = new URL('./worker-entry.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  return new URL('../../../dist/host/worker/worker-entry.js', import.meta.url);
 }
