@@ -4,8 +4,9 @@
 //   wasm-otel serve app.wasm --imports ./examples/spin-key-value.mjs
 //
 // The default export maps unversioned interface names to their implementations, as jco's
-// generated code takes them. Stores live as long as the process (every instance sees the same
-// data); the labels a guest may open are `default` and those in SPIN_KV_STORES (comma-
+// generated code takes them. Stores live as long as the thread that loaded the module (every
+// instance on it sees the same data; `wasm-otel serve` loads it once per serving thread, so use
+// `--threads 1` for one store across all requests); the labels a guest may open are `default` and those in SPIN_KV_STORES (comma-
 // separated). Errors are the WIT's `error` variant, thrown as jco expects of a `result`.
 
 const allowed = new Set(['default', ...(process.env.SPIN_KV_STORES ?? '').split(',').map((label) => label.trim()).filter(Boolean)]);

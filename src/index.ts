@@ -13,6 +13,8 @@ export { LoadedComponent, type InstantiateOptions, type ServeOptions } from './h
 export type { ComponentRequestHandler, HttpLimits } from './http/request-handler.js';
 export { DEFAULT_HTTP_LIMITS } from './http/request-handler.js';
 export type { ComponentServer, ListenAddress } from './http/server.js';
+export { serveFile, type ThreadedServeOptions } from './host/serve-file.js';
+export { createThreadedRequestHandler } from './http/threads/threaded-request-handler.js';
 export { GuestInstance, type CallOptions } from './host/guest-instance.js';
 export { LoadedModule } from './host/loaded-module.js';
 export { ModuleInstance } from './host/module-instance.js';

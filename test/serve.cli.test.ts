@@ -151,6 +151,8 @@ describe('wasm-otel serve (CLI)', () => {
     expect(await wrong(['serve', 'x.wasm', '--invoke', 'f'])).toMatchObject({ code: 2, stderr: expect.stringContaining('wasm-otel: --invoke is an option of run, not of serve\n') });
     expect(await wrong(['run', 'x.wasm', '--listen', ':1'])).toMatchObject({ code: 2, stderr: expect.stringContaining('wasm-otel: --listen is an option of serve, not of run\n') });
     expect(await wrong(['serve', component('http-app.wasm'), '--request-timeout-ms', '0'])).toMatchObject({ code: 2 });
+    expect(await wrong(['serve', component('http-app.wasm'), '--threads', '0'])).toMatchObject({ code: 2, stderr: expect.stringContaining('wasm-otel: --threads "0": expected a whole number from 1 to 256\n') });
+    expect(await wrong(['run', 'x.wasm', '--threads', '2'])).toMatchObject({ code: 2, stderr: expect.stringContaining('wasm-otel: --threads is an option of serve, not of run\n') });
     const badListen = await wrong(['serve', component('http-app.wasm'), '--listen', 'nonsense']);
     expect(badListen.code).toBe(2);
     expect(badListen.stderr).toContain('wasm-otel: --listen "nonsense" is not an address (use host:port, e.g. 127.0.0.1:8080, or :8080)\n');

@@ -40,6 +40,8 @@ export interface ServeCommand {
   reuseInstances: boolean;
   /** `--trace-imports`. */
   traceImports: boolean;
+  /** `--threads N`: guest threads serving at once (default: see ThreadedServeOptions.threads). */
+  threads: number | undefined;
 }
 
 export type CliCommand =
@@ -66,12 +68,13 @@ const OPTIONS = {
   listen: { type: 'string', multiple: true },
   imports: { type: 'string', multiple: true },
   'request-timeout-ms': { type: 'string', multiple: true },
+  threads: { type: 'string', multiple: true },
   'reuse-instances': { type: 'boolean' },
   'trace-imports': { type: 'boolean' },
 } as const;
 
 /** Options only `serve` takes, and only `run` takes. */
-const SERVE_ONLY = ['listen', 'request-timeout-ms', 'reuse-instances'] as const;
+const SERVE_ONLY = ['listen', 'request-timeout-ms', 'threads', 'reuse-instances'] as const;
 const RUN_ONLY = ['invoke', 'min-span-us'] as const;
 
 /** Parses the command line (without `node` and the script). Never throws. */
@@ -93,10 +96,10 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
   }
   const { positionals } = parsed;
   // One call per run, one filter: a repeated option is a mistake, not "the last one wins".
-  for (const name of ['invoke', 'min-span-us', 'listen', 'imports', 'request-timeout-ms'] as const) {
+  for (const name of ['invoke', 'min-span-us', 'listen', 'imports', 'request-timeout-ms', 'threads'] as const) {
     if ((parsed.values[name]?.length ?? 0) > 1) return { kind: 'usage-error', message: `--${name} given ${parsed.values[name]!.length} times (once per run)` };
   }
-  const values = { ...parsed.values, invoke: parsed.values.invoke?.[0], 'min-span-us': parsed.values['min-span-us']?.[0], listen: parsed.values.listen?.[0], imports: parsed.values.imports?.[0], 'request-timeout-ms': parsed.values['request-timeout-ms']?.[0] };
+  const values = { ...parsed.values, invoke: parsed.values.invoke?.[0], 'min-span-us': parsed.values['min-span-us']?.[0], listen: parsed.values.listen?.[0], imports: parsed.values.imports?.[0], 'request-timeout-ms': parsed.values['request-timeout-ms']?.[0], threads: parsed.values.threads?.[0] };
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   const [command, file, ...extra] = positionals;
@@ -121,6 +124,11 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
       requestTimeoutMillis = Number(values['request-timeout-ms']);
       if (!/^\d+$/.test(values['request-timeout-ms']) || requestTimeoutMillis < 1) return { kind: 'usage-error', message: `--request-timeout-ms ${JSON.stringify(values['request-timeout-ms'])}: expected a whole number of milliseconds >= 1` };
     }
+    let threads: number | undefined;
+    if (values.threads !== undefined) {
+      threads = Number(values.threads);
+      if (!/^\d+$/.test(values.threads) || threads < 1 || threads > 256) return { kind: 'usage-error', message: `--threads ${JSON.stringify(values.threads)}: expected a whole number from 1 to 256` };
+    }
     if (values.listen !== undefined) {
       try {
         parseListen(values.listen);
@@ -128,7 +136,7 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
         return { kind: 'usage-error', message: (error as Error).message };
       }
     }
-    return { kind: 'serve', file, listen: values.listen, imports: values.imports, ...sandbox, noCache: values['no-cache'] === true, requestTimeoutMillis, reuseInstances: values['reuse-instances'] === true, traceImports: values['trace-imports'] === true };
+    return { kind: 'serve', file, listen: values.listen, imports: values.imports, ...sandbox, noCache: values['no-cache'] === true, requestTimeoutMillis, reuseInstances: values['reuse-instances'] === true, traceImports: values['trace-imports'] === true, threads };
   }
   if (extra.length > 0) return { kind: 'usage-error', message: `unexpected argument "${extra[0]}" (guest arguments go after --)` };
   if (values.invoke !== undefined && values.invoke.trim() === '') return { kind: 'usage-error', message: '--invoke needs an export name' };

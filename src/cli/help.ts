@@ -7,8 +7,8 @@ Usage:
                 [--env <NAME>[=<value>]]... [--min-span-us <n>] [--imports <module.mjs>]
                 [--trace-imports] [--no-cache] [-- <guest args>]
   wasm-otel serve <file.wasm> [--listen <host>:<port>] [--imports <module.mjs>] [--dir ...]...
-                  [--env ...]... [--request-timeout-ms <n>] [--reuse-instances] [--trace-imports]
-                  [--no-cache]
+                  [--env ...]... [--request-timeout-ms <n>] [--threads <n>] [--reuse-instances]
+                  [--trace-imports] [--no-cache]
   wasm-otel help [<command>] | --help | --version
 
 run
@@ -46,9 +46,13 @@ serve
   Prints "wasm-otel: serving <file> on http://<address>". Each request gets a server span (HTTP
   conventions) whose parent is the request's traceparent (through OTEL_PROPAGATORS), and a fresh
   instance; the guest's spans nest under it; its outgoing wasi:http requests get client spans
-  and carry their traceparent. A trap answers 500, a timeout 504; the server goes on.
+  and carry their traceparent. Requests run at once on guest threads (one request per thread
+  at a time); bodies stream both ways. A trap answers 500, a timeout 504 (a guest that makes no
+  host call for 1 s more has its thread stopped and replaced); the server goes on.
   --listen <host>:<port>           where to listen (default 127.0.0.1:8080; port 0: any free one)
   --request-timeout-ms <n>         longest a request may take (default 30000)
+  --threads <n>                    guest threads serving at once (default: CPUs, at most 4);
+                                   each loads the component and an --imports module itself
   --reuse-instances                reuse an instance that answered (for guests built for it)
   --imports, --dir, --env, --trace-imports, --no-cache
                                    as for run (without --trace-imports: HTTP level only)

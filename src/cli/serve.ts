@@ -1,9 +1,11 @@
 import { constants } from 'node:os';
-import { createHost } from '../host/create-host.js';
+import { resolve } from 'node:path';
 import { oneLine } from '../host/errors.js';
 import { importsFrom } from '../host/imports-module.js';
+import { serveFile } from '../host/serve-file.js';
 import { writeStderrLine } from '../telemetry/diag-line.js';
 import { propagatorsFromEnv } from '../telemetry/env-propagation.js';
+import { logRecordLimitsFromEnv } from '../telemetry/telemetry-from-env.js';
 import type { ServeCommand } from './args.js';
 import { cliTelemetry } from './cli-telemetry.js';
 
@@ -19,37 +21,28 @@ const DRAIN_MILLIS = 10_000;
 const FLUSH_AFTER_MILLIS = 250;
 
 /**
- * `wasm-otel serve`: serves a `wasi:http` component on this thread (see LoadedComponent.serve)
+ * `wasm-otel serve`: serves a `wasi:http` component on guest threads (see serveFile)
  * until SIGTERM, SIGINT or SIGHUP; then requests in flight finish (within 10 s), the telemetry
  * is flushed, and the exit code is 0. A component that cannot be loaded or served: 1.
  */
 export async function serveCommand(command: ServeCommand): Promise<number> {
-  const { problems, telemetry } = cliTelemetry();
+  const { logLevel, problems, telemetry } = cliTelemetry();
   const finish = async (code: number): Promise<number> => {
     await telemetry.shutdown();
     const summary = problems.summary();
     if (summary !== undefined) writeStderrLine(summary);
     return code;
   };
-  let imports: Record<string, unknown> | undefined;
   if (command.imports !== undefined) {
+    // Checked here once, for a one-line answer; each serving thread loads it for itself.
     const loaded = await importsFrom(command.imports);
     if (typeof loaded === 'string') {
       writeStderrLine(`wasm-otel: ${loaded}`);
       return finish(1);
     }
-    imports = loaded;
   }
-  const propagator = telemetry.tracerProvider ? propagatorsFromEnv(problems)?.propagator : undefined;
-  const host = createHost({
-    ...(telemetry.tracerProvider ? { tracerProvider: telemetry.tracerProvider } : {}),
-    ...(telemetry.loggerProvider ? { loggerProvider: telemetry.loggerProvider } : {}),
-    ...(telemetry.meterProvider ? { meterProvider: telemetry.meterProvider } : {}),
-    metricExporters: telemetry.metricExporters,
-    problemCounter: problems,
-    ...(propagator ? { propagator } : {}),
-    ...(command.noCache ? { cacheDir: false } : {}),
-  });
+  const { settings } = telemetry;
+  const propagators = telemetry.tracerProvider ? (propagatorsFromEnv(problems)?.names ?? []) : [];
   let flushTimer: NodeJS.Timeout | undefined;
   const flushSoon = (): void => {
     flushTimer ??= setTimeout(() => {
@@ -61,16 +54,29 @@ export async function serveCommand(command: ServeCommand): Promise<number> {
   };
   let server;
   try {
-    const component = await host.load(command.file);
-    server = await component.serve({
+    server = await serveFile({
+      file: command.file,
       ...(command.listen !== undefined ? { listen: command.listen } : {}),
-      ...(imports ? { imports } : {}),
+      ...(command.threads !== undefined ? { threads: command.threads } : {}),
+      ...(command.imports !== undefined ? { importsModule: resolve(command.imports) } : {}),
       preopens: command.preopens,
       env: command.env,
       ...(command.requestTimeoutMillis !== undefined ? { limits: { requestTimeoutMillis: command.requestTimeoutMillis } } : {}),
       reuseInstances: command.reuseInstances,
       ...(command.traceImports ? { traceImports: true } : {}),
+      propagators,
       onResponse: flushSoon,
+      ...(command.noCache ? { cacheDir: false } : {}),
+      ...(telemetry.tracerProvider ? { tracerProvider: telemetry.tracerProvider } : {}),
+      ...(telemetry.loggerProvider ? { loggerProvider: telemetry.loggerProvider } : {}),
+      metricExporters: telemetry.metricExporters,
+      ledgers: telemetry.ledgers,
+      queueLimits: { spans: settings.spans.maxQueueSize, logs: settings.logs.maxQueueSize },
+      waitMillis: { spans: settings.spans.exportTimeoutMillis, logs: settings.logs.exportTimeoutMillis, metrics: settings.metrics.exportTimeoutMillis },
+      problemCounter: problems,
+      logLevel,
+      logRecordLimits: logRecordLimitsFromEnv(),
+      metricExportIntervalMillis: settings.metrics.exportIntervalMillis,
     });
   } catch (error) {
     writeStderrLine(`wasm-otel: ${oneLine(error)}`);

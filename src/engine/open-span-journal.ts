@@ -1,4 +1,4 @@
-import { SpanStatusCode, TraceFlags, type HrTime, type SpanContext, type SpanKind } from '@opentelemetry/api';
+import { SpanStatusCode, TraceFlags, type Attributes, type HrTime, type SpanContext, type SpanKind } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { AttributeBuilder, NO_ATTRIBUTES } from './attribute-builder.js';
@@ -61,10 +61,13 @@ export function journaledSpansAsEnded(
   resource: Resource,
   problems: ProblemCounter,
   scopes: ScopeCache,
+  /** Attributes for the host's spans (e.g. an HTTP server span's request and response). */
+  hostAttributes: Attributes = {},
 ): ReadableSpan[] {
   return entries.map((entry) => {
-    const attributes = new AttributeBuilder(1, Infinity);
+    const attributes = new AttributeBuilder(entry.host ? Object.keys(hostAttributes).length : 1, Infinity);
     if (!entry.host) attributes.add(CLOSE_REASON_ATTRIBUTE, reason);
+    else for (const [key, value] of Object.entries(hostAttributes)) if (value !== undefined) attributes.add(key, value);
     const report: SpanReport = {
       spanContext: entry.context,
       parentSpanId: entry.parentSpanId,

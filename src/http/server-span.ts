@@ -87,10 +87,17 @@ export interface ResponseFacts {
  * failure, and otherwise leaves its status unset (4xx is the client's error, not the server's).
  */
 export function settleServerSpan(span: Span, facts: ResponseFacts): void {
-  span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, facts.status);
-  span.setAttribute(ATTR_HTTP_RESPONSE_BODY_SIZE, facts.bodySize);
-  if (facts.requestBodySize !== undefined) span.setAttribute(ATTR_HTTP_REQUEST_BODY_SIZE, facts.requestBodySize);
-  const errorType = facts.errorType ?? (facts.status >= 500 ? String(facts.status) : undefined);
-  if (errorType !== undefined) span.setAttribute(ATTR_ERROR_TYPE, errorType);
+  span.setAttributes(responseAttributes(facts));
   if (facts.status >= 500 || facts.errorType !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, ...(facts.errorMessage ? { message: facts.errorMessage } : {}) });
+}
+
+/** The response attributes of a server span (status code, body sizes, error type). */
+export function responseAttributes(facts: ResponseFacts): Attributes {
+  const errorType = facts.errorType ?? (facts.status >= 500 ? String(facts.status) : undefined);
+  return {
+    [ATTR_HTTP_RESPONSE_STATUS_CODE]: facts.status,
+    [ATTR_HTTP_RESPONSE_BODY_SIZE]: facts.bodySize,
+    ...(facts.requestBodySize !== undefined ? { [ATTR_HTTP_REQUEST_BODY_SIZE]: facts.requestBodySize } : {}),
+    ...(errorType !== undefined ? { [ATTR_ERROR_TYPE]: errorType } : {}),
+  };
 }

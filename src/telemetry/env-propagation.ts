@@ -28,7 +28,13 @@ export function propagatorsFromEnv(problems: ProblemCounter): { propagator: Text
     } else if (!names.includes(name)) names.push(name);
   }
   if (none || names.length === 0) return undefined;
-  return { propagator: new CompositePropagator({ propagators: names.map((name) => PROPAGATORS[name]!()) }), names };
+  return { propagator: propagatorOf(names)!, names };
+}
+
+/** The propagators of these names (`tracecontext`, `baggage`; others ignored) as one; undefined for none. */
+export function propagatorOf(names: readonly string[]): TextMapPropagator | undefined {
+  const known = names.filter((name) => PROPAGATORS[name] !== undefined);
+  return known.length === 0 ? undefined : new CompositePropagator({ propagators: known.map((name) => PROPAGATORS[name]!()) });
 }
 
 /**

@@ -2,7 +2,7 @@
  * A guest thread's host (for a run or a serving thread): its providers send every finished span,
  * log record and metric batch to the telemetry thread through the channel (see ChannelWriter).
  */
-import { diag, trace } from '@opentelemetry/api';
+import { diag, trace, type TextMapPropagator } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
@@ -43,7 +43,8 @@ function writeOutputDirectly(): void {
 /** Each thread registers its own copy of the API's diag global, and the main thread has said so already. */
 const REGISTERED = /^@opentelemetry\/api: Registered a global for diag /;
 
-export function workerHost(data: GuestThreadData): WorkerHost {
+/** `propagator`: how the guest's outgoing HTTP requests carry their trace (none by default). */
+export function workerHost(data: GuestThreadData, options: { propagator?: TextMapPropagator } = {}): WorkerHost {
   writeOutputDirectly();
   diag.setLogger(new OneLineDiagLogger(writeStderrLine, (message) => !REGISTERED.test(message)), { logLevel: data.logLevel, suppressOverrideMessage: true });
   const problems = new ProblemCounter();
@@ -77,6 +78,7 @@ export function workerHost(data: GuestThreadData): WorkerHost {
     metricExporters: data.signals.metrics ? [writer.metricExporter] : [],
     ...(data.minSpanMicros !== undefined ? { minSpanMicros: data.minSpanMicros } : {}),
     problemCounter: problems,
+    ...(options.propagator ? { propagator: options.propagator } : {}),
     interrupt: control,
     openSpanJournal: writer.journal,
     ...(data.cacheDir !== undefined ? { cacheDir: data.cacheDir } : {}),

@@ -1,4 +1,4 @@
-import { TraceFlags } from '@opentelemetry/api';
+import { TraceFlags, type Attributes } from '@opentelemetry/api';
 import { hrTime } from '@opentelemetry/core';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { exportMetrics, journaledSpansAsEnded, noteOpenSpansClosed, type CloseReason, type HostCaches, type JournalEntry, type LogPipeline, type ProblemCounter, type SpanPipeline } from '../../engine/index.js';
@@ -129,14 +129,14 @@ export class ChannelIntake {
     return entries.filter((entry) => !this.endedIds.has(entry.context.spanId)).length;
   }
 
-  closeJournaled(entries: readonly JournalEntry[], reason: CloseReason, detail: string, hostDetail: string, unjournaled = 0): number {
+  closeJournaled(entries: readonly JournalEntry[], reason: CloseReason, detail: string, hostDetail: string, unjournaled = 0, hostAttributes: Attributes = {}): number {
     if (unjournaled > 0) {
       this.sinks.problems.report('spans_dropped', `${itemCount('traces', unjournaled)} open beyond what the open-span journal holds (${JOURNAL_SLOTS.toLocaleString('en-US')}) lost when the guest's thread was stopped`, unjournaled);
     }
     const open = entries.filter((entry) => !this.endedIds.has(entry.context.spanId));
     if (open.length === 0 || !this.sinks.spans.enabled) return 0;
     const { spans, problems, caches } = this.sinks;
-    for (const span of journaledSpansAsEnded(open, reason, detail, hostDetail, hrTime(), spans.resource, problems, caches.scopes)) {
+    for (const span of journaledSpansAsEnded(open, reason, detail, hostDetail, hrTime(), spans.resource, problems, caches.scopes, hostAttributes)) {
       // Counted as arrivals (never refused: they are the last), so what is undelivered stays exact.
       this.received.spans++;
       if (!this.viaLedger.has('spans') || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) this.credit.settle('spans', 1);
