@@ -35,7 +35,7 @@ describe('CLI contract: usage and load failures', () => {
     const help = (await runCli(['--help'])).stdout;
     expect(help.split('\n').filter((line) => line.length > 100)).toEqual([]);
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    for (const option of ['--invoke', '--dir', '--env', '--min-span-us', '--no-cache', '--listen', '--imports', '--request-timeout-ms', '--reuse-instances', '--trace-imports', '--help', '--version']) {
+    for (const option of ['--invoke', '--dir', '--env', '--min-span-us', '--no-cache', '--listen', '--imports', '--request-timeout-ms', '--threads', '--reuse-instances', '--trace-imports', '--help', '--version']) {
       expect(help, option).toMatch(new RegExp(`^  ${option}\\b|\\[${option}\\b|\\| ${option}\\b| ${option} \\|`, 'm'));
       expect(readme, option).toContain(`\`${option}`);
     }

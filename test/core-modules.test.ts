@@ -139,6 +139,22 @@ describe('core modules: the Observe API (dylibso:observe/api)', () => {
     expect(host.problems()).toEqual({});
   });
 
+  it('--trace-imports: each WASI call is a span under the innermost open span, named <module>#<function>; the Observe API is not traced', async () => {
+    const result = await runCli(['run', component('proc-exit.wasm'), '--trace-imports'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint });
+    expect(result.code).toBe(3);
+    const spans = await receiver.waitForSpans(4);
+    expect(spans).toHaveLength(4);
+    const host = hostSpan(spans, 'proc-exit.wasm');
+    const inner = byName(spans, 'inner-work');
+    expect(byName(spans, 'outer-work').parentSpanId).toBe(host.spanId);
+    const exit = byName(spans, 'wasi_snapshot_preview1#proc_exit');
+    expect(exit.parentSpanId).toBe(inner.spanId);
+    expect(exit.scope.name).toBe('wasm-otel/imports');
+    // The exit is the run's end (said on the host span), not a failed call.
+    expect(exit.status.code).toBe(OtlpStatusCode.UNSET);
+    expect(host.status).toEqual({ code: OtlpStatusCode.ERROR, message: 'guest exited with code 3' });
+  });
+
   it('the same through the CLI: --dir, --env and guest args; exit code and stdout are the guest\'s', async () => {
     const result = await runCli(
       ['run', component('observe-manual.wasm'), '--dir', `${scratch}::/sandbox`, '--env', 'GREETING=hello from the host', '--', 'x', '/sandbox/f.txt', '5'],

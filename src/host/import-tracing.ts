@@ -1,5 +1,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { InstanceSpanState } from '../engine/index.js';
+import { GuestInterrupted } from '../runtime/guest-interrupt.js';
+import { GuestExit } from '../runtime/wasi-imports.js';
 import { witExportName } from './export-names.js';
 
 /** Interfaces never traced as host calls: the telemetry the guest reports through. */
@@ -23,8 +25,9 @@ export class ImportTracer {
       return body();
     } catch (error) {
       // A `result` import reports `err` by throwing: that is an answer, not a failure of the call,
-      // unless it is a JS error (a trap into the guest).
-      if (error instanceof Error) this.state.setStatus(started.spanId, { code: SpanStatusCode.ERROR, message: error.message.split('\n')[0]!.slice(0, 200) });
+      // unless it is a JS error (a trap into the guest). An exit or an interrupt is the run's end,
+      // said on the host span, not a failed call.
+      if (error instanceof Error && !(error instanceof GuestExit) && !(error instanceof GuestInterrupted)) this.state.setStatus(started.spanId, { code: SpanStatusCode.ERROR, message: error.message.split('\n')[0]!.slice(0, 200) });
       throw error;
     } finally {
       this.#inside = false;
@@ -64,7 +67,8 @@ export const HOST_ONLY: unique symbol = Symbol.for('wasm-otel.host-only');
  * by the WIT (`wasi:cli/environment#get-environment`, `fermyon:spin/key-value#[method]store.get`,
  * `wasi:io/streams#[method]output-stream.blocking-write-and-flush`). Free functions are wrapped in
  * a copy; a resource class's methods are wrapped once on the class itself and trace only while
- * a traced instance's call runs (other instances and hosts see the plain method).
+ * a traced instance's call runs (other instances and hosts see the plain method); its
+ * constructor is traced through a proxy of the class (`[constructor]fields`).
  */
 export function tracedImports(imports: Record<string, unknown>, tracer: ImportTracer): Record<string, unknown> {
   const out: Record<string, unknown> = { ...imports };
@@ -74,7 +78,7 @@ export function tracedImports(imports: Record<string, unknown>, tracer: ImportTr
     for (const [name, value] of Object.entries(functions)) {
       if (isClass(value)) {
         patchClass(iface, value);
-        copy[name] = value;
+        copy[name] = tracedConstructor(iface, value, tracer);
       } else if (typeof value === 'function') {
         const fn = value as (...args: unknown[]) => unknown;
         const span = `${iface}#${witExportName(name)}`;
@@ -86,6 +90,18 @@ export function tracedImports(imports: Record<string, unknown>, tracer: ImportTr
     out[iface] = copy;
   }
   return out;
+}
+
+/**
+ * The class as the guest sees it: `new` through it is a traced host call
+ * (`<interface>#[constructor]<resource>`); everything else (statics, `prototype`, so
+ * `instanceof` and the objects made) is the class itself.
+ */
+function tracedConstructor(iface: string, cls: new (...args: unknown[]) => object, tracer: ImportTracer): unknown {
+  const span = `${iface}#[constructor]${witExportName(cls.name)}`;
+  return new Proxy(cls, {
+    construct: (target, args, newTarget) => tracer.call(span, () => Reflect.construct(target, args, newTarget)),
+  });
 }
 
 function patchClass(iface: string, cls: new (...args: unknown[]) => object): void {

@@ -38,7 +38,8 @@ export interface InstantiateOptions extends WasiOptions {
    * A span for every call the guest makes into a host import (WASI, wasi:http and `imports`
    * alike; not the telemetry interfaces), named `<interface>#<function>` as the WIT names it
    * (`fermyon:spin/key-value#[method]store.get`), a child of the guest's innermost open span.
-   * Resource constructors are not traced. Default false.
+   * Resource constructors too (`[constructor]fields`). For a core module: WASI preview1's and
+   * `imports`' functions (`wasi_snapshot_preview1#fd_write`), not the Observe API. Default false.
    */
   traceImports?: boolean;
 }

@@ -7,6 +7,7 @@ import { moduleAttributes } from '../telemetry/host-span-attributes.js';
 import { WasmOtelError, oneLine } from './errors.js';
 import type { HostContext } from './host-context.js';
 import type { InstantiateOptions } from './loaded-component.js';
+import { ImportTracer, tracedImports } from './import-tracing.js';
 import { ModuleInstance } from './module-instance.js';
 import { ModuleTelemetry } from './module-telemetry.js';
 import { checkPreopens } from './preopens.js';
@@ -59,13 +60,15 @@ export class LoadedModule {
     const preview1 = usesPreview1 ? await createPreview1({ args: [this.name], ...options }) : undefined;
     const wasi = preview1?.imports[PREVIEW1];
     const interrupt = this.host.interrupt;
-    const imports: WebAssembly.Imports = {
+    let imports: WebAssembly.Imports = {
       ...(wasi ? { [PREVIEW1]: interrupt ? interruptible(wasi, interrupt) : wasi } : {}),
-      ...telemetry.imports,
     };
     for (const [module, values] of Object.entries(options.imports ?? {})) {
       imports[module] = { ...imports[module], ...(values as WebAssembly.ModuleImports) };
     }
+    // Host calls in the trace: WASI's and the embedder's functions, as `<module>#<name>`; not the Observe API.
+    if (options.traceImports) imports = tracedImports(imports as Record<string, unknown>, new ImportTracer(telemetry.state)) as WebAssembly.Imports;
+    for (const [module, values] of Object.entries(telemetry.imports)) imports[module] = { ...values, ...imports[module] };
     const missing = WebAssembly.Module.imports(this.module)
       .filter((entry) => imports[entry.module]?.[entry.name] === undefined)
       .map((entry) => `${entry.module} ${entry.name}`);

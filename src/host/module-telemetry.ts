@@ -24,7 +24,8 @@ export class ModuleTelemetry {
   /** The `dylibso:observe/*` (and legacy `dylibso_observe`) imports the module uses. */
   readonly imports: WebAssembly.Imports;
   private readonly memory: GuestMemory;
-  private readonly state: InstanceSpanState;
+  /** @internal The instance's span state (for host-call spans, see ImportTracer). */
+  readonly state: InstanceSpanState;
   private disposed = false;
 
   constructor(

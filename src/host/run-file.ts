@@ -56,7 +56,7 @@ export async function runFile(host: WasmOtelHost, options: RunFileOptions): Prom
     if (await isCoreModule(options.file)) {
       if (options.importsModule !== undefined) return { exitCode: 1, error: { code: 'invalid_arguments', message: `--imports ${options.importsModule}: a core module's imports are the Observe API and WASI; --imports is for components` } };
       const module = await host.loadModule(options.file);
-      const started = await module.instantiate(wasi);
+      const started = await module.instantiate({ ...wasi, ...(options.traceImports ? { traceImports: true } : {}) });
       instance = started;
       if (call === undefined) return { exitCode: await started.run(parent) };
       const signature = module.info.functionExports.get(call.name);
