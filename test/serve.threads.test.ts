@@ -42,7 +42,7 @@ beforeAll(async () => {
   loggerProvider = new LoggerProvider({ resource: RESOURCE, processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${receiver.endpoint}/v1/logs` }) })] });
   metricExporter = new OtlpGuestMetricExporter('http/protobuf', { url: `${receiver.endpoint}/v1/metrics` });
   const telemetry = { tracerProvider, loggerProvider, metricExporters: [metricExporter], problemCounter: problems };
-  hello = await serveFile({ file: component('http-hello.wasm'), listen: '127.0.0.1:0', threads: 2, reuseInstances: true, limits: { requestTimeoutMillis: 1500, maxRequestBodyBytes: 200_000 }, ...telemetry });
+  hello = await serveFile({ file: component('http-hello.wasm'), listen: '127.0.0.1:0', threads: 2, reuseInstances: true, limits: { requestTimeoutMillis: 1500, maxRequestBodyBytes: 8_000_000 }, ...telemetry });
   app = await serveFile({
     file: component('http-app.wasm'),
     listen: '127.0.0.1:0',
@@ -214,12 +214,31 @@ describe('serveFile: guest threads', () => {
 
   it('a declared body over the limit is refused with 413 before any thread sees it', async () => {
     const before = problems.snapshot();
-    const response = await fetch(`${hello.url}/stream-echo`, { method: 'POST', body: Buffer.alloc(300_000) });
-    expect(response.status).toBe(413);
-    expect(await response.text()).toBe('request body of 300000 bytes is over the limit of 200000 bytes\n');
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(hello.address.port, '127.0.0.1', () => socket.write('POST /stream-echo HTTP/1.1\r\nHost: x\r\nContent-Length: 9000000\r\n\r\n'));
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 413 /);
+    expect(reply.endsWith('\r\n\r\nrequest body of 9000000 bytes is over the limit of 8000000 bytes\n')).toBe(true);
     expect(problemsSince(problems.snapshot(), before)).toEqual({ http_request_refused: 1 });
     await flush();
     expect(receiver.spans()).toHaveLength(0);
+  });
+
+  it('a 6 MB body echoed through both flow-control windows arrives whole, byte for byte', async () => {
+    const body = Buffer.alloc(6_000_000);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 7919) & 0xff;
+    const response = await fetch(`${hello.url}/stream-echo`, { method: 'POST', body });
+    expect(response.status).toBe(200);
+    const echoed = Buffer.from(await response.arrayBuffer());
+    expect(echoed.length).toBe(body.length);
+    expect(echoed.equals(body)).toBe(true);
+    const [server] = await spansOf(1);
+    expect(server!.attributes).toMatchObject({ 'http.request.body.size': 6_000_000n, 'http.response.body.size': 6_000_000n, 'http.response.status_code': 200n });
   });
 
   it('a client that leaves mid-body: counted, the guest’s read fails, the server goes on', async () => {

@@ -16,6 +16,7 @@ const WAIT_SLICE_MILLIS = 50;
  */
 export class RequestInbox {
   #body: PortBody | undefined;
+  #written: { id: number; add(bytes: number): void } | undefined;
   readonly #later: ToThread[] = [];
   #onMessage: ((message: ToThread) => void) | undefined;
 
@@ -39,8 +40,14 @@ export class RequestInbox {
     return this.#body;
   }
 
+  /** Where the `written` acknowledgements of request `id`'s answer go, until `closeBody`. */
+  onWritten(id: number, add: (bytes: number) => void): void {
+    this.#written = { id, add };
+  }
+
   closeBody(): void {
     this.#body = undefined;
+    this.#written = undefined;
     // What came in while the guest ran and is not a body's (none is expected) is taken now.
     for (const message of this.#later.splice(0)) this.#onMessage?.(message);
   }
@@ -66,6 +73,10 @@ export class RequestInbox {
   }
 
   #route(message: ToThread): void {
+    if (message.t === 'written') {
+      if (this.#written?.id === message.id) this.#written.add(message.bytes);
+      return;
+    }
     if (message.t === 'body' || message.t === 'body-end' || message.t === 'body-failed') {
       // A body's rest that arrives after its request was served is not anyone's.
       if (this.#body?.id === message.id) this.#body.take(message);

@@ -38,6 +38,8 @@ export type ToThread =
   | { t: 'body'; id: number; chunk: Uint8Array }
   | { t: 'body-end'; id: number }
   | { t: 'body-failed'; id: number; message: string }
+  /** Answer bytes handed to the connection (the thread may write more). */
+  | { t: 'written'; id: number; bytes: number }
   | { t: 'close' };
 
 export type FromThread =

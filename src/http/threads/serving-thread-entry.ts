@@ -71,7 +71,7 @@ async function start(): Promise<{ component: LoadedComponent; pool: InstancePool
 
 async function serveRequest(component: LoadedComponent, pool: InstancePool, request: Extract<ToThread, { t: 'request' }>): Promise<void> {
   const { id, head } = request;
-  const target = new RemoteResponse(id, post, signal);
+  const target = new RemoteResponse(id, post, signal, inbox);
   const body = inbox.openBody(id, (bytes) => post({ t: 'body-read', id, bytes }));
   try {
     let instance;

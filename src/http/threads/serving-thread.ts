@@ -200,9 +200,16 @@ export class ServingThread {
       case 'head':
         if (!res.headersSent && !res.destroyed) res.writeHead(message.status, message.headers);
         return;
-      case 'chunk':
-        if (!res.destroyed) res.write(message.chunk);
+      case 'chunk': {
+        // Acknowledged once the connection took it: the thread keeps at most a window on its way.
+        const bytes = message.chunk.byteLength;
+        const written = (): void => {
+          if (this.#current === exchange) this.#post({ t: 'written', id: exchange.id, bytes });
+        };
+        if (res.destroyed) written();
+        else res.write(message.chunk, written);
         return;
+      }
       case 'end':
         if (!res.destroyed) res.end(message.text);
         return;

@@ -129,7 +129,8 @@ export function createThreadedRequestHandler(options: ThreadedServeOptions): Com
       if (Number.isFinite(declared) && declared > limits.maxRequestBodyBytes) {
         const message = `request body of ${declared} bytes is over the limit of ${limits.maxRequestBodyBytes} bytes`;
         problems.report('http_request_refused', `${req.method} ${req.url}: ${message}`);
-        res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(`${message}\n`);
+        const text = `${message}\n`;
+        res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text);
         return;
       }
       const thread = idle.pop();
