@@ -31,7 +31,9 @@ let metricExporter: OtlpGuestMetricExporter;
 let hello: ComponentServer;
 let app: ComponentServer;
 
+/** Once no request is in flight, every span of the requests so far is on this thread (they come before 'served'). */
 async function flush(): Promise<void> {
+  await expect.poll(() => (hello?.inFlight ?? 0) + (app?.inFlight ?? 0)).toBe(0);
   await Promise.all([tracerProvider.forceFlush(), loggerProvider.forceFlush(), metricExporter.forceFlush()]);
 }
 
@@ -257,6 +259,27 @@ describe('serveFile: guest threads', () => {
     expect(server!.attributes['url.path']).toBe('/stream-echo');
     expect(server!.status.code).toBe(OtlpStatusCode.ERROR);
     expect((await get(hello, '/')).body).toBe('hello');
+  });
+
+  it('a malformed traceparent is ignored and counted (a new trace starts); huge headers get 431 (counted); the server goes on', async () => {
+    const before = problems.snapshot();
+    expect(await get(hello, '/', { traceparent: '00-not-a-trace-01' })).toEqual({ status: 200, body: 'hello' });
+    const [server] = await spansOf(1);
+    expect(server!.parentSpanId).toBe('');
+    expect(server!.traceId).toMatch(/^[0-9a-f]{32}$/);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(hello.address.port, '127.0.0.1', () => socket.write(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`));
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 431 /);
+    expect(problemsSince(problems.snapshot(), before)).toEqual({ invalid_traceparent: 1, http_request_refused: 1 });
+    expect((await get(hello, '/')).body).toBe('hello');
+    await flush();
+    expect(await receiver.waitForSpans(2)).toHaveLength(2);
   });
 
   it('a component that cannot be served fails serveFile with one line', async () => {
