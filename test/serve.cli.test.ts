@@ -159,6 +159,9 @@ describe('wasm-otel serve (CLI)', () => {
     const missing = await wrong(['serve', component('http-app.wasm'), '--imports', 'no-such.mjs']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('wasm-otel: --imports no-such.mjs: no such file\n');
+    const core = await wrong(['serve', component('fib.wasm')]);
+    expect(core.code).toBe(1);
+    expect(core.stderr).toBe('wasm-otel: fib.wasm is a core WebAssembly module, not a component: only a component that exports wasi:http/incoming-handler can be served\n');
     const noHandler = await wrong(['serve', component('scenarios.wasm')]);
     expect(noHandler.code).toBe(1);
     expect(noHandler.stderr).toContain('does not export wasi:http/incoming-handler, so it cannot be served\n');

@@ -3,9 +3,10 @@
  * InstancePool), and serves the requests the main thread sends it, one at a time: the body is
  * read as it arrives, the answer posted as it is written, the telemetry sent through the channel.
  */
+import { basename } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import type { ProblemCounter } from '../../engine/index.js';
-import { oneLine } from '../../host/errors.js';
+import { WasmOtelError, oneLine } from '../../host/errors.js';
 import { importsFrom } from '../../host/imports-module.js';
 import type { LoadedComponent } from '../../host/loaded-component.js';
 import { workerHost } from '../../host/worker/worker-host.js';
@@ -49,6 +50,7 @@ async function start(): Promise<{ component: LoadedComponent; pool: InstancePool
   try {
     component = await host.load(serve.file);
   } catch (error) {
+    if (error instanceof WasmOtelError && error.code === 'core_module') return `${basename(serve.file)} is a core WebAssembly module, not a component: only a component that exports wasi:http/incoming-handler can be served`;
     return oneLine(error);
   }
   if (!component.servesHttp) return `${component.name} does not export wasi:http/incoming-handler, so it cannot be served`;
