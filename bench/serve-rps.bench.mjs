@@ -38,7 +38,8 @@ let nextPort = 18700 + Math.floor(Math.random() * 500);
 /** Starts a server process; resolves when it answers. */
 async function start(args, env) {
   const port = nextPort++;
-  const child = spawn(process.execPath, args(port), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group: `jco serve` runs its server in a child process, stopped with it.
+  const child = spawn(process.execPath, args(port), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const url = `http://127.0.0.1:${port}/`;
@@ -52,7 +53,7 @@ async function start(args, env) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   for (let i = 0; i < 200; i++) await (await fetch(url)).text();
-  return { url, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))) };
+  return { url, stop: () => new Promise((resolve) => (child.once('exit', resolve), process.kill(-child.pid, 'SIGTERM'))) };
 }
 
 async function load(url) {

@@ -99,8 +99,20 @@ export function tracedImports(imports: Record<string, unknown>, tracer: ImportTr
  */
 function tracedConstructor(iface: string, cls: new (...args: unknown[]) => object, tracer: ImportTracer): unknown {
   const span = `${iface}#[constructor]${witExportName(cls.name)}`;
+  // Statics called through the proxy run with the class as `this` (its static private fields work).
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(cls, {
     construct: (target, args, newTarget) => tracer.call(span, () => Reflect.construct(target, args, newTarget)),
+    get: (target, key) => {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function' || key === 'prototype' || isClass(value)) return value;
+      let fn = bound.get(key);
+      if (fn === undefined || (fn as { original?: unknown }).original !== value) {
+        fn = Object.assign((value as (...args: unknown[]) => unknown).bind(target), { original: value });
+        bound.set(key, fn);
+      }
+      return fn;
+    },
   });
 }
 

@@ -73,5 +73,6 @@ function hostAnswer(failure: WasmOtelError, flag: Int32Array, timeoutMillis: num
   if (failure.code === 'interrupted' && Atomics.load(flag, 0) === TIMEOUT_SIGNAL) {
     return { status: 504, errorType: 'timeout', message: `the guest did not answer within ${timeoutMillis} ms` };
   }
+  if (failure.code === 'interrupted') return { status: 503, errorType: 'server_closed', message: 'the request was interrupted because the server is stopping', publicText: 'the server is stopping' };
   return { status: 500, errorType: failure.code, message: failure.message, publicText: failure.code === 'guest_exit' ? 'the guest exited' : 'the guest failed' };
 }

@@ -5,13 +5,13 @@ import { DiagLogLevel, trace, type TracerProvider } from '@opentelemetry/api';
 import { logs, type LoggerProvider } from '@opentelemetry/api-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { ProblemCounter, createHostCaches } from '../../engine/index.js';
-import type { DeliveryLedger } from '../../telemetry/delivery-ledger.js';
 import { DEFAULT_EXPORT_SETTINGS } from '../../telemetry/export-settings.js';
 import { logPipelineFor } from '../../telemetry/sdk-log-pipeline.js';
 import { hostTracingFor } from '../../telemetry/sdk-pipeline.js';
 import { ChannelIntake } from '../../telemetry/transfer/channel-intake.js';
 import { createControlBlock, type Stream, type StreamLimits } from '../../telemetry/transfer/flow-control.js';
 import { encodeResource } from '../../telemetry/transfer/log-transfer.js';
+import type { LedgerFeed } from '../../telemetry/transfer/shared-ledgers.js';
 import { createJournalBuffer } from '../../telemetry/transfer/shared-span-journal.js';
 import type { GuestThreadData } from './protocol.js';
 
@@ -29,7 +29,7 @@ export interface GuestChannelOptions {
    * The delivery ledgers of this thread's OTLP exporters (see telemetryFromEnv): with them the
    * guest waits while its telemetry is being sent instead of overflowing the batch queues.
    */
-  ledgers?: readonly DeliveryLedger[];
+  ledgers?: readonly LedgerFeed[];
   /** Items per stream on their way at once (default: OTEL_BSP/BLRP_MAX_QUEUE_SIZE, 2048; 64 metric batches). */
   limits?: Partial<StreamLimits>;
   /** How long the guest waits for room per stream (default: the export timeouts, 30 s). */
@@ -45,7 +45,7 @@ export interface GuestChannelOptions {
   cacheDir?: string | false;
 }
 
-const DEFAULT_LIMITS: StreamLimits = { spans: DEFAULT_EXPORT_SETTINGS.spans.maxQueueSize, logs: DEFAULT_EXPORT_SETTINGS.logs.maxQueueSize, metrics: 64 };
+export const DEFAULT_STREAM_LIMITS: StreamLimits = { spans: DEFAULT_EXPORT_SETTINGS.spans.maxQueueSize, logs: DEFAULT_EXPORT_SETTINGS.logs.maxQueueSize, metrics: 64 };
 const DEFAULT_WAIT: Record<Stream, number> = {
   spans: DEFAULT_EXPORT_SETTINGS.spans.exportTimeoutMillis,
   logs: DEFAULT_EXPORT_SETTINGS.logs.exportTimeoutMillis,
@@ -70,7 +70,7 @@ export function openGuestChannel(options: GuestChannelOptions, reportTranspile =
   const tracing = hostTracingFor(options.tracerProvider ?? trace.getTracerProvider());
   const logPipeline = logPipelineFor(options.loggerProvider ?? logs.getLoggerProvider());
   const metricExporters = options.metricExporters ?? [];
-  const limits: StreamLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits: StreamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.limits };
   const control = createControlBlock();
   const journal = createJournalBuffer();
   const { port1, port2 } = new MessageChannel();

@@ -1,6 +1,6 @@
 import type { ResponseTarget } from '../response-exchange.js';
 import type { RequestInbox } from './request-inbox.js';
-import { SIGNAL_GONE, detachedCopy, type FromThread } from './serving-protocol.js';
+import { SIGNAL_GONE, SIGNAL_WRITTEN, detachedCopy, type FromThread } from './serving-protocol.js';
 
 /** Answer bytes on their way to the connection at once; a guest writing faster waits. */
 const WRITE_WINDOW_BYTES = 1024 * 1024;
@@ -13,8 +13,11 @@ const WRITE_WINDOW_BYTES = 1024 * 1024;
 export class RemoteResponse implements ResponseTarget {
   #headersSent = false;
   #destroyed = false;
-  /** Bytes posted that the connection has not taken yet. */
-  #unwritten = 0;
+  /** Bytes posted (modulo 2^32; the main thread counts those written in SIGNAL_WRITTEN). */
+  #posted = 0;
+  /** Messages not posted yet, and the buffers they carry: sent together (see flush). */
+  #outbox: FromThread[] = [];
+  #transfer: ArrayBuffer[] = [];
 
   constructor(
     private readonly id: number,
@@ -22,7 +25,23 @@ export class RemoteResponse implements ResponseTarget {
     private readonly signal: Int32Array,
     private readonly inbox: RequestInbox,
   ) {
-    inbox.onWritten(id, (bytes) => (this.#unwritten -= bytes));
+    inbox.beforeWait = () => this.flush();
+  }
+
+  /** Posts what is in the outbox, as one message. */
+  flush(last?: FromThread): void {
+    if (last) this.#outbox.push(last);
+    if (this.#outbox.length === 0) return;
+    const messages = this.#outbox;
+    const transfer = this.#transfer;
+    this.#outbox = [];
+    this.#transfer = [];
+    this.post(messages.length === 1 ? messages[0]! : { t: 'batch', messages }, transfer);
+  }
+
+  /** Bytes posted that the connection has not taken yet. */
+  #unwritten(): number {
+    return (this.#posted - Atomics.load(this.signal, SIGNAL_WRITTEN)) | 0;
   }
 
   get headersSent(): boolean {
@@ -33,9 +52,10 @@ export class RemoteResponse implements ResponseTarget {
     return this.#destroyed || Atomics.load(this.signal, SIGNAL_GONE) === this.id;
   }
 
+  /** Goes with the first chunk, the end, or at the next wait (not alone). */
   writeHead(status: number, headers: string[] | Record<string, string | number>): void {
     this.#headersSent = true;
-    this.post({ t: 'head', id: this.id, status, headers });
+    this.#outbox.push({ t: 'head', id: this.id, status, headers });
   }
 
   /**
@@ -44,24 +64,28 @@ export class RemoteResponse implements ResponseTarget {
    * GuestInterrupted when the request times out meanwhile.
    */
   write(chunk: Uint8Array): void {
+    this.inbox.checkInterrupt();
     for (;;) {
       const seen = this.inbox.sequence();
       this.inbox.pump();
-      if (this.#unwritten <= WRITE_WINDOW_BYTES || this.destroyed) break;
+      if (this.#unwritten() <= WRITE_WINDOW_BYTES || this.destroyed) break;
       this.inbox.wait(seen);
     }
     if (this.destroyed) return;
     const [copy, buffer] = detachedCopy(chunk);
-    this.#unwritten += copy.byteLength;
-    this.post({ t: 'chunk', id: this.id, chunk: copy }, [buffer]);
+    this.#posted = (this.#posted + copy.byteLength) | 0;
+    this.#transfer.push(buffer);
+    // A chunk goes at once (the answer streams); the head, if still here, with it.
+    this.flush({ t: 'chunk', id: this.id, chunk: copy });
   }
 
+  /** Goes at once (the client has its whole answer while the guest may still be at work). */
   end(text?: string): void {
-    this.post({ t: 'end', id: this.id, ...(text !== undefined ? { text } : {}) });
+    this.flush({ t: 'end', id: this.id, ...(text !== undefined ? { text } : {}) });
   }
 
   destroy(): void {
     this.#destroyed = true;
-    this.post({ t: 'destroy', id: this.id });
+    this.flush({ t: 'destroy', id: this.id });
   }
 }

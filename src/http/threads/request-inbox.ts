@@ -16,7 +16,6 @@ const WAIT_SLICE_MILLIS = 50;
  */
 export class RequestInbox {
   #body: PortBody | undefined;
-  #written: { id: number; add(bytes: number): void } | undefined;
   readonly #later: ToThread[] = [];
   #onMessage: ((message: ToThread) => void) | undefined;
 
@@ -34,20 +33,18 @@ export class RequestInbox {
     this.port.on('message', (message: ToThread) => this.#route(message));
   }
 
-  /** The body of request `id`, until `closeBody`. */
-  openBody(id: number, ack: (bytes: number) => void): PortBody {
+  /** The body of request `id`, until `closeBody` (`done`: empty and over already). */
+  openBody(id: number, ack: (bytes: number) => void, done = false): PortBody {
     this.#body = new PortBody(id, this, ack);
+    if (done) this.#body.take({ t: 'body-end', id });
     return this.#body;
   }
 
-  /** Where the `written` acknowledgements of request `id`'s answer go, until `closeBody`. */
-  onWritten(id: number, add: (bytes: number) => void): void {
-    this.#written = { id, add };
-  }
+  /** Runs before every wait (the answer's outbox is flushed: the main thread may be waiting for it). */
+  beforeWait: (() => void) | undefined;
 
   closeBody(): void {
     this.#body = undefined;
-    this.#written = undefined;
     // What came in while the guest ran and is not a body's (none is expected) is taken now.
     for (const message of this.#later.splice(0)) this.#onMessage?.(message);
   }
@@ -63,9 +60,15 @@ export class RequestInbox {
 
   /** Waits until something more is posted (or a slice passes); throws when the guest is interrupted. */
   wait(seen: number): void {
+    this.checkInterrupt();
+    this.beforeWait?.();
+    Atomics.wait(this.signal, SIGNAL_SEQUENCE, seen, WAIT_SLICE_MILLIS);
+  }
+
+  /** Throws GuestInterrupted once the guest's call is to stop (a timeout): a body call is a host call too. */
+  checkInterrupt(): void {
     const flag = Atomics.load(this.interrupt, 0);
     if (flag !== 0) throw new GuestInterrupted(flag, signalName(flag));
-    Atomics.wait(this.signal, SIGNAL_SEQUENCE, seen, WAIT_SLICE_MILLIS);
   }
 
   sequence(): number {
@@ -73,10 +76,6 @@ export class RequestInbox {
   }
 
   #route(message: ToThread): void {
-    if (message.t === 'written') {
-      if (this.#written?.id === message.id) this.#written.add(message.bytes);
-      return;
-    }
     if (message.t === 'body' || message.t === 'body-end' || message.t === 'body-failed') {
       // A body's rest that arrives after its request was served is not anyone's.
       if (this.#body?.id === message.id) this.#body.take(message);
@@ -115,6 +114,7 @@ export class PortBody implements BodySource {
   }
 
   read(max: number, wait: boolean): Uint8Array | undefined {
+    this.inbox.checkInterrupt();
     for (;;) {
       const seen = this.inbox.sequence();
       this.inbox.pump();

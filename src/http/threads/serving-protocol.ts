@@ -15,8 +15,9 @@ export interface ServingThreadData extends GuestThreadData {
   /** Requests and their bodies arrive here. */
   requests: MessagePort;
   /**
-   * Shared Int32Array: [0] counts the messages posted to `requests` (a waiting body read wakes on
-   * it), [1] the id of a request whose client went away.
+   * Shared Int32Array: [0] counts the messages posted to `requests` and the answer bytes written
+   * (a waiting read or write wakes on it), [1] the id of a request whose client went away, [2] the
+   * answer bytes of the request in flight the connection has taken (modulo 2^32).
    */
   signal: SharedArrayBuffer;
   serve: {
@@ -34,12 +35,11 @@ export interface ServingThreadData extends GuestThreadData {
 }
 
 export type ToThread =
-  | { t: 'request'; id: number; head: RequestHead; parent?: TransferParent }
+  /** `bodyDone`: the body is empty and over already (no body messages follow). */
+  | { t: 'request'; id: number; head: RequestHead; parent?: TransferParent; bodyDone?: boolean }
   | { t: 'body'; id: number; chunk: Uint8Array }
   | { t: 'body-end'; id: number }
   | { t: 'body-failed'; id: number; message: string }
-  /** Answer bytes handed to the connection (the thread may write more). */
-  | { t: 'written'; id: number; bytes: number }
   | { t: 'close' };
 
 export type FromThread =
@@ -53,11 +53,13 @@ export type FromThread =
   | { t: 'body-read'; id: number; bytes: number }
   /** The request is over; the thread's problem counts so far. */
   | { t: 'served'; id: number; problems: Record<string, number>; suppressed: Record<string, number> }
-  | { t: 'closed'; problems: Record<string, number>; suppressed: Record<string, number> };
+  | { t: 'closed'; problems: Record<string, number>; suppressed: Record<string, number> }
+  /** Several of the above at once (an answer's head with its first chunk, its end with `served`). */
+  | { t: 'batch'; messages: FromThread[] };
 
 export type ServingMessage = FromThread | ChannelMessage;
 
-const SERVING_TYPES = new Set<string>(['ready', 'warm-failed', 'head', 'chunk', 'end', 'destroy', 'body-read', 'served', 'closed']);
+const SERVING_TYPES = new Set<string>(['ready', 'warm-failed', 'head', 'chunk', 'end', 'destroy', 'body-read', 'served', 'closed', 'batch']);
 
 export function isFromThread(message: ServingMessage): message is FromThread {
   return SERVING_TYPES.has(message.t);
@@ -66,6 +68,8 @@ export function isFromThread(message: ServingMessage): message is FromThread {
 /** Slots of the shared signal array. */
 export const SIGNAL_SEQUENCE = 0;
 export const SIGNAL_GONE = 1;
+export const SIGNAL_WRITTEN = 2;
+export const SIGNAL_SLOTS = 3;
 
 /**
  * `bytes` copied into a buffer of its own, and that buffer: posted with it in the transfer list,

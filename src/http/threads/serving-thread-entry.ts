@@ -74,7 +74,7 @@ async function start(): Promise<{ component: LoadedComponent; pool: InstancePool
 async function serveRequest(component: LoadedComponent, pool: InstancePool, request: Extract<ToThread, { t: 'request' }>): Promise<void> {
   const { id, head } = request;
   const target = new RemoteResponse(id, post, signal, inbox);
-  const body = inbox.openBody(id, (bytes) => post({ t: 'body-read', id, bytes }));
+  const body = inbox.openBody(id, (bytes) => post({ t: 'body-read', id, bytes }), request.bodyDone === true);
   try {
     let instance;
     try {
@@ -85,8 +85,6 @@ async function serveRequest(component: LoadedComponent, pool: InstancePool, requ
       target.end('the component could not be instantiated\n');
       return;
     }
-    // A timeout of the request before is over; this one's may set it again.
-    Atomics.store(control, 0, 0);
     const reusable = serveOnInstance(
       instance,
       {
@@ -107,7 +105,8 @@ async function serveRequest(component: LoadedComponent, pool: InstancePool, requ
     } else target.destroy();
   } finally {
     inbox.closeBody();
-    post({ t: 'served', id, ...counts(problems) });
+    inbox.beforeWait = undefined;
+    target.flush({ t: 'served', id, ...counts(problems) });
   }
 }
 

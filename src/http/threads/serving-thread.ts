@@ -3,13 +3,15 @@ import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from '
 import type { ProblemCounter, ProblemReason } from '../../engine/index.js';
 import { WasmOtelError } from '../../host/errors.js';
 import { openGuestChannel, workerScript, type GuestChannel, type GuestChannelOptions } from '../../host/worker/guest-channel.js';
+import type { ChannelIntake } from '../../telemetry/transfer/channel-intake.js';
 import type { TransferParent } from '../../telemetry/transfer/context-transfer.js';
 import { requestInterrupt } from '../../telemetry/transfer/flow-control.js';
+import type { SharedLedgers } from '../../telemetry/transfer/shared-ledgers.js';
 import { readSharedJournal, sharedJournalOverflow } from '../../telemetry/transfer/shared-span-journal.js';
 import type { RequestHead } from '../request-head.js';
 import { TIMEOUT_SIGNAL } from '../serve-request.js';
 import { requestAttributes, responseAttributes } from '../server-span.js';
-import { SIGNAL_GONE, SIGNAL_SEQUENCE, detachedCopy, isFromThread, type FromThread, type ServingMessage, type ServingThreadData, type ToThread } from './serving-protocol.js';
+import { SIGNAL_GONE, SIGNAL_SEQUENCE, SIGNAL_SLOTS, SIGNAL_WRITTEN, detachedCopy, isFromThread, type FromThread, type ServingMessage, type ServingThreadData, type ToThread } from './serving-protocol.js';
 
 /** Request body bytes sent ahead of what the guest has read; the client is paused beyond. */
 const BODY_WINDOW_BYTES = 1024 * 1024;
@@ -17,9 +19,21 @@ const BODY_WINDOW_BYTES = 1024 * 1024;
 /** How long a closing thread has to dispose its instances and send its last metrics. */
 const CLOSE_MILLIS = 5000;
 
+/** The interrupt a closing server gives a request still in flight. */
+const SIGTERM = 15;
+
+/** `promise`, or after `millis` whatever it is by then. */
+async function within(promise: Promise<unknown>, millis: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, millis)))]);
+  clearTimeout(timer);
+}
+
 export interface ServingThreadOptions {
-  /** Where the thread's telemetry goes (its problem counter gets the thread's counts). */
+  /** Where the thread's telemetry goes (its problem counter gets the thread's counts); `ledgers` unused. */
   channel: GuestChannelOptions & { problemCounter: ProblemCounter };
+  /** The exporters' ledgers, shared with the other threads. */
+  ledgers: SharedLedgers;
   serve: ServingThreadData['serve'];
   /** The component's file name, for messages. */
   name: string;
@@ -38,6 +52,8 @@ interface Exchange {
   paused: boolean;
   timer: NodeJS.Timeout | undefined;
   timedOut: boolean;
+  /** Removes the listeners this exchange put on the request and response. */
+  detach(): void;
   done(): void;
 }
 
@@ -56,13 +72,17 @@ export class ServingThread {
   readonly #channel: GuestChannel;
   readonly #worker: Worker;
   readonly #requests: MessagePort;
-  readonly #signal = new Int32Array(new SharedArrayBuffer(8));
+  readonly #signal = new Int32Array(new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
   #settleReady!: (error?: Error) => void;
   #isReady = false;
   #current: Exchange | undefined;
   #nextId = 1;
   #stopped = false;
   #onClosed: (() => void) | undefined;
+  /** Told when the request in flight is over (close waits for it). */
+  #onIdle: (() => void) | undefined;
+  /** Why the thread is being stopped by close(), for the spans of a request it cuts off. */
+  #closingWhy: string | undefined;
   #seen: { problems: Record<string, number>; suppressed: Record<string, number> } = { problems: {}, suppressed: {} };
 
   constructor(
@@ -70,7 +90,10 @@ export class ServingThread {
     private readonly onStopped: (thread: ServingThread) => void,
   ) {
     this.#options = options;
-    this.#channel = openGuestChannel(options.channel);
+    let intake: ChannelIntake | undefined;
+    const { feeds } = options.ledgers.feeds((stream) => intake?.unsettled()[stream] ?? 0);
+    this.#channel = openGuestChannel({ ...options.channel, ledgers: feeds });
+    intake = this.#channel.intake;
     const { port1, port2 } = new MessageChannel();
     this.#requests = port1;
     const data: ServingThreadData = { ...this.#channel.data, requests: port2, signal: this.#signal.buffer as SharedArrayBuffer, serve: options.serve };
@@ -87,7 +110,7 @@ export class ServingThread {
     this.#worker = new Worker(workerScript('http/threads/serving-thread-entry.js'), { workerData: data, transferList: [data.port, port2] });
     this.#channel.port.on('message', (message: ServingMessage) => this.#onMessage(message));
     this.#worker.on('error', (error) => this.#gone(`failed: ${error instanceof Error ? error.message.split('\n')[0]! : String(error)}`));
-    this.#worker.on('exit', (code) => this.#gone(`exited (code ${code})`));
+    this.#worker.on('exit', (code) => this.#gone(this.#closingWhy ?? `exited (code ${code})`));
   }
 
   get busy(): boolean {
@@ -101,34 +124,52 @@ export class ServingThread {
   /** Serves one request (the thread must be ready and not busy); resolves when it is answered. */
   serve(req: IncomingMessage, res: ServerResponse, head: RequestHead, parent: TransferParent | undefined, timeoutMillis: number, maxBodyBytes: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const exchange: Exchange = { id: this.#nextId++, head, req, res, unread: 0, paused: false, timer: undefined, timedOut: false, done: resolve };
+      const exchange: Exchange = { id: this.#nextId++, head, req, res, unread: 0, paused: false, timer: undefined, timedOut: false, detach: () => {}, done: resolve };
       this.#current = exchange;
-      this.#post({ t: 'request', id: exchange.id, head, ...(parent !== undefined ? { parent } : {}) });
-      this.#sendBody(exchange, maxBodyBytes);
-      res.on('close', () => {
+      Atomics.store(this.#signal, SIGNAL_WRITTEN, 0);
+      // A request without a body (most GETs) is over by now: one message says it all.
+      const bodyDone = req.complete && req.readableLength === 0;
+      this.#post({ t: 'request', id: exchange.id, head, ...(parent !== undefined ? { parent } : {}), ...(bodyDone ? { bodyDone: true } : {}) });
+      const detachBody = bodyDone ? (req.resume(), () => {}) : this.#sendBody(exchange, maxBodyBytes);
+      const onClose = (): void => {
         // The client went away before the answer was complete: the guest's writes go nowhere.
         if (!res.writableFinished) Atomics.store(this.#signal, SIGNAL_GONE, exchange.id);
-      });
+      };
+      res.on('close', onClose);
+      exchange.detach = () => {
+        detachBody();
+        res.off('close', onClose);
+      };
       exchange.timer = setTimeout(() => this.#timeout(exchange), timeoutMillis);
     });
   }
 
-  /** Disposes the thread's instances, takes its last telemetry, and stops it. */
+  /**
+   * Disposes the thread's instances, takes its last telemetry, and stops it. A request still in
+   * flight is interrupted (its guest unwound at its next host call, else stopped with the thread
+   * after the grace time; its open spans closed either way).
+   */
   async close(): Promise<void> {
     if (this.#stopped) return;
-    if (this.#isReady) {
+    const exchange = this.#current;
+    if (exchange !== undefined) {
+      this.#closingWhy = 'was stopped because the server closed';
+      clearTimeout(exchange.timer);
+      requestInterrupt(this.#channel.control, SIGTERM);
+      await within(new Promise<void>((resolve) => (this.#onIdle = resolve)), this.#options.stopGraceMillis);
+    }
+    if (this.#isReady && this.#current === undefined && !this.#stopped) {
       const closed = new Promise<void>((resolve) => (this.#onClosed = resolve));
       this.#post({ t: 'close' });
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_MILLIS)))]);
-      clearTimeout(timer);
+      await within(closed, CLOSE_MILLIS);
     }
-    this.#stopped = true;
-    this.#drain();
-    this.#channel.intake.finish();
-    this.#channel.port.close();
-    this.#requests.close();
+    if (this.#stopped) return;
+    this.#closingWhy ??= 'was stopped because the server closed';
+    // Its exit (below) ends what is left: the request in flight, the channel (see #gone).
+    const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()));
     await this.#worker.terminate();
+    await within(exited, CLOSE_MILLIS);
+    this.#gone(this.#closingWhy);
   }
 
   #post(message: ToThread, transfer: ArrayBuffer[] = []): void {
@@ -137,16 +178,19 @@ export class ServingThread {
     Atomics.notify(this.#signal, SIGNAL_SEQUENCE);
   }
 
-  #sendBody(exchange: Exchange, maxBodyBytes: number): void {
+  /** Sends the request body as it arrives; returns what removes the listeners. */
+  #sendBody(exchange: Exchange, maxBodyBytes: number): () => void {
     const { id, req } = exchange;
     let received = 0;
     let over = false;
     const problems = this.#options.channel.problemCounter;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       if (over) return;
       received += chunk.byteLength;
       if (received > maxBodyBytes) {
         over = true;
+        // The rest is not read: the connection is closed after the answer.
+        exchange.res.shouldKeepAlive = false;
         problems.report('http_request_refused', `${exchange.head.method} ${exchange.head.target}: request body is over the limit of ${maxBodyBytes} bytes; the guest's read of it fails`);
         this.#post({ t: 'body-failed', id, message: `the request body is over the limit of ${maxBodyBytes} bytes` });
         return;
@@ -158,15 +202,23 @@ export class ServingThread {
         exchange.paused = true;
         req.pause();
       }
-    });
-    req.on('end', () => {
+    };
+    const onEnd = (): void => {
       if (!over) this.#post({ t: 'body-end', id });
-    });
-    req.on('close', () => {
+    };
+    const onClose = (): void => {
       if (req.complete || over) return;
       problems.report('http_request_refused', `${exchange.head.method} ${exchange.head.target}: the client went away while sending the request body`);
       this.#post({ t: 'body-failed', id, message: 'the client went away while sending the request body' });
-    });
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('close', onClose);
+    return () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+    };
   }
 
   #onMessage(message: ServingMessage): void {
@@ -183,6 +235,9 @@ export class ServingThread {
 
   #fromThread(message: FromThread): void {
     switch (message.t) {
+      case 'batch':
+        for (const one of message.messages) this.#fromThread(one);
+        return;
       case 'ready':
         return this.#settleReady();
       case 'warm-failed':
@@ -204,7 +259,10 @@ export class ServingThread {
         // Acknowledged once the connection took it: the thread keeps at most a window on its way.
         const bytes = message.chunk.byteLength;
         const written = (): void => {
-          if (this.#current === exchange) this.#post({ t: 'written', id: exchange.id, bytes });
+          if (this.#current !== exchange) return;
+          Atomics.add(this.#signal, SIGNAL_WRITTEN, bytes);
+          Atomics.add(this.#signal, SIGNAL_SEQUENCE, 1);
+          Atomics.notify(this.#signal, SIGNAL_SEQUENCE);
         };
         if (res.destroyed) written();
         else res.write(message.chunk, written);
@@ -244,19 +302,23 @@ export class ServingThread {
   #finish(exchange: Exchange): void {
     clearTimeout(exchange.timer);
     this.#current = undefined;
+    // A timeout of this request is over (only this side resets it: the next request starts clean).
+    Atomics.store(this.#channel.control, 0, 0);
+    exchange.detach();
     const { req } = exchange;
     // What the guest did not read of the body is read and dropped (the connection can be reused).
-    if (!req.complete) {
-      req.removeAllListeners('data');
-      req.resume();
-    }
+    if (!req.readableEnded) req.resume();
     exchange.done();
+    this.#onIdle?.();
+    this.#onIdle = undefined;
   }
 
   #timeout(exchange: Exchange): void {
     exchange.timedOut = true;
     requestInterrupt(this.#channel.control, TIMEOUT_SIGNAL);
     exchange.timer = setTimeout(() => {
+      // Its answer may be here already, not yet taken.
+      this.#drain();
       if (this.#current !== exchange) return;
       this.#options.channel.problemCounter.report(
         'http_handler_failed',
@@ -285,14 +347,16 @@ export class ServingThread {
       const limit = this.#options.serve.limits.requestTimeoutMillis;
       const [detail, hostDetail, status, text] = exchange.timedOut
         ? ['span still open when the request timed out', `the guest did not answer within ${limit} ms; its thread was stopped`, 504, `the guest did not answer within ${limit} ms\n`]
-        : [`span still open when the serving thread ${why}`, `the serving thread ${why}`, 500, 'the guest failed\n'];
+        : this.#closingWhy !== undefined
+          ? [`span still open when the serving thread ${why}`, `the serving thread ${why}`, 503, 'the server is stopping\n']
+          : [`span still open when the serving thread ${why}`, `the serving thread ${why}`, 500, 'the guest failed\n'];
       // The server span as the thread would have settled it: the request, and the answer given here.
       const { head } = exchange;
       const attributes = {
         ...requestAttributes({ ...head, ...(head.contentLength !== undefined ? { bodySize: head.contentLength } : {}) }),
-        ...responseAttributes({ status, bodySize: Buffer.byteLength(text), errorType: exchange.timedOut ? 'timeout' : 'guest_trap' }),
+        ...responseAttributes({ status, bodySize: Buffer.byteLength(text), errorType: exchange.timedOut ? 'timeout' : this.#closingWhy !== undefined ? 'server_closed' : 'guest_trap' }),
       };
-      intake.closeJournaled(readSharedJournal(journal), exchange.timedOut ? 'signal' : 'trap', detail, hostDetail, sharedJournalOverflow(journal), attributes);
+      intake.closeJournaled(readSharedJournal(journal), exchange.timedOut || this.#closingWhy !== undefined ? 'signal' : 'trap', detail, hostDetail, sharedJournalOverflow(journal), attributes);
       if (!exchange.timedOut) this.#options.channel.problemCounter.report('http_handler_failed', `${this.#options.name}: ${exchange.head.method} ${exchange.head.target}: the serving thread ${why}`);
       const { res } = exchange;
       if (!res.headersSent && !res.destroyed) res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text);

@@ -3,12 +3,13 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { ProblemCounter } from '../../engine/index.js';
 import { oneLine } from '../../host/errors.js';
-import type { GuestChannelOptions } from '../../host/worker/guest-channel.js';
+import { DEFAULT_STREAM_LIMITS, type GuestChannelOptions } from '../../host/worker/guest-channel.js';
 import { propagatorOf } from '../../telemetry/env-propagation.js';
 import { encodeParent } from '../../telemetry/transfer/context-transfer.js';
 import { DEFAULT_HTTP_LIMITS, type ComponentRequestHandler, type HttpLimits } from '../request-handler.js';
 import { headOf, parentOf } from '../request-head.js';
-import { ServingThread } from './serving-thread.js';
+import { SharedLedgers } from '../../telemetry/transfer/shared-ledgers.js';
+import { ServingThread, type ServingThreadOptions } from './serving-thread.js';
 
 /** Options of serving a component on threads; see serveFile. */
 export interface ThreadedServeOptions extends Omit<GuestChannelOptions, 'limits'> {
@@ -40,11 +41,14 @@ export interface ThreadedServeOptions extends Omit<GuestChannelOptions, 'limits'
 
 const DEFAULT_GRACE_MILLIS = 1000;
 const MAX_DEFAULT_THREADS = 4;
+/** A thread that could not start is tried again after this long, doubling up to the maximum. */
+const RESPAWN_MILLIS = 500;
+const MAX_RESPAWN_MILLIS = 30_000;
 
 /** Waiting for a thread. */
 interface Waiting {
   start(thread: ServingThread): void;
-  /** The handler closed before a thread was free. */
+  /** No thread will take it (the handler closed, none can start, the client left). */
   cancel(error: Error): void;
 }
 
@@ -61,8 +65,10 @@ export function createThreadedRequestHandler(options: ThreadedServeOptions): Com
   const count = Math.max(1, Math.floor(options.threads ?? Math.min(availableParallelism(), MAX_DEFAULT_THREADS)));
   const propagators = [...(options.propagators ?? ['tracecontext', 'baggage'])];
   const propagator = propagatorOf(propagators);
-  const threadOptions = {
-    channel: { ...channelOptionsOf(options), problemCounter: problems },
+  const ledgers = new SharedLedgers(options.ledgers ?? []);
+  const threadOptions: ServingThreadOptions = {
+    channel: { ...channelOptionsOf(options, count), problemCounter: problems },
+    ledgers,
     serve: {
       file: options.file,
       preopens: options.preopens ?? {},
@@ -77,11 +83,15 @@ export function createThreadedRequestHandler(options: ThreadedServeOptions): Com
     stopGraceMillis: options.stopGraceMillis ?? DEFAULT_GRACE_MILLIS,
   };
 
+  /** Threads running or starting. */
   const threads: ServingThread[] = [];
   const idle: ServingThread[] = [];
   const waiting: Waiting[] = [];
+  const everReady = new WeakSet<ServingThread>();
   let inFlight = 0;
   let closing = false;
+  let respawnMillis = RESPAWN_MILLIS;
+  let respawnTimer: NodeJS.Timeout | undefined;
 
   /** A new thread; once ready it takes a waiting request or waits for one. */
   const spawn = (report = true): ServingThread => {
@@ -89,25 +99,33 @@ export function createThreadedRequestHandler(options: ThreadedServeOptions): Com
       threads.splice(threads.indexOf(stopped), 1);
       const at = idle.indexOf(stopped);
       if (at >= 0) idle.splice(at, 1);
-      // A thread that served (it was stopped after a timeout) is replaced; one that never started is not.
+      // A thread that served (stopped after a timeout, or failed) is replaced at once.
       if (!closing && everReady.has(stopped)) spawn();
     });
     threads.push(thread);
     thread.ready.then(
       () => {
         everReady.add(thread);
+        respawnMillis = RESPAWN_MILLIS;
         available(thread);
       },
       (error: unknown) => {
-        if (!closing && report) problems.report('http_handler_failed', `${name}: a serving thread could not start: ${oneLine(error)}`);
+        if (closing || !report) return;
+        problems.report('http_handler_failed', `${name}: a serving thread could not start (tried again in ${respawnMillis} ms): ${oneLine(error)}`);
+        // Nobody left to serve: the requests waiting are answered now rather than never.
+        if (threads.length === 0) for (const request of waiting.splice(0)) request.cancel(new NoThread());
+        respawnTimer = setTimeout(() => {
+          respawnTimer = undefined;
+          if (!closing) spawn();
+        }, respawnMillis);
+        respawnMillis = Math.min(respawnMillis * 2, MAX_RESPAWN_MILLIS);
       },
     );
     return thread;
   };
-  const everReady = new WeakSet<ServingThread>();
 
   const available = (thread: ServingThread): void => {
-    if (thread.stopped) return;
+    if (thread.stopped || closing) return;
     const next = waiting.shift();
     if (next) next.start(thread);
     else idle.push(thread);
@@ -118,8 +136,27 @@ export function createThreadedRequestHandler(options: ThreadedServeOptions): Com
     try {
       await thread.serve(req, res, headOf(req), parent, limits.requestTimeoutMillis, limits.maxRequestBodyBytes);
     } finally {
-      if (!thread.stopped) available(thread);
+      available(thread);
     }
+  };
+
+  /** The first thread free (in arrival order); rejects when none will be. */
+  const aThread = (res: ServerResponse): Promise<ServingThread> => {
+    const thread = idle.pop();
+    if (thread) return Promise.resolve(thread);
+    if (closing || threads.length === 0) return Promise.reject(new NoThread());
+    return new Promise<ServingThread>((resolve, reject) => {
+      const entry: Waiting = { start: resolve, cancel: reject };
+      waiting.push(entry);
+      // A client that leaves while waiting is not served later.
+      res.once('close', () => {
+        const at = waiting.indexOf(entry);
+        if (at >= 0) {
+          waiting.splice(at, 1);
+          reject(new ClientGone());
+        }
+      });
+    });
   };
 
   const handler = (async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -129,17 +166,16 @@ export function createThreadedRequestHandler(options: ThreadedServeOptions): Com
       if (Number.isFinite(declared) && declared > limits.maxRequestBodyBytes) {
         const message = `request body of ${declared} bytes is over the limit of ${limits.maxRequestBodyBytes} bytes`;
         problems.report('http_request_refused', `${req.method} ${req.url}: ${message}`);
-        const text = `${message}\n`;
-        res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text);
+        return answer(res, 413, message);
+      }
+      let thread: ServingThread;
+      try {
+        thread = await aThread(res);
+      } catch (error) {
+        if (error instanceof NoThread) answer(res, 503, closing ? 'the server is stopping' : 'no serving thread is running');
         return;
       }
-      const thread = idle.pop();
-      if (thread) await serveOn(thread, req, res);
-      else {
-        // Every thread is busy: the request waits for the first one free (in arrival order).
-        const next = await new Promise<ServingThread>((resolve, reject) => waiting.push({ start: resolve, cancel: reject }));
-        await serveOn(next, req, res);
-      }
+      await serveOn(thread, req, res);
     } catch (error) {
       problems.report('host_error', `serving ${req.method} ${req.url}: ${oneLine(error)}`);
       if (!res.headersSent && !res.destroyed) res.writeHead(500).end();
@@ -158,14 +194,33 @@ export function createThreadedRequestHandler(options: ThreadedServeOptions): Com
   };
   handler.close = async () => {
     closing = true;
-    for (const request of waiting.splice(0)) request.cancel(new Error('the server closed before a serving thread was free'));
+    clearTimeout(respawnTimer);
+    idle.splice(0);
+    for (const request of waiting.splice(0)) request.cancel(new NoThread());
     await Promise.all(threads.map((thread) => thread.close()));
+    ledgers.close();
   };
   return handler;
 }
 
+/** No thread can take the request (the handler is closing, or none is running). */
+class NoThread extends Error {}
+
+/** The client left before a thread was free. */
+class ClientGone extends Error {}
+
+/** A short plain-text answer from the host, with the connection closed after it. */
+function answer(res: ServerResponse, status: number, message: string): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = `${message}\n`;
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text);
+}
+
 /** The telemetry channel's options within the serve options. */
-function channelOptionsOf(options: ThreadedServeOptions): GuestChannelOptions {
-  const { limits: _http, queueLimits, ...rest } = options;
-  return { ...rest, ...(queueLimits ? { limits: queueLimits } : {}) };
+function channelOptionsOf(options: ThreadedServeOptions, threads: number): GuestChannelOptions {
+  const { limits: _http, queueLimits, ledgers: _ledgers, ...rest } = options;
+  // The threads share the exporters' queues: each may have its part of them on its way at once.
+  const whole = { ...DEFAULT_STREAM_LIMITS, ...queueLimits };
+  const part = (n: number): number => Math.max(1, Math.floor(n / threads));
+  return { ...rest, limits: { spans: part(whole.spans), logs: part(whole.logs), metrics: part(whole.metrics) } };
 }

@@ -3,11 +3,12 @@ import { hrTime } from '@opentelemetry/core';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { exportMetrics, journaledSpansAsEnded, noteOpenSpansClosed, type CloseReason, type HostCaches, type JournalEntry, type LogPipeline, type ProblemCounter, type SpanPipeline } from '../../engine/index.js';
 import { exportSpan } from '../../engine/span-pipeline.js';
-import { itemCount, type DeliveryLedger, type TelemetrySignal } from '../delivery-ledger.js';
+import { itemCount, type TelemetrySignal } from '../delivery-ledger.js';
 import type { ChannelMessage } from './channel-writer.js';
 import { CreditLedger, interruptRequested, type Stream, type StreamLimits } from './flow-control.js';
 import { decodeLog } from './log-transfer.js';
 import { decodeMetrics } from './metric-transfer.js';
+import type { LedgerFeed } from './shared-ledgers.js';
 import { JOURNAL_SLOTS } from './shared-span-journal.js';
 import { decodeSpan } from './span-transfer.js';
 
@@ -21,7 +22,7 @@ export interface IntakeSinks {
    * to send another) once its exporter delivered it or gave up. Without a ledger for a signal,
    * items settle as soon as they are handed on.
    */
-  ledgers: readonly DeliveryLedger[];
+  ledgers: readonly LedgerFeed[];
   limits: StreamLimits;
   problems: ProblemCounter;
   caches: HostCaches;
