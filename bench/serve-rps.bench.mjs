@@ -62,7 +62,9 @@ async function load(url) {
   return { rps: result.requests.average, p99: result.latency.p99 };
 }
 
-const serve = (extra) => (port) => [CLI, 'serve', GUEST, '--listen', `127.0.0.1:${port}`, ...extra];
+// BENCH_SERVE_THREADS: --threads for wasm-otel (default: its own default).
+const THREADS = process.env.BENCH_SERVE_THREADS ? ['--threads', process.env.BENCH_SERVE_THREADS] : [];
+const serve = (extra) => (port) => [CLI, 'serve', GUEST, '--listen', `127.0.0.1:${port}`, ...THREADS, ...extra];
 const CONFIGS = [
   ['on', serve(['--reuse-instances']), { OTEL_EXPORTER_OTLP_ENDPOINT: OTLP }],
   ['off', serve(['--reuse-instances']), { OTEL_SDK_DISABLED: 'true' }],

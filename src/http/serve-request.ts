@@ -33,6 +33,8 @@ export interface ServingParts {
   /** The instance's interrupt flag: a timeout leaves TIMEOUT_SIGNAL in it. */
   interrupt: Int32Array;
   timeoutMillis: number;
+  /** Called when the guest's call is over, before the server span is settled and ended. */
+  onCallEnd?: () => void;
 }
 
 /**
@@ -54,6 +56,7 @@ export function serveOnInstance(instance: GuestInstance, request: ServedRequest,
       attributes: requestAttributes({ ...head, ...(request.bodySize !== undefined ? { bodySize: request.bodySize } : {}) }),
       closeLeftOpen: 'span still open when the request ended',
       settle: (span, failure) => {
+        parts.onCallEnd?.();
         const answer = failure ? hostAnswer(failure, parts.interrupt, parts.timeoutMillis) : undefined;
         const { facts, failure: why } = exchange.conclude(answer);
         if (why !== undefined) parts.problems.report('http_handler_failed', `${parts.name}: ${head.method} ${head.target}: ${why}`);

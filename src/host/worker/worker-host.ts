@@ -2,6 +2,7 @@
  * A guest thread's host (for a run or a serving thread): its providers send every finished span,
  * log record and metric batch to the telemetry thread through the channel (see ChannelWriter).
  */
+import type { MessagePort } from 'node:worker_threads';
 import { diag, trace, type TextMapPropagator } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
@@ -43,8 +44,11 @@ function writeOutputDirectly(): void {
 /** Each thread registers its own copy of the API's diag global, and the main thread has said so already. */
 const REGISTERED = /^@opentelemetry\/api: Registered a global for diag /;
 
-/** `propagator`: how the guest's outgoing HTTP requests carry their trace (none by default). */
-export function workerHost(data: GuestThreadData, options: { propagator?: TextMapPropagator } = {}): WorkerHost {
+/**
+ * `propagator`: how the guest's outgoing HTTP requests carry their trace (none by default);
+ * `port`: where the telemetry messages go instead of straight to `data.port` (a batcher).
+ */
+export function workerHost(data: GuestThreadData, options: { propagator?: TextMapPropagator; port?: Pick<MessagePort, 'postMessage'> } = {}): WorkerHost {
   writeOutputDirectly();
   diag.setLogger(new OneLineDiagLogger(writeStderrLine, (message) => !REGISTERED.test(message)), { logLevel: data.logLevel, suppressOverrideMessage: true });
   const problems = new ProblemCounter();
@@ -52,7 +56,7 @@ export function workerHost(data: GuestThreadData, options: { propagator?: TextMa
 
   const control = new Int32Array(data.control);
   const resource = resourceFromAttributes(data.resource.attributes, data.resource.schemaUrl !== undefined ? { schemaUrl: data.resource.schemaUrl } : undefined);
-  const writer = new ChannelWriter({ port: data.port, control, journal: data.journal, limits: data.limits, waitMillis: data.waitMillis, logResource: resource });
+  const writer = new ChannelWriter({ port: options.port ?? data.port, control, journal: data.journal, limits: data.limits, waitMillis: data.waitMillis, logResource: resource });
 
   const tracerProvider = data.signals.traces ? new BasicTracerProvider({ resource, spanProcessors: [writer.spanProcessor] }) : undefined;
   const loggerProvider = data.signals.logs ? new LoggerProvider({ resource, processors: [writer.logProcessor], logRecordLimits: data.logRecordLimits }) : undefined;

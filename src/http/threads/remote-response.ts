@@ -1,6 +1,9 @@
 import type { ResponseTarget } from '../response-exchange.js';
 import type { RequestInbox } from './request-inbox.js';
-import { SIGNAL_GONE, SIGNAL_WRITTEN, detachedCopy, type FromThread } from './serving-protocol.js';
+import { SIGNAL_GONE, SIGNAL_WRITTEN, detachedCopy, type FromThread, type ServingMessage } from './serving-protocol.js';
+
+/** Telemetry messages held for `served` at most. */
+const OUTBOX_MAX = 16;
 
 /** Answer bytes on their way to the connection at once; a guest writing faster waits. */
 const WRITE_WINDOW_BYTES = 1024 * 1024;
@@ -16,7 +19,9 @@ export class RemoteResponse implements ResponseTarget {
   /** Bytes posted (modulo 2^32; the main thread counts those written in SIGNAL_WRITTEN). */
   #posted = 0;
   /** Messages not posted yet, and the buffers they carry: sent together (see flush). */
-  #outbox: FromThread[] = [];
+  #outbox: ServingMessage[] = [];
+  /** Once the guest's call is over: telemetry messages wait in the outbox for `served` (one wake-up of the main thread). */
+  #collecting = false;
   #transfer: ArrayBuffer[] = [];
 
   constructor(
@@ -28,6 +33,16 @@ export class RemoteResponse implements ResponseTarget {
     inbox.beforeWait = () => this.flush();
   }
 
+  /** Takes a telemetry message into the outbox (once the call is over); false: post it yourself. */
+  collect(message: ServingMessage, transfer: readonly ArrayBuffer[]): boolean {
+    if (!this.#collecting) return false;
+    this.#outbox.push(message);
+    this.#transfer.push(...transfer);
+    // A few at most: what waits here is not yet counted as arrived on the telemetry thread.
+    if (this.#outbox.length >= OUTBOX_MAX) this.flush();
+    return true;
+  }
+
   /** Posts what is in the outbox, as one message. */
   flush(last?: FromThread): void {
     if (last) this.#outbox.push(last);
@@ -36,7 +51,7 @@ export class RemoteResponse implements ResponseTarget {
     const transfer = this.#transfer;
     this.#outbox = [];
     this.#transfer = [];
-    this.post(messages.length === 1 ? messages[0]! : { t: 'batch', messages }, transfer);
+    this.post(messages.length === 1 ? (messages[0]! as FromThread) : { t: 'batch', messages }, transfer);
   }
 
   /** Bytes posted that the connection has not taken yet. */
@@ -82,6 +97,11 @@ export class RemoteResponse implements ResponseTarget {
   /** Goes at once (the client has its whole answer while the guest may still be at work). */
   end(text?: string): void {
     this.flush({ t: 'end', id: this.id, ...(text !== undefined ? { text } : {}) });
+  }
+
+  /** The guest's call is over: the spans its end closes go with `served` (flushed right after). */
+  startCollecting(): void {
+    this.#collecting = true;
   }
 
   destroy(): void {

@@ -54,8 +54,8 @@ export type FromThread =
   /** The request is over; the thread's problem counts so far. */
   | { t: 'served'; id: number; problems: Record<string, number>; suppressed: Record<string, number> }
   | { t: 'closed'; problems: Record<string, number>; suppressed: Record<string, number> }
-  /** Several of the above at once (an answer's head with its first chunk, its end with `served`). */
-  | { t: 'batch'; messages: FromThread[] };
+  /** Several messages at once (an answer's head with its first chunk; its last spans with `served`). */
+  | { t: 'batch'; messages: (FromThread | ChannelMessage)[] };
 
 export type ServingMessage = FromThread | ChannelMessage;
 

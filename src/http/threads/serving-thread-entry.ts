@@ -16,12 +16,20 @@ import { InstancePool } from '../instance-pool.js';
 import { serveOnInstance } from '../serve-request.js';
 import { RemoteResponse } from './remote-response.js';
 import { RequestInbox } from './request-inbox.js';
-import type { FromThread, ServingThreadData, ToThread } from './serving-protocol.js';
+import type { FromThread, ServingMessage, ServingThreadData, ToThread } from './serving-protocol.js';
 
 const data = workerData as ServingThreadData;
 const { serve } = data;
 const propagator = data.signals.traces ? propagatorOf(serve.propagators) : undefined;
-const { host, problems, control, flushMetrics } = workerHost(data, propagator ? { propagator } : {});
+/** The answer of the request being served: after its end, the request's last spans go with `served`. */
+let answering: RemoteResponse | undefined;
+const telemetryPort = {
+  postMessage(message: unknown, transfer?: readonly ArrayBuffer[]): void {
+    if (answering?.collect(message as ServingMessage, transfer ?? [])) return;
+    data.port.postMessage(message, transfer ?? []);
+  },
+};
+const { host, problems, control, flushMetrics } = workerHost(data, { ...(propagator ? { propagator } : {}), port: telemetryPort });
 const signal = new Int32Array(data.signal);
 const post = (message: FromThread, transfer?: ArrayBuffer[]): void => data.port.postMessage(message, transfer ?? []);
 const inbox = new RequestInbox(data.requests, signal, control);
@@ -74,6 +82,7 @@ async function start(): Promise<{ component: LoadedComponent; pool: InstancePool
 async function serveRequest(component: LoadedComponent, pool: InstancePool, request: Extract<ToThread, { t: 'request' }>): Promise<void> {
   const { id, head } = request;
   const target = new RemoteResponse(id, post, signal, inbox);
+  answering = target;
   const body = inbox.openBody(id, (bytes) => post({ t: 'body-read', id, bytes }), request.bodyDone === true);
   try {
     let instance;
@@ -94,7 +103,7 @@ async function serveRequest(component: LoadedComponent, pool: InstancePool, requ
         parent: decodeParent(request.parent ?? {}),
         target,
       },
-      { name: component.name, problems, interrupt: control, timeoutMillis: serve.limits.requestTimeoutMillis },
+      { name: component.name, problems, interrupt: control, timeoutMillis: serve.limits.requestTimeoutMillis, onCallEnd: () => target.startCollecting() },
     );
     pool.release(instance, reusable);
   } catch (error) {
@@ -106,6 +115,7 @@ async function serveRequest(component: LoadedComponent, pool: InstancePool, requ
   } finally {
     inbox.closeBody();
     inbox.beforeWait = undefined;
+    answering = undefined;
     target.flush({ t: 'served', id, ...counts(problems) });
   }
 }

@@ -236,7 +236,7 @@ export class ServingThread {
   #fromThread(message: FromThread): void {
     switch (message.t) {
       case 'batch':
-        for (const one of message.messages) this.#fromThread(one);
+        for (const one of message.messages) this.#onMessage(one);
         return;
       case 'ready':
         return this.#settleReady();

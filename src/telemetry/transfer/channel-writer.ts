@@ -19,7 +19,8 @@ export type ChannelMessage =
   | { t: 'metrics'; metrics: TransferMetrics };
 
 export interface ChannelWriterOptions {
-  port: MessagePort;
+  /** Where messages go (the channel's port, or what batches them on their way there). */
+  port: Pick<MessagePort, 'postMessage'>;
   control: Int32Array;
   journal: SharedArrayBuffer;
   limits: StreamLimits;
