@@ -17,6 +17,7 @@ import { hostFor } from './support/library-host.js';
 import { OtlpSpanKind, OtlpStatusCode, startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './support/otlp-receiver.js';
 import { receivedMetrics, waitForLogs } from './support/otlp-signals.js';
 import { component } from './support/paths.js';
+import { rawExchange } from './support/raw-http.js';
 import { byName } from './support/span-tree.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -308,14 +309,9 @@ describe('requestHandler(): in an app’s own Node server', () => {
 });
 
 /** Sends raw bytes and resolves to the status line of the answer. */
-function rawRequest(text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(server.address.port, '127.0.0.1', () => socket.write(text));
-    let answer = '';
-    socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
-    socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
-    socket.on('error', reject);
-  });
+/** The status line of the server's answer to `text`. */
+async function rawRequest(text: string): Promise<string> {
+  return (await rawExchange(server.address.port, text)).split('\r\n')[0] ?? '';
 }
 
 describe('serve: a guest that traps', () => {

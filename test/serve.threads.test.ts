@@ -17,6 +17,7 @@ import { OtlpGuestMetricExporter, ProblemCounter, WasmOtelError, serveFile, type
 import { OtlpSpanKind, OtlpStatusCode, startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './support/otlp-receiver.js';
 import { receivedMetrics, waitForLogs } from './support/otlp-signals.js';
 import { ROOT, component } from './support/paths.js';
+import { rawExchange } from './support/raw-http.js';
 import { byName, childrenOf, problemsSince } from './support/span-tree.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -216,14 +217,7 @@ describe('serveFile: guest threads', () => {
 
   it('a declared body over the limit is refused with 413 before any thread sees it', async () => {
     const before = problems.snapshot();
-    const reply = await new Promise<string>((resolve, reject) => {
-      const socket = connect(hello.address.port, '127.0.0.1', () => socket.write('POST /stream-echo HTTP/1.1\r\nHost: x\r\nContent-Length: 9000000\r\n\r\n'));
-      let text = '';
-      socket.setEncoding('utf8');
-      socket.on('data', (chunk: string) => (text += chunk));
-      socket.on('end', () => resolve(text));
-      socket.on('error', reject);
-    });
+    const reply = await rawExchange(hello.address.port, 'POST /stream-echo HTTP/1.1\r\nHost: x\r\nContent-Length: 9000000\r\n\r\n');
     expect(reply).toMatch(/^HTTP\/1\.1 413 /);
     expect(reply.endsWith('\r\n\r\nrequest body of 9000000 bytes is over the limit of 8000000 bytes\n')).toBe(true);
     expect(problemsSince(problems.snapshot(), before)).toEqual({ http_request_refused: 1 });
@@ -267,14 +261,7 @@ describe('serveFile: guest threads', () => {
     const [server] = await spansOf(1);
     expect(server!.parentSpanId).toBe('');
     expect(server!.traceId).toMatch(/^[0-9a-f]{32}$/);
-    const reply = await new Promise<string>((resolve, reject) => {
-      const socket = connect(hello.address.port, '127.0.0.1', () => socket.write(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`));
-      let text = '';
-      socket.setEncoding('utf8');
-      socket.on('data', (chunk: string) => (text += chunk));
-      socket.on('end', () => resolve(text));
-      socket.on('error', reject);
-    });
+    const reply = await rawExchange(hello.address.port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`);
     expect(reply).toMatch(/^HTTP\/1\.1 431 /);
     expect(problemsSince(problems.snapshot(), before)).toEqual({ invalid_traceparent: 1, http_request_refused: 1 });
     expect((await get(hello, '/')).body).toBe('hello');
