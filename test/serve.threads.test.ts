@@ -180,7 +180,7 @@ describe('serveFile: guest threads', () => {
     expect(server!.status).toEqual({ code: OtlpStatusCode.ERROR, message: 'the guest did not answer within 1500 ms; its thread was stopped' });
     expect(server!.attributes).toMatchObject({ 'url.path': '/compute', 'http.response.status_code': 504n, 'error.type': 'timeout' });
     expect(problemsSince(problems.snapshot(), before)).toEqual({ http_handler_failed: 1, open_spans_closed: 1 });
-    // Both threads serve again (the replacement included): two requests at once.
+    // Both threads serve again (the replacement included, once it has loaded): two requests at once.
     const one = await openStream(hello, '/stream-echo');
     const two = await openStream(hello, '/stream-echo');
     expect([await one.next(), await two.next()]).toEqual(['first', 'first']);
@@ -189,7 +189,7 @@ describe('serveFile: guest threads', () => {
     await Promise.all([one.rest(), two.rest()]);
     await flush();
     expect(await receiver.waitForSpans(3)).toHaveLength(3);
-  });
+  }, 120_000);
 
   it('a guest that keeps calling the host is unwound at the timeout; the thread goes on serving', async () => {
     const before = problems.snapshot();
