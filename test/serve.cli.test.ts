@@ -22,11 +22,16 @@ beforeAll(async () => {
 afterAll(async () => receiver.close());
 
 /** Starts the CLI's server; resolves once it said where it listens. */
-async function startServe(extra: string[] = []): Promise<{ url: string; port: number; stop(): Promise<{ code: number | null; stderr: string }> }> {
+async function startServe(
+  extra: string[] = [],
+  env: Record<string, string> = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
+): Promise<{ url: string; port: number; stderrSoFar(): string; stop(): Promise<{ code: number | null; stderr: string }> }> {
   const { child, result } = startCli(['serve', component('http-app.wasm'), '--listen', '127.0.0.1:0', '--imports', 'examples/spin-key-value.mjs', ...extra], {
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    ...env,
     OTEL_SERVICE_NAME: 'downstream',
   });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -39,6 +44,7 @@ async function startServe(extra: string[] = []): Promise<{ url: string; port: nu
   return {
     url,
     port: Number(new URL(url).port),
+    stderrSoFar: () => stderr,
     stop: async () => {
       child.kill('SIGTERM');
       return result;
@@ -62,6 +68,23 @@ describe('wasm-otel serve (CLI)', () => {
     expect(server.parentSpanId).toBe('b7ad6b7169203331');
     expect(server.resource['service.name']).toBe('downstream');
     expect(spans.find((s) => s.name === 'handle-request')!.parentSpanId).toBe(server.spanId);
+  }, 60_000);
+
+  it('without a collector, each request\'s trace is printed on stderr soon after it is answered (not only at exit)', async () => {
+    const served = await startServe(['--threads', '1'], {});
+    try {
+      expect((await fetch(`${served.url}/`, { headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } })).status).toBe(200);
+      await expect.poll(() => served.stderrSoFar(), { timeout: 10_000 }).toContain('trace 0af7651916cd43dd8448eb211c80319c\n└─ GET  server');
+      const first = served.stderrSoFar();
+      expect(first).toContain('      └─ kv-work  internal');
+      expect(first).toContain('log INFO "visit 1"');
+      expect(first).toContain('visits.count {visit}  sum cumulative monotonic');
+    } finally {
+      const { code, stderr } = await served.stop();
+      expect(code).toBe(0);
+      // Printed once: the exit prints only what came after.
+      expect(stderr.split('trace 0af7651916cd43dd8448eb211c80319c').length).toBe(2);
+    }
   }, 60_000);
 
   it('SIGTERM while a request is in flight: no new connections, the request finishes, then exit 0', async () => {

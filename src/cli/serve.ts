@@ -47,9 +47,8 @@ export async function serveCommand(command: ServeCommand): Promise<number> {
   const flushSoon = (): void => {
     flushTimer ??= setTimeout(() => {
       flushTimer = undefined;
-      for (const provider of [telemetry.tracerProvider, telemetry.loggerProvider] as unknown as ({ forceFlush?(): Promise<void> } | undefined)[]) {
-        void provider?.forceFlush?.().catch(() => {});
-      }
+      // Over OTLP: sent now rather than at the next batch; on the console: printed now.
+      void telemetry.flushToConsole();
     }, FLUSH_AFTER_MILLIS);
   };
   let server;

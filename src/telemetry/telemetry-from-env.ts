@@ -43,6 +43,12 @@ export interface EnvTelemetry {
    * so far, synchronously. Nothing is flushed.
    */
   abandon(): void;
+  /**
+   * Flushes the span and log processors, then prints what the console report holds so far (the
+   * traces that ended, their log records, the metrics) and starts it over: a server's report per
+   * request. Nothing printed when no signal goes to the console. Never rejects.
+   */
+  flushToConsole(): Promise<void>;
 }
 
 /**
@@ -52,7 +58,7 @@ export interface EnvTelemetry {
 export function telemetryFromEnv(problems: ProblemCounter, consoleSink: TextSink = process.stderr): EnvTelemetry {
   const config = readTelemetryEnv(problems);
   if (config.disabled) {
-    return { tracerProvider: undefined, loggerProvider: undefined, metricExporters: [], meterProvider: undefined, ledgers: [], settings: DEFAULT_EXPORT_SETTINGS, shutdown: async () => {}, abandon: () => {} };
+    return { tracerProvider: undefined, loggerProvider: undefined, metricExporters: [], meterProvider: undefined, ledgers: [], settings: DEFAULT_EXPORT_SETTINGS, shutdown: async () => {}, abandon: () => {}, flushToConsole: async () => {} };
   }
   const settings = exportSettingsFromEnv(problems);
   const resource = resourceFromEnv();
@@ -81,6 +87,10 @@ export function telemetryFromEnv(problems: ProblemCounter, consoleSink: TextSink
       report.print(consoleSink);
     },
     abandon() {
+      report.print(consoleSink);
+    },
+    async flushToConsole() {
+      await Promise.all([tracerProvider.forceFlush().catch(() => undefined), loggerProvider.forceFlush().catch(() => undefined)]);
       report.print(consoleSink);
     },
   };
