@@ -20,8 +20,9 @@ export interface ComponentServer {
   /** Requests being served now. */
   readonly inFlight: number;
   /**
-   * Stops accepting, lets requests in flight finish within `drainMillis` (then cuts their
-   * connections), and disposes the instances. The telemetry is the caller's to flush.
+   * Stops accepting, lets requests in flight finish within `drainMillis` (then stops them: on
+   * guest threads they are answered 503; then their connections are cut), and disposes the
+   * instances. The telemetry is the caller's to flush.
    */
   close(drainMillis?: number): Promise<void>;
 }
@@ -81,9 +82,11 @@ export async function startServer(
         server.closeIdleConnections();
         const deadline = Date.now() + drainMillis;
         while (handler.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+        // The handler first: what is still in flight is stopped and answered (503) while its
+        // connection is open; then the connections go.
+        await handler.close();
         server.closeAllConnections();
         await closed;
-        await handler.close();
       })();
       return closing;
     },

@@ -4,6 +4,7 @@
  * spans the guest finished before it, so a span is never behind its response.
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { WasmOtelErrorCode } from '../../host/errors.js';
 import type { GuestThreadData } from '../../host/worker/protocol.js';
 import type { ChannelMessage } from '../../telemetry/transfer/channel-writer.js';
 import type { TransferParent } from '../../telemetry/transfer/context-transfer.js';
@@ -44,7 +45,7 @@ export type ToThread =
 
 export type FromThread =
   | { t: 'ready' }
-  | { t: 'warm-failed'; message: string }
+  | { t: 'warm-failed'; code: WasmOtelErrorCode; message: string }
   | { t: 'head'; id: number; status: number; headers: string[] | Record<string, string | number> }
   | { t: 'chunk'; id: number; chunk: Uint8Array }
   | { t: 'end'; id: number; text?: string }

@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import type { ProblemCounter } from '../../engine/index.js';
-import { WasmOtelError, oneLine } from '../../host/errors.js';
+import { WasmOtelError, oneLine, type WasmOtelErrorCode } from '../../host/errors.js';
 import { importsFrom } from '../../host/imports-module.js';
 import type { LoadedComponent } from '../../host/loaded-component.js';
 import { workerHost } from '../../host/worker/worker-host.js';
@@ -35,8 +35,8 @@ const post = (message: FromThread, transfer?: ArrayBuffer[]): void => data.port.
 const inbox = new RequestInbox(data.requests, signal, control);
 
 const started = await start();
-if (typeof started === 'string') {
-  post({ t: 'warm-failed', message: started });
+if ('code' in started) {
+  post({ t: 'warm-failed', ...started });
 } else {
   const { component, pool } = started;
   post({ t: 'ready' });
@@ -47,21 +47,28 @@ if (typeof started === 'string') {
   });
 }
 
-async function start(): Promise<{ component: LoadedComponent; pool: InstancePool } | string> {
+/** Why the thread cannot serve. */
+interface StartFailure {
+  code: WasmOtelErrorCode;
+  message: string;
+}
+
+async function start(): Promise<{ component: LoadedComponent; pool: InstancePool } | StartFailure> {
   let imports: Record<string, unknown> | undefined;
   if (serve.importsModule !== undefined) {
     const loaded = await importsFrom(serve.importsModule);
-    if (typeof loaded === 'string') return loaded;
+    if (typeof loaded === 'string') return { code: 'invalid_arguments', message: loaded };
     imports = loaded;
   }
   let component: LoadedComponent;
   try {
     component = await host.load(serve.file);
   } catch (error) {
-    if (error instanceof WasmOtelError && error.code === 'core_module') return `${basename(serve.file)} is a core WebAssembly module, not a component: only a component that exports wasi:http/incoming-handler can be served`;
-    return oneLine(error);
+    const code: WasmOtelErrorCode = error instanceof WasmOtelError ? error.code : 'transpile_failed';
+    if (code === 'core_module') return { code, message: `${basename(serve.file)} is a core WebAssembly module, not a component: only a component that exports wasi:http/incoming-handler can be served` };
+    return { code, message: oneLine(error) };
   }
-  if (!component.servesHttp) return `${component.name} does not export wasi:http/incoming-handler, so it cannot be served`;
+  if (!component.servesHttp) return { code: 'unknown_export', message: `${component.name} does not export wasi:http/incoming-handler, so it cannot be served` };
   const instantiate = () =>
     component.instantiate({
       preopens: serve.preopens,
@@ -74,7 +81,7 @@ async function start(): Promise<{ component: LoadedComponent; pool: InstancePool
   try {
     await pool.warm();
   } catch (error) {
-    return oneLine(error);
+    return { code: error instanceof WasmOtelError ? error.code : 'guest_trap', message: oneLine(error) };
   }
   return { component, pool };
 }

@@ -52,6 +52,8 @@ interface Exchange {
   paused: boolean;
   timer: NodeJS.Timeout | undefined;
   timedOut: boolean;
+  /** The host answered the client itself (at the timeout): what the thread writes after is dropped. */
+  answered: boolean;
   /** Removes the listeners this exchange put on the request and response. */
   detach(): void;
   done(): void;
@@ -124,7 +126,7 @@ export class ServingThread {
   /** Serves one request (the thread must be ready and not busy); resolves when it is answered. */
   serve(req: IncomingMessage, res: ServerResponse, head: RequestHead, parent: TransferParent | undefined, timeoutMillis: number, maxBodyBytes: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const exchange: Exchange = { id: this.#nextId++, head, req, res, unread: 0, paused: false, timer: undefined, timedOut: false, detach: () => {}, done: resolve };
+      const exchange: Exchange = { id: this.#nextId++, head, req, res, unread: 0, paused: false, timer: undefined, timedOut: false, answered: false, detach: () => {}, done: resolve };
       this.#current = exchange;
       Atomics.store(this.#signal, SIGNAL_WRITTEN, 0);
       // A request without a body (most GETs) is over by now: one message says it all.
@@ -241,7 +243,7 @@ export class ServingThread {
       case 'ready':
         return this.#settleReady();
       case 'warm-failed':
-        return this.#settleReady(new WasmOtelError('guest_trap', message.message));
+        return this.#settleReady(new WasmOtelError(message.code, message.message));
       case 'closed':
         this.#addCounts(message);
         this.#onClosed?.();
@@ -251,6 +253,7 @@ export class ServingThread {
     const exchange = this.#current;
     if (exchange === undefined || exchange.id !== message.id) return;
     const { res } = exchange;
+    if (exchange.answered && message.t !== 'served' && message.t !== 'body-read') return;
     switch (message.t) {
       case 'head':
         if (!res.headersSent && !res.destroyed) res.writeHead(message.status, message.headers);
@@ -316,6 +319,14 @@ export class ServingThread {
   #timeout(exchange: Exchange): void {
     exchange.timedOut = true;
     requestInterrupt(this.#channel.control, TIMEOUT_SIGNAL);
+    // The client hears at once (the guest is unwound or its thread stopped meanwhile; the span
+    // says the same), unless the guest's answer has begun: then it is cut off when the guest stops.
+    this.#drain();
+    if (this.#current === exchange && !exchange.res.headersSent && !exchange.res.destroyed) {
+      exchange.answered = true;
+      const text = `the guest did not answer within ${this.#options.serve.limits.requestTimeoutMillis} ms\n`;
+      exchange.res.writeHead(504, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+    }
     exchange.timer = setTimeout(() => {
       // Its answer may be here already, not yet taken.
       this.#drain();
@@ -359,7 +370,9 @@ export class ServingThread {
       intake.closeJournaled(readSharedJournal(journal), exchange.timedOut || this.#closingWhy !== undefined ? 'signal' : 'trap', detail, hostDetail, sharedJournalOverflow(journal), attributes);
       if (!exchange.timedOut) this.#options.channel.problemCounter.report('http_handler_failed', `${this.#options.name}: ${exchange.head.method} ${exchange.head.target}: the serving thread ${why}`);
       const { res } = exchange;
-      if (!res.headersSent && !res.destroyed) res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text);
+      if (exchange.answered) {
+        // answered 504 already
+      } else if (!res.headersSent && !res.destroyed) res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text);
       else res.destroy();
       this.#finish(exchange);
     }
