@@ -143,3 +143,18 @@ describe('a slow first transpile says so', () => {
     expect([result.code, result.stderr]).toEqual([0, '']);
   });
 });
+
+describe('a cache inside a CommonJS project', () => {
+  it('an entry is an ES module whatever package.json is above it: the first and the cached run both work (CLI)', async () => {
+    const project = freshDir();
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), '{ "type": "commonjs" }\n');
+    const cacheDir = join(project, 'cache');
+    for (const round of ['transpiled', 'cached']) {
+      const result = await runCli(['run', component('span-bench.wasm'), '--invoke', 'emit-span'], { WASM_OTEL_CACHE_DIR: cacheDir, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' });
+      expect({ round, code: result.code, stderr: result.stderr }).toEqual({ round, code: 0, stderr: '' });
+    }
+    const [entry] = readdirSync(cacheDir);
+    expect(readdirSync(join(cacheDir, entry!))).toContain('package.json');
+  }, 60_000);
+});

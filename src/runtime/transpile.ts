@@ -172,12 +172,20 @@ async function writeTemporary(files: Map<string, Uint8Array>): Promise<string> {
   return dir;
 }
 
+/**
+ * The entry's own package.json: jco's glue is an ES module in `.js` files, which Node would read
+ * as CommonJS under a `"type": "commonjs"` package.json above the cache directory.
+ */
+const PACKAGE_JSON = 'package.json';
+const PACKAGE_JSON_TEXT = '{ "type": "module" }\n';
+
 async function writeAll(dir: string, files: Map<string, Uint8Array>): Promise<void> {
   for (const [name, content] of files) {
     const path = join(dir, name);
     await makeDirectory(dirname(path));
     await writeFile(path, content);
   }
+  await writeFile(join(dir, PACKAGE_JSON), PACKAGE_JSON_TEXT);
 }
 
 /** A complete cache entry's manifest, else undefined. Only regular files are read (a FIFO would block). */
@@ -187,7 +195,7 @@ async function readCached(dir: string): Promise<Manifest | undefined> {
     if (!(await stat(path)).isFile()) return undefined;
     const manifest = JSON.parse(await readFile(path, 'utf8')) as Manifest;
     if (!Array.isArray(manifest.witImports) || typeof manifest.types !== 'object' || !Array.isArray(manifest.coreModules)) return undefined;
-    for (const name of [ENTRY, ...manifest.coreModules]) if (!(await stat(join(dir, name))).isFile()) return undefined;
+    for (const name of [ENTRY, PACKAGE_JSON, ...manifest.coreModules]) if (!(await stat(join(dir, name))).isFile()) return undefined;
     return manifest;
   } catch {
     return undefined;
