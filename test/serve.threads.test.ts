@@ -199,6 +199,7 @@ describe('serveFile: guest threads', () => {
     expect(server.status).toEqual({ code: OtlpStatusCode.ERROR, message: 'the guest did not answer within 1500 ms' });
     const spinning = childrenOf(spans, server.spanId);
     expect(spinning.map((s) => s.attributes['wasm_otel.span.close_reason'])).toEqual(['signal']);
+    expect(spinning.map((s) => s.status)).toEqual([{ code: OtlpStatusCode.ERROR, message: 'span still open when the request timed out (1500 ms)' }]);
     expect(problemsSince(problems.snapshot(), before)).toEqual({ http_handler_failed: 1, open_spans_closed: 1 });
     expect((await get(app, '/status?code=201')).status).toBe(201);
     await flush();

@@ -7,6 +7,11 @@ import { withImportTracer, type ImportTracer } from './import-tracing.js';
 
 /** Options for one call into a guest. */
 export interface CallOptions {
+  /**
+   * The status message of the guest's spans closed when the call is interrupted (given the
+   * signal's number); default `span still open when the run was interrupted by SIGTERM`.
+   */
+  interruptedDetail?: (signal: number) => string;
   /** Name of the host span around the call (default: the guest's name). */
   spanName?: string;
   /** Parent of the host span (default: the active OTel context). */
@@ -59,7 +64,7 @@ export function callInHostSpan<T>(target: HostCallTarget, options: CallOptions, 
     else span.setStatus({ code: SpanStatusCode.OK });
     return result;
   } catch (error) {
-    const failure = failed(target, error, span);
+    const failure = failed(target, error, span, options);
     options.settle?.(span, failure);
     throw failure;
   } finally {
@@ -69,7 +74,7 @@ export function callInHostSpan<T>(target: HostCallTarget, options: CallOptions, 
 }
 
 /** Classifies a failed call, closes what the guest left open, marks the host span. */
-function failed(target: HostCallTarget, error: unknown, span: Span): WasmOtelError {
+function failed(target: HostCallTarget, error: unknown, span: Span, options: CallOptions): WasmOtelError {
   const close = (reason: CloseReason, detail: string): void => {
     target.state.closeOpenSpans(reason, detail);
   };
@@ -84,7 +89,7 @@ function failed(target: HostCallTarget, error: unknown, span: Span): WasmOtelErr
     return new WasmOtelError('guest_exit', `${target.name} exited with code ${error.code}`, { cause: error });
   }
   if (error instanceof GuestInterrupted) {
-    close('signal', `span still open when the run was interrupted by ${error.signalName}`);
+    close('signal', options.interruptedDetail?.(error.signal) ?? `span still open when the run was interrupted by ${error.signalName}`);
     span.setStatus({ code: SpanStatusCode.ERROR, message: `interrupted by ${error.signalName}` });
     return new WasmOtelError('interrupted', `${target.name} was interrupted by ${error.signalName}`, { cause: error });
   }

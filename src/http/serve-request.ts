@@ -55,6 +55,7 @@ export function serveOnInstance(instance: GuestInstance, request: ServedRequest,
       parentContext: request.parent,
       attributes: requestAttributes({ ...head, ...(request.bodySize !== undefined ? { bodySize: request.bodySize } : {}) }),
       closeLeftOpen: 'span still open when the request ended',
+      interruptedDetail: (signal) => (signal === TIMEOUT_SIGNAL ? `span still open when the request timed out (${parts.timeoutMillis} ms)` : 'span still open when the server stopped'),
       settle: (span, failure) => {
         parts.onCallEnd?.();
         const answer = failure ? hostAnswer(failure, parts.interrupt, parts.timeoutMillis) : undefined;
