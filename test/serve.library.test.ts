@@ -16,6 +16,7 @@ import { WasmOtelError, type ComponentServer, type LoadedComponent } from '../sr
 import { hostFor } from './support/library-host.js';
 import { OtlpSpanKind, OtlpStatusCode, startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './support/otlp-receiver.js';
 import { receivedMetrics, waitForLogs } from './support/otlp-signals.js';
+import { flushedSpans } from './support/flushed-spans.js';
 import { component } from './support/paths.js';
 import { rawExchange } from './support/raw-http.js';
 import { byName } from './support/span-tree.js';
@@ -56,12 +57,7 @@ async function get(path: string, headers: Record<string, string> = {}, init: Req
   return { status: response.status, body: await response.text() };
 }
 
-async function spansOf(count: number): Promise<OtlpSpan[]> {
-  await flush();
-  const spans = await receiver.waitForSpans(count);
-  expect(spans).toHaveLength(count);
-  return spans;
-}
+const spansOf = (count: number): Promise<OtlpSpan[]> => flushedSpans(flush, receiver, count);
 
 describe('serve: one trace per request (library, OTLP/HTTP)', () => {
   it('the component can be served; one that exports no handler cannot', async () => {

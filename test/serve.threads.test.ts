@@ -16,6 +16,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OtlpGuestMetricExporter, ProblemCounter, WasmOtelError, serveFile, type ComponentServer } from '../src/index.js';
 import { OtlpSpanKind, OtlpStatusCode, startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './support/otlp-receiver.js';
 import { receivedMetrics, waitForLogs } from './support/otlp-signals.js';
+import { flushedSpans } from './support/flushed-spans.js';
 import { ROOT, component } from './support/paths.js';
 import { rawExchange } from './support/raw-http.js';
 import { byName, childrenOf, problemsSince } from './support/span-tree.js';
@@ -71,12 +72,7 @@ async function get(server: ComponentServer, path: string, headers: Record<string
   return { status: response.status, body: await response.text() };
 }
 
-async function spansOf(count: number): Promise<OtlpSpan[]> {
-  await flush();
-  const spans = await receiver.waitForSpans(count);
-  expect(spans).toHaveLength(count);
-  return spans;
-}
+const spansOf = (count: number): Promise<OtlpSpan[]> => flushedSpans(flush, receiver, count);
 
 /** A chunked POST whose body is written piece by piece: `send` writes one, `next` waits for the next echoed bytes. */
 function openStream(server: ComponentServer, path: string): Promise<{ send(text: string): void; end(): void; next(): Promise<string>; status: number; rest(): Promise<string>; response: IncomingMessage }> {
