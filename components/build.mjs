@@ -223,6 +223,11 @@ export const GUESTS = [
   { name: 'proc-exit', kind: 'c-module', source: 'components/core/proc-exit.c', exec: 'command' },
   { name: 'reactor', kind: 'c-module', source: 'components/core/reactor.c', exec: 'reactor' },
   { name: 'command-exports', kind: 'c-module', source: 'components/core/command-exports.c', exec: 'command' },
+  // Plain WASI programs (no dylibso:observe imports): correctness suite for an
+  // instrumenting compiler (enter/exit hooks around every defined function).
+  { name: 'instr-recursion', kind: 'c-module', source: 'components/core/instr-recursion.c', exec: 'command' },
+  { name: 'instr-errors', kind: 'c-module', source: 'components/core/instr-errors.c', exec: 'command' },
+  { name: 'instr-reactor', kind: 'c-module', source: 'components/core/instr-reactor.c', exec: 'reactor' },
   { name: 'trap-core', kind: 'wat-module', source: 'components/core/trap-core.wat' },
   { name: 'nested-calls', kind: 'wat-module', source: 'components/core/nested-calls.wat' },
   { name: 'memory-grow', kind: 'wat-module', source: 'components/core/memory-grow.wat' },

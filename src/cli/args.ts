@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { InstrumentOptions } from '../runtime/instrument/instrument-options.js';
 import { parseMinSpanMicros } from '../host/min-span.js';
 import { parseListen } from '../http/server.js';
 import { parseInvoke, WaveSyntaxError } from '../host/wave/invoke-call.js';
@@ -21,6 +23,17 @@ export interface RunCommand {
   traceImports: boolean;
   /** `--imports MODULE.mjs`: embedder imports of a component. */
   imports: string | undefined;
+  /** `--instrument` (with `--include`, `--exclude`, `--min-instructions`): function spans of the guest's code. */
+  instrument: InstrumentOptions | undefined;
+}
+
+/** What `instrument` was asked to do. */
+export interface InstrumentCommand {
+  kind: 'instrument';
+  file: string;
+  /** `-o FILE`; default: the input's name with `.instr.wasm` instead of `.wasm`. */
+  output: string;
+  options: InstrumentOptions;
 }
 
 /** What `serve` was asked to do. */
@@ -49,12 +62,13 @@ export type CliCommand =
   | { kind: 'version' }
   | RunCommand
   | ServeCommand
+  | InstrumentCommand
   | { kind: 'usage-error'; message: string }
   /** No arguments at all: the usage goes to stderr, exit 2. */
   | { kind: 'no-arguments' };
 
 /** The commands, for `help <command>` and suggestions. */
-export const COMMANDS = ['run', 'serve', 'help'] as const;
+export const COMMANDS = ['run', 'serve', 'instrument', 'help'] as const;
 
 /** The options `run` takes (node:util parseArgs's table), also for suggestions. */
 const OPTIONS = {
@@ -71,11 +85,20 @@ const OPTIONS = {
   threads: { type: 'string', multiple: true },
   'reuse-instances': { type: 'boolean' },
   'trace-imports': { type: 'boolean' },
+  instrument: { type: 'boolean' },
+  include: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+  'min-instructions': { type: 'string', multiple: true },
+  output: { type: 'string', short: 'o', multiple: true },
 } as const;
 
 /** Options only `serve` takes, and only `run` takes. */
 const SERVE_ONLY = ['listen', 'request-timeout-ms', 'threads', 'reuse-instances'] as const;
-const RUN_ONLY = ['invoke', 'min-span-us'] as const;
+const RUN_ONLY = ['invoke', 'min-span-us', 'instrument'] as const;
+/** The rewriter's options (`instrument`, and `run --instrument`). */
+const REWRITE_OPTIONS = ['include', 'exclude', 'min-instructions'] as const;
+/** Options of `instrument` (the rewriter's, and -o). */
+const INSTRUMENT_OPTIONS = [...REWRITE_OPTIONS, 'output'] as const;
 
 /** Parses the command line (without `node` and the script). Never throws. */
 export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.ProcessEnv = process.env): CliCommand {
@@ -96,7 +119,7 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
   }
   const { positionals } = parsed;
   // One call per run, one filter: a repeated option is a mistake, not "the last one wins".
-  for (const name of ['invoke', 'min-span-us', 'listen', 'imports', 'request-timeout-ms', 'threads'] as const) {
+  for (const name of ['invoke', 'min-span-us', 'listen', 'imports', 'request-timeout-ms', 'threads', 'min-instructions', 'output'] as const) {
     if ((parsed.values[name]?.length ?? 0) > 1) return { kind: 'usage-error', message: `--${name} given ${parsed.values[name]!.length} times (once per run)` };
   }
   const values = { ...parsed.values, invoke: parsed.values.invoke?.[0], 'min-span-us': parsed.values['min-span-us']?.[0], listen: parsed.values.listen?.[0], imports: parsed.values.imports?.[0], 'request-timeout-ms': parsed.values['request-timeout-ms']?.[0], threads: parsed.values.threads?.[0] };
@@ -109,10 +132,12 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
     if (file === undefined || (COMMANDS as readonly string[]).includes(file)) return extra.length > 0 ? { kind: 'usage-error', message: `unexpected argument "${extra[0]}"` } : { kind: 'help' };
     return { kind: 'usage-error', message: unknownCommand(file) };
   }
-  if (command !== 'run' && command !== 'serve') return { kind: 'usage-error', message: unknownCommand(command) };
+  if (command !== 'run' && command !== 'serve' && command !== 'instrument') return { kind: 'usage-error', message: unknownCommand(command) };
   if (file === undefined) return { kind: 'usage-error', message: `${command} needs a .wasm file` };
+  if (command === 'instrument') return instrumentCommand(file, [...extra, ...guestArgs], parsed.values);
+  if (parsed.values.output !== undefined) return { kind: 'usage-error', message: `-o/--output is an option of instrument, not of ${command}` };
   if (values.imports !== undefined && values.imports.trim() === '') return { kind: 'usage-error', message: '--imports needs a module file (.mjs or .js)' };
-  const other = command === 'run' ? SERVE_ONLY : RUN_ONLY;
+  const other = command === 'run' ? SERVE_ONLY : [...RUN_ONLY, ...REWRITE_OPTIONS];
   const misplaced = other.find((name) => values[name] !== undefined);
   if (misplaced !== undefined) return { kind: 'usage-error', message: `--${misplaced} is an option of ${command === 'run' ? 'serve' : 'run'}, not of ${command}` };
   if (command === 'serve') {
@@ -156,7 +181,49 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
     minSpanMicros = parseMinSpanMicros(values['min-span-us']);
     if (minSpanMicros === undefined) return { kind: 'usage-error', message: `--min-span-us ${JSON.stringify(values['min-span-us'])}: expected a number of microseconds >= 0` };
   }
-  return { kind: 'run', file, invoke: values.invoke, guestArgs, preopens, env, minSpanMicros, noCache: values['no-cache'] === true, traceImports: values['trace-imports'] === true, imports: values.imports };
+  const rewrite = rewriteOptionsOf(parsed.values);
+  if ('message' in rewrite) return { kind: 'usage-error', message: rewrite.message };
+  const given = REWRITE_OPTIONS.find((name) => parsed.values[name] !== undefined);
+  if (given !== undefined && values.instrument !== true) return { kind: 'usage-error', message: `--${given} is an option of --instrument (run --instrument ${'--' + given} ...)` };
+  const instrument = values.instrument === true ? rewrite.options : undefined;
+  return { kind: 'run', file, invoke: values.invoke, guestArgs, preopens, env, minSpanMicros, noCache: values['no-cache'] === true, traceImports: values['trace-imports'] === true, imports: values.imports, instrument };
+}
+
+/** `instrument FILE [-o OUT] [--include G]... [--exclude G]... [--min-instructions N]` */
+function instrumentCommand(file: string, extra: string[], values: ParsedValues): CliCommand {
+  if (extra.length > 0) return { kind: 'usage-error', message: `unexpected argument "${extra[0]}" (instrument takes one .wasm file; the output goes to -o)` };
+  const foreign = (Object.keys(values) as (keyof typeof OPTIONS)[]).find((name) => values[name] !== undefined && !(INSTRUMENT_OPTIONS as readonly string[]).includes(name));
+  if (foreign !== undefined) return { kind: 'usage-error', message: `--${foreign} is not an option of instrument (it takes -o, --include, --exclude, --min-instructions)` };
+  const rewrite = rewriteOptionsOf(values);
+  if ('message' in rewrite) return { kind: 'usage-error', message: rewrite.message };
+  const output = values.output?.[0] ?? defaultOutput(file);
+  if (output.trim() === '') return { kind: 'usage-error', message: '-o needs a file name' };
+  if (resolve(output) === resolve(file)) return { kind: 'usage-error', message: `-o ${output}: the output would overwrite the input` };
+  return { kind: 'instrument', file, output, options: rewrite.options };
+}
+
+type ParsedValues = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { type: 'boolean' } ? boolean : (typeof OPTIONS)[K] extends { multiple: true } ? string[] : string };
+
+/** `--include`, `--exclude` and `--min-instructions` as the rewriter's options. */
+function rewriteOptionsOf(values: ParsedValues): { options: InstrumentOptions } | { message: string } {
+  const options: InstrumentOptions = {};
+  for (const name of ['include', 'exclude'] as const) {
+    const globs = values[name] ?? [];
+    const empty = globs.find((glob) => glob.trim() === '');
+    if (empty !== undefined) return { message: `--${name} needs a function name glob (e.g. 'parse_*')` };
+    if (globs.length > 0) options[name] = globs;
+  }
+  const min = values['min-instructions']?.[0];
+  if (min !== undefined) {
+    if (!/^\d+$/.test(min) || Number(min) > 1_000_000) return { message: `--min-instructions ${JSON.stringify(min)}: expected a whole number from 0 to 1000000` };
+    options.minInstructions = Number(min);
+  }
+  return { options };
+}
+
+/** `app.wasm` -> `app.instr.wasm` (next to the input). */
+function defaultOutput(file: string): string {
+  return /\.wasm$/i.test(file) ? file.replace(/\.wasm$/i, '.instr.wasm') : `${file}.instr.wasm`;
 }
 
 

@@ -4,6 +4,7 @@ import { parseCommandLine } from './args.js';
 import { USAGE } from './help.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
+import { instrumentCommand } from './instrument.js';
 
 /** The CLI: returns the process exit code; writes only to stdout (help) and stderr. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -27,6 +28,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return runCommand(command);
     case 'serve':
       return serveCommand(command);
+    case 'instrument':
+      return instrumentCommand(command);
   }
 }
 

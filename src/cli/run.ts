@@ -50,6 +50,7 @@ export async function runCommand(command: RunCommand): Promise<number> {
     env: command.env,
     preopens: command.preopens,
     ...(command.traceImports ? { traceImports: true } : {}),
+    ...(command.instrument ? { instrument: command.instrument } : {}),
     ...(command.imports !== undefined ? { importsModule: resolve(command.imports) } : {}),
     parentContext: parentContext ?? ROOT_CONTEXT,
     ...(command.minSpanMicros !== undefined ? { minSpanMicros: command.minSpanMicros } : {}),

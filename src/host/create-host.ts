@@ -11,7 +11,9 @@ import { defaultCacheDir } from '../runtime/cache-dir.js';
 import { fsReason } from '../runtime/fs-reason.js';
 import { transpileComponent } from '../runtime/transpile.js';
 import { wasmKind } from '../runtime/wasm-kind.js';
+import type { InstrumentOptions } from '../runtime/instrument/instrument-options.js';
 import { WasmOtelError, oneLine } from './errors.js';
+import { instrumentOptionsOf, instrumentedBytes, tellAbout } from './instrument-load.js';
 import type { HostContext } from './host-context.js';
 import { HostTelemetry } from './host-telemetry.js';
 import { LoadedComponent } from './loaded-component.js';
@@ -92,6 +94,14 @@ export interface HostOptions {
 export interface LoadOptions {
   /** Name of the component (host span name); default: the file's base name. */
   name?: string;
+  /**
+   * Instrument the guest's code before instantiating it (true: DEFAULT_INSTRUMENT_OPTIONS): every
+   * defined function calls `dylibso:observe/instrument` enter / exit, so each call is a span (calls
+   * under `minSpanMicros` dropped). A core module is rewritten; a component's guest core module (the
+   * one that defines its memory) is rewritten in its transpiled output. Cached like transpiles.
+   * A module that already imports the hooks is used as it is.
+   */
+  instrument?: boolean | InstrumentOptions;
 }
 
 /** A wasm-otel host: loads components and instantiates them with telemetry wired in. */
@@ -155,7 +165,7 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
       let transpiled;
       const triedCache = cacheDir;
       try {
-        transpiled = await transpileComponent(bytes, cacheDir, options.onTranspile && ((willCache) => options.onTranspile!(name, willCache)));
+        transpiled = await transpileComponent(bytes, cacheDir, options.onTranspile && ((willCache) => options.onTranspile!(name, willCache)), instrumentOptionsOf(loadOptions.instrument));
       } catch (error) {
         throw new WasmOtelError('transpile_failed', `cannot transpile ${name}: ${oneLine(error)}`, { cause: error });
       }
@@ -166,6 +176,8 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
           `the transpile cache ${String(triedCache)} cannot be used (${transpiled.cacheProblem}); components are transpiled without a cache (set WASM_OTEL_CACHE_DIR to a writable directory, or to off)`,
         );
       }
+      for (const entry of transpiled.instrumented) tellAbout(`${name} (${entry.file})`, entry.summary);
+      if (loadOptions.instrument && transpiled.instrumented.length === 0) diag.warn(`wasm-otel: ${name}: no core module of its own code found to instrument (none defines a memory); run without function spans`);
       diag.debug(
         transpiled.fromCache
           ? `wasm-otel: using cached transpile of ${name} (${transpiled.dir})`
@@ -183,7 +195,15 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
       const kind = wasmKind(bytes);
       if (kind === 'not-wasm') throw new WasmOtelError('not_wasm', `${name} is not a WebAssembly binary`);
       if (kind === 'component') throw new WasmOtelError('component', `${name} is a WebAssembly component, not a core module; load it with load()`);
-      return LoadedModule.create(name, bytes, context);
+      const instrument = instrumentOptionsOf(loadOptions.instrument);
+      if (instrument === undefined) return LoadedModule.create(name, bytes, context);
+      const triedCache = cacheDir;
+      const rewritten = await instrumentedBytes(name, bytes, instrument, cacheDir);
+      if (rewritten.cacheProblem !== undefined && cacheDir !== false) {
+        cacheDir = false;
+        problems.report('invalid_config', `the cache ${String(triedCache)} cannot be used (${rewritten.cacheProblem}); modules are instrumented without a cache (set WASM_OTEL_CACHE_DIR to a writable directory, or to off)`);
+      }
+      return LoadedModule.create(name, rewritten.bytes, context);
     },
   };
 }

@@ -7,6 +7,8 @@ export type WasmOtelErrorCode =
   | 'invalid_module'
   | 'unsupported_import'
   | 'transpile_failed'
+  /** `instrument`: the module cannot be instrumented (see the message). */
+  | 'instrument_failed'
   | 'missing_import'
   | 'unsupported_shape'
   | 'unknown_export'

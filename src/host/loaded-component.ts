@@ -20,11 +20,21 @@ import { GuestInstance } from './guest-instance.js';
 import { ImportTracer, tracedImports } from './import-tracing.js';
 import type { HostContext } from './host-context.js';
 import { checkPreopens } from './preopens.js';
+import { instrumentedInstantiateCore } from './component-function-hooks.js';
+import { InstrumentSwitch } from './instrument-switch.js';
+import { readModuleInfo, type CoreModuleInfo } from '../core/module-info.js';
 
 type Instantiate = (
   getCoreModule: (name: string) => WebAssembly.Module,
   imports: Record<string, unknown>,
+  instantiateCore?: (module: WebAssembly.Module, imports?: WebAssembly.Imports) => Promise<WebAssembly.Instance>,
 ) => Promise<Record<string, unknown>>;
+
+/** The component's instrumented guest core module (see transpileComponent's `instrument`). */
+interface InstrumentedModule {
+  module: WebAssembly.Module;
+  info: CoreModuleInfo;
+}
 
 export interface InstantiateOptions extends WasiOptions {
   /** More imports, by interface name (unversioned, e.g. `my:pkg/iface`); they win over ours. */
@@ -67,6 +77,7 @@ export class LoadedComponent {
     private readonly host: HostContext,
     private readonly otel: OtelShape | undefined,
     private readonly observe: ObserveUse | undefined,
+    private readonly instrumented: InstrumentedModule | undefined,
   ) {}
 
   static async create(name: string, transpiled: TranspiledComponent, host: HostContext): Promise<LoadedComponent> {
@@ -83,10 +94,14 @@ export class LoadedComponent {
     try {
       const glue = (await import(pathToFileURL(transpiled.entry).href)) as { instantiate: Instantiate };
       const modules = new Map<string, WebAssembly.Module>();
+      let instrumented: InstrumentedModule | undefined;
       for (const file of transpiled.coreModules) {
-        modules.set(file, await WebAssembly.compile(await readFile(`${transpiled.dir}/${file}`)));
+        const bytes = await readFile(`${transpiled.dir}/${file}`);
+        const module = await WebAssembly.compile(bytes);
+        modules.set(file, module);
+        if (transpiled.instrumented.some((entry) => entry.file === file)) instrumented = { module, info: readModuleInfo(bytes) };
       }
-      return new LoadedComponent(name, transpiled, glue.instantiate, modules, host, shape, observe.use);
+      return new LoadedComponent(name, transpiled, glue.instantiate, modules, host, shape, observe.use, instrumented);
     } catch (error) {
       throw new WasmOtelError('transpile_failed', `cannot prepare ${name}: ${oneLine(error)}`, { cause: error });
     }
@@ -219,13 +234,28 @@ export class LoadedComponent {
     if (missing.length > 0) {
       throw new WasmOtelError('missing_import', `${this.name} imports ${missing.join(', ')}, which this host does not provide`);
     }
+    // An instrumented guest module gets its hooks, and its in-module switch follows the host's tracing at every call.
+    const instrumentSwitch = this.instrumented ? new InstrumentSwitch(this.host.telemetry) : undefined;
+    const instantiateCore = this.instrumented && instrumentSwitch ? instrumentedInstantiateCore(this.instrumented, state, this.host, instrumentSwitch) : undefined;
+    const telemetry = instrumentSwitch ? switchingTelemetry(this.host.telemetry, instrumentSwitch) : this.host.telemetry;
     try {
-      const exports = await this.instantiateFn((file) => this.modules.get(file)!, imports);
-      return new GuestInstance(this.name, exports, this.transpiled.exports, state, this.host.telemetry, this.transpiled.types.exports, this.attributes, importTracer);
+      const exports = await this.instantiateFn((file) => this.modules.get(file)!, imports, ...(instantiateCore ? [instantiateCore] : []));
+      return new GuestInstance(this.name, exports, this.transpiled.exports, state, telemetry, this.transpiled.types.exports, this.attributes, importTracer);
     } catch (error) {
       throw new WasmOtelError('guest_trap', `${this.name} failed to instantiate: ${oneLine(error)}`, { cause: error });
     }
   }
+}
+
+/** The host's telemetry for calls into an instance, syncing its instrumented module's switch at each call. */
+function switchingTelemetry(telemetry: HostContext['telemetry'], instrumentSwitch: InstrumentSwitch): Pick<HostContext['telemetry'], 'tracerForCall'> {
+  return {
+    tracerForCall: (guest) => {
+      const tracer = telemetry.tracerForCall(guest);
+      instrumentSwitch.sync();
+      return tracer;
+    },
+  };
 }
 
 /** The instantiate options within serve options. */

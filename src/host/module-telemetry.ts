@@ -6,6 +6,7 @@ import { createObserveImports, type ObserveUsage } from '../core/observe-imports
 import { interruptible } from '../runtime/guest-interrupt.js';
 import { callInHostSpan, type CallOptions } from './host-call.js';
 import type { HostContext } from './host-context.js';
+import { InstrumentSwitch } from './instrument-switch.js';
 
 /**
  * Telemetry for ONE instance of a core module that your code instantiates itself: merge
@@ -27,6 +28,8 @@ export class ModuleTelemetry {
   /** @internal The instance's span state (for host-call spans, see ImportTracer). */
   readonly state: InstanceSpanState;
   private disposed = false;
+  /** The in-module switch, when wasm-otel's instrumenter rewrote the module. */
+  private readonly instrumentSwitch: InstrumentSwitch;
 
   constructor(
     readonly name: string,
@@ -38,6 +41,7 @@ export class ModuleTelemetry {
   ) {
     host.telemetry.refresh();
     this.memory = new GuestMemory(host.limits.maxRecordBytes);
+    this.instrumentSwitch = new InstrumentSwitch(host.telemetry);
     this.state = new InstanceSpanState(host.pipeline, host.limits, host.problems, host.caches.scopes, host.instances);
     const imports = createObserveImports(info, usage, {
       state: this.state,
@@ -54,10 +58,15 @@ export class ModuleTelemetry {
     this.imports = imports;
   }
 
-  /** Binds the instance's exported `memory` (where the module's strings are read from). */
+  /**
+   * Binds the instance's exported `memory` (where the module's strings are read from) and, for a
+   * module instrumented by wasm-otel, its switch `wasm_otel_instrument_enabled` (0 while this host
+   * cannot record spans: the module then skips its hooks).
+   */
   bind(instance: WebAssembly.Instance): void {
     const memory = instance.exports.memory;
     this.memory.bind(memory instanceof WebAssembly.Memory ? memory : undefined);
+    this.instrumentSwitch.bind(instance);
   }
 
   /**
@@ -65,7 +74,9 @@ export class ModuleTelemetry {
    * and is rethrown as a WasmOtelError (`guest_trap`, `guest_exit`).
    */
   call<T>(body: () => T, options: CallOptions = {}): T {
-    return callInHostSpan({ name: this.name, state: this.state, tracer: this.host.telemetry.tracerForCall(this.name), attributes: this.attributes }, options, body);
+    const tracer = this.host.telemetry.tracerForCall(this.name);
+    this.instrumentSwitch.sync();
+    return callInHostSpan({ name: this.name, state: this.state, tracer, attributes: this.attributes }, options, body);
   }
 
   /** Spans the module has open (function calls and span-enter). */

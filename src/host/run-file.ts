@@ -4,6 +4,7 @@ import { importsFrom } from './imports-module.js';
 import type { Context } from '@opentelemetry/api';
 import { GuestInterrupted } from '../runtime/guest-interrupt.js';
 import { wasmKind } from '../runtime/wasm-kind.js';
+import type { InstrumentOptions } from '../runtime/instrument/instrument-options.js';
 import type { WasmOtelHost } from './create-host.js';
 import { WasmOtelError, oneLine } from './errors.js';
 import { exitCodeOf } from './host-call.js';
@@ -26,6 +27,8 @@ export interface RunFileOptions {
   importsModule?: string;
   /** A span for every call a component makes into a host import (see InstantiateOptions.traceImports). */
   traceImports?: boolean;
+  /** Instrument the guest's code first: a span per function call (see LoadOptions.instrument). */
+  instrument?: boolean | InstrumentOptions;
   /**
    * The context the run joins: the host span is its child (a remote parent from TRACEPARENT, its
    * trace state kept), and its baggage is in the context active during the call. Default: the
@@ -51,11 +54,12 @@ export async function runFile(host: WasmOtelHost, options: RunFileOptions): Prom
   let instance: { dispose(): void } | undefined;
   const wasi = { args: [basename(options.file), ...(options.args ?? [])], env: options.env ?? {}, preopens: options.preopens ?? {} };
   const parent = options.parentContext !== undefined ? { parentContext: options.parentContext } : {};
+  const instrument = options.instrument ? { instrument: options.instrument } : {};
   try {
     const call = options.invoke === undefined ? undefined : parsedInvoke(options.invoke);
     if (await isCoreModule(options.file)) {
       if (options.importsModule !== undefined) return { exitCode: 1, error: { code: 'invalid_arguments', message: `--imports ${options.importsModule}: a core module's imports are the Observe API and WASI; --imports is for components` } };
-      const module = await host.loadModule(options.file);
+      const module = await host.loadModule(options.file, instrument);
       const started = await module.instantiate({ ...wasi, ...(options.traceImports ? { traceImports: true } : {}) });
       instance = started;
       if (call === undefined) return { exitCode: await started.run(parent) };
@@ -65,7 +69,7 @@ export async function runFile(host: WasmOtelHost, options: RunFileOptions): Prom
       const result = signature ? coreInvokeResult(value, signature.results) : undefined;
       return result === undefined ? { exitCode: 0 } : { exitCode: 0, result };
     } else {
-      const component = await host.load(options.file);
+      const component = await host.load(options.file, instrument);
       const imports = options.importsModule !== undefined ? await importsFrom(options.importsModule) : undefined;
       if (typeof imports === 'string') return { exitCode: 1, error: { code: 'invalid_arguments', message: imports } };
       const started = await component.instantiate({ ...wasi, ...(imports ? { imports } : {}), ...(options.traceImports ? { traceImports: true } : {}) });

@@ -10,6 +10,9 @@ import { componentWit } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { componentTypesOf, type ComponentTypes } from './component-types/index.js';
 import { fsProblem } from './fs-reason.js';
 import { GLUE_TRANSFORM_VERSION, transformGlue } from './glue-transform.js';
+import { instrumentModule, type InstrumentResult } from './instrument/instrument-module.js';
+import { optionsAndRewriterKey } from './instrument/instrument-cache.js';
+import type { InstrumentOptions } from './instrument/instrument-options.js';
 import { makeDirectory } from './make-directory.js';
 
 /** A component transpiled to JS glue plus core wasm files, on disk so Node can import it. */
@@ -34,6 +37,8 @@ export interface TranspiledComponent {
   fromCache: boolean;
   /** The glue rewrites that were applied (see glue-transform.ts). */
   glueRewrites: string[];
+  /** Core modules rewritten by the instrumenter (`instrument` option), with what the rewrite did. */
+  instrumented: InstrumentedCoreModule[];
   /** True when `dir` is a temporary directory, to be removed once the glue is imported. */
   temporary: boolean;
   /** Why the cache could not be used (the output went to a temporary directory instead). */
@@ -53,8 +58,15 @@ const TRANSPILE_OPTIONS: TranspilationOptions = {
   emitTypescriptDeclarations: false,
 };
 
+/** A core module of a component that the instrumenter rewrote. */
+export interface InstrumentedCoreModule {
+  file: string;
+  summary: Omit<InstrumentResult, 'bytes'>;
+}
+
 interface Manifest {
   coreModules: string[];
+  instrumented: InstrumentedCoreModule[];
   imports: string[];
   witImports: string[];
   types: ComponentTypes;
@@ -74,9 +86,10 @@ export type TranspileStart = (willCache: boolean) => (() => void) | void;
  * waits without bound: directories are made one level at a time (see makeDirectory), and only
  * regular files are read from the cache.
  */
-export async function transpileComponent(bytes: Uint8Array, cacheDir: string | false, onStart?: TranspileStart): Promise<TranspiledComponent> {
+export async function transpileComponent(bytes: Uint8Array, cacheDir: string | false, onStart?: TranspileStart, instrument?: InstrumentOptions): Promise<TranspiledComponent> {
   const hash = createHash('sha256').update(bytes).digest('hex');
-  const key = `${hash}-${outputKey()}`;
+  // Instrumented output is a cache entry of its own, keyed by the options and the rewriter too.
+  const key = `${hash}-${outputKey()}${instrument ? `-instrumented-${optionsAndRewriterKey(instrument)}` : ''}`;
   let staging: string | undefined;
   let cacheProblem: string | undefined;
   if (cacheDir !== false) {
@@ -94,7 +107,7 @@ export async function transpileComponent(bytes: Uint8Array, cacheDir: string | f
   const done = onStart?.(staging !== undefined);
   let output: { files: Map<string, Uint8Array>; manifest: Manifest };
   try {
-    output = await transpileFiles(bytes);
+    output = await transpileFiles(bytes, instrument);
   } catch (error) {
     if (staging !== undefined) await rm(staging, { recursive: true, force: true });
     throw error;
@@ -112,7 +125,7 @@ export async function transpileComponent(bytes: Uint8Array, cacheDir: string | f
 }
 
 /** jco's output with the glue rewritten, and the manifest that describes it. */
-async function transpileFiles(bytes: Uint8Array): Promise<{ files: Map<string, Uint8Array>; manifest: Manifest }> {
+async function transpileFiles(bytes: Uint8Array, instrument: InstrumentOptions | undefined): Promise<{ files: Map<string, Uint8Array>; manifest: Manifest }> {
   const result = await transpileBytes(bytes, TRANSPILE_OPTIONS);
   const files = new Map<string, Uint8Array>();
   let manifestRewrites: string[] = [];
@@ -127,8 +140,21 @@ async function transpileFiles(bytes: Uint8Array): Promise<{ files: Map<string, U
     }
   }
   const types = await typesOrFallback(bytes);
+  const coreModules = [...files.keys()].filter((name) => name.endsWith('.wasm'));
+  const instrumented: InstrumentedCoreModule[] = [];
+  if (instrument) {
+    for (const file of coreModules) {
+      if (!(await isGuestCode(files.get(file)!))) continue;
+      const { bytes: rewritten, ...summary } = await instrumentModule(files.get(file)!, instrument);
+      files.set(file, rewritten);
+      instrumented.push({ file, summary });
+      // One per component: the engine follows one module's function indices per instance.
+      break;
+    }
+  }
   const manifest: Manifest = {
-    coreModules: [...files.keys()].filter((name) => name.endsWith('.wasm')),
+    coreModules,
+    instrumented,
     imports: result.imports,
     witImports: Object.keys(types.imports),
     types,
@@ -173,6 +199,16 @@ async function writeTemporary(files: Map<string, Uint8Array>): Promise<string> {
 }
 
 /**
+ * The guest's own code among a component's core modules: the module that defines the memory
+ * (exports one, imports none). The others are the adapters and the shims wit-component makes
+ * (indirect-call trampolines, fixups), whose functions are not the guest's.
+ */
+async function isGuestCode(bytes: Uint8Array): Promise<boolean> {
+  const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  return WebAssembly.Module.exports(module).some((entry) => entry.kind === 'memory') && !WebAssembly.Module.imports(module).some((entry) => entry.kind === 'memory');
+}
+
+/**
  * The entry's own package.json: jco's glue is an ES module in `.js` files, which Node would read
  * as CommonJS under a `"type": "commonjs"` package.json above the cache directory.
  */
@@ -194,7 +230,8 @@ async function readCached(dir: string): Promise<Manifest | undefined> {
     const path = join(dir, MANIFEST);
     if (!(await stat(path)).isFile()) return undefined;
     const manifest = JSON.parse(await readFile(path, 'utf8')) as Manifest;
-    if (!Array.isArray(manifest.witImports) || typeof manifest.types !== 'object' || !Array.isArray(manifest.coreModules)) return undefined;
+    manifest.instrumented ??= []; // entries written before instrumentation existed
+    if (!Array.isArray(manifest.witImports) || !Array.isArray(manifest.instrumented) || typeof manifest.types !== 'object' || !Array.isArray(manifest.coreModules)) return undefined;
     for (const name of [ENTRY, PACKAGE_JSON, ...manifest.coreModules]) if (!(await stat(join(dir, name))).isFile()) return undefined;
     return manifest;
   } catch {

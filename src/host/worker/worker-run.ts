@@ -64,7 +64,7 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
   const parent = encodeParent(options.parentContext ?? context.active());
   const data: WorkerRunData = {
     ...channel.data,
-    run: { file: options.file, ...(options.invoke !== undefined ? { invoke: options.invoke } : {}), args: options.args ?? [], env: options.env ?? {}, preopens: options.preopens ?? {}, ...(options.traceImports ? { traceImports: true } : {}), ...(options.importsModule !== undefined ? { importsModule: options.importsModule } : {}) },
+    run: { file: options.file, ...(options.invoke !== undefined ? { invoke: options.invoke } : {}), args: options.args ?? [], env: options.env ?? {}, preopens: options.preopens ?? {}, ...(options.traceImports ? { traceImports: true } : {}), ...(options.instrument ? { instrument: options.instrument } : {}), ...(options.importsModule !== undefined ? { importsModule: options.importsModule } : {}) },
     ...(parent !== undefined ? { parent } : {}),
   };
   const worker = new Worker(workerScript('host/worker/worker-entry.js'), { workerData: data, transferList: [data.port] });

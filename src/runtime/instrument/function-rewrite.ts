@@ -1,0 +1,184 @@
+import type { Binaryen, BinaryenModule as Module } from './binaryen-api.js';
+import type { ExpressionChildren, Slot } from './expression-children.js';
+
+type ExpressionRef = number;
+type FunctionRef = number;
+
+/** Internal names of what the rewrite adds to a module. */
+export interface HookNames {
+  enter: string;
+  exit: string;
+  memoryGrow: string;
+  /** The exported mutable i32 global: hooks are called only while it is not 0. */
+  enabled: string;
+}
+
+/** What one walk of a function body found. */
+export interface BodyScan {
+  /** Expressions in the body. */
+  instructions: number;
+  /** It calls something (call, call_indirect, call_ref). */
+  calls: boolean;
+  /** An expression kind the walker cannot look inside may leave the function (a return in it would skip the exit hook). */
+  unknownBranching: string | undefined;
+  returns: { expression: ExpressionRef; slot: Slot }[];
+  tailCalls: { expression: ExpressionRef; slot: Slot }[];
+  memoryGrows: ExpressionRef[];
+}
+
+/**
+ * Walks a function body (children before parents, so a replaced expression's own children were
+ * rewritten first) and collects the exits (return, return_call*) and memory.grow sites.
+ */
+export function scanBody(binaryen: Binaryen, children: ExpressionChildren, body: Slot): BodyScan {
+  const scan: BodyScan = { instructions: 0, calls: false, unknownBranching: undefined, returns: [], tailCalls: [], memoryGrows: [] };
+  const { ReturnId, CallId, CallIndirectId, CallRefId, MemoryGrowId } = binaryen;
+  // Explicit stack (bodies nest deeply); an entry is visited after its children.
+  const stack: { slot: Slot; expression: ExpressionRef; done: boolean }[] = [{ slot: body, expression: body.get(), done: false }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (!top.done) {
+      top.done = true;
+      const slots = children.slotsOf(top.expression);
+      if (slots === undefined) {
+        if (scan.unknownBranching === undefined && (binaryen.getSideEffects(top.expression, binaryen.Features.All) & binaryen.SideEffects.Branches) !== 0) {
+          scan.unknownBranching = `expression kind ${binaryen.getExpressionId(top.expression)}`;
+        }
+        continue;
+      }
+      for (let i = slots.length - 1; i >= 0; i--) {
+        const child = slots[i]!.get();
+        if (child !== 0) stack.push({ slot: slots[i]!, expression: child, done: false });
+      }
+      continue;
+    }
+    stack.pop();
+    scan.instructions++;
+    const expression = top.expression;
+    const id = binaryen.getExpressionId(expression);
+    if (id === ReturnId) scan.returns.push({ expression, slot: top.slot });
+    else if (id === CallId || id === CallIndirectId || id === CallRefId) {
+      scan.calls = true;
+      if ((binaryen.getExpressionInfo(expression) as { isReturn?: boolean }).isReturn) scan.tailCalls.push({ expression, slot: top.slot });
+    } else if (id === MemoryGrowId) scan.memoryGrows.push(expression);
+  }
+  return scan;
+}
+
+const BODY_LABEL = 'wasm-otel$body';
+
+/** Rewrites one defined function in place (index `index` of the original module). */
+export class FunctionRewrite {
+  private readonly module: Module;
+  private readonly b: Binaryen;
+  private on = -1;
+  private readonly temps = new Map<number, number>();
+
+  constructor(
+    binaryen: Binaryen,
+    module: Module,
+    private readonly func: FunctionRef,
+    private readonly hooks: HookNames,
+  ) {
+    this.b = binaryen;
+    this.module = module;
+  }
+
+  /** memory.grow calls the memory-grow hook (while enabled) with its page count first. */
+  hookMemoryGrows(sites: readonly ExpressionRef[]): void {
+    const { b, module } = this;
+    for (const site of sites) {
+      const delta = b.MemoryGrow.getDelta(site);
+      const type = b.getExpressionType(delta);
+      if (type === b.unreachable) continue;
+      const temp = this.temp(type);
+      const pages = type === b.i64 ? module.i32.wrap(module.local.get(temp, b.i64)) : module.local.get(temp, b.i32);
+      b.MemoryGrow.setDelta(
+        site,
+        module.block(
+          null,
+          [
+            module.local.set(temp, delta),
+            module.if(module.global.get(this.hooks.enabled, b.i32), module.call(this.hooks.memoryGrow, [pages], b.none)),
+            module.local.get(temp, type),
+          ],
+          type,
+        ),
+      );
+    }
+  }
+
+  /**
+   * enter(index) first, exit(index) on every way out: the end of the body, a branch to its
+   * outermost block (both fall out of the block the body is wrapped in), `return` (made a branch
+   * out of that block) and `return_call*` (exit once the call's operands are evaluated, just
+   * before the call replaces this frame). Whether the hooks run is decided once at entry.
+   */
+  wrapBody(index: number, scan: BodyScan): void {
+    const { b, module, func } = this;
+    const results = b.Function.getResults(func);
+    for (const { expression, slot } of scan.returns) {
+      const value = b.Return.getValue(expression);
+      slot.set(module.br(BODY_LABEL, 0, value));
+    }
+    for (const { expression, slot } of scan.tailCalls) this.exitBeforeTailCall(index, expression, slot);
+    const on = this.onLocal();
+    const body = b.Function.getBody(func);
+    const inner = module.block(BODY_LABEL, [body], results);
+    const list = [module.local.set(on, module.global.get(this.hooks.enabled, b.i32)), this.hook(this.hooks.enter, index)];
+    if (results === b.none) {
+      list.push(inner, this.hook(this.hooks.exit, index));
+    } else {
+      const result = this.temp(results);
+      list.push(module.local.set(result, inner), this.hook(this.hooks.exit, index), module.local.get(result, results));
+    }
+    b.Function.setBody(func, module.block(null, list, results));
+  }
+
+  private exitBeforeTailCall(index: number, call: ExpressionRef, slot: Slot): void {
+    const { b, module } = this;
+    const id = b.getExpressionId(call);
+    // Evaluated last, so the exit comes after everything the call's operands do.
+    let last: { get: () => ExpressionRef; set: (value: ExpressionRef) => void } | undefined;
+    if (id === b.CallIndirectId) last = { get: () => b.CallIndirect.getTarget(call), set: (value) => b.CallIndirect.setTarget(call, value) };
+    else if (id === b.CallRefId) last = { get: () => b.CallRef.getTarget(call), set: (value) => b.CallRef.setTarget(call, value) };
+    else {
+      const count = b.Call.getNumOperands(call);
+      if (count > 0) last = { get: () => b.Call.getOperandAt(call, count - 1), set: (value) => b.Call.setOperandAt(call, count - 1, value) };
+    }
+    if (last === undefined) {
+      slot.set(module.block(null, [this.hook(this.hooks.exit, index), call], b.getExpressionType(call)));
+      return;
+    }
+    const value = last.get();
+    const type = b.getExpressionType(value);
+    if (type === b.unreachable) return; // the call is never reached
+    const temp = this.temp(type);
+    last.set(module.block(null, [module.local.set(temp, value), this.hook(this.hooks.exit, index), module.local.get(temp, type)], type));
+  }
+
+  /** `if ($on) hook(index)`. */
+  private hook(name: string, index: number): ExpressionRef {
+    const { b, module } = this;
+    return module.if(module.local.get(this.onLocal(), b.i32), module.call(name, [module.i32.const(index)], b.none));
+  }
+
+  private onLocal(): number {
+    if (this.on < 0) this.on = this.addVar(this.b.i32);
+    return this.on;
+  }
+
+  /** A scratch local of this type (one per type and function). */
+  private temp(type: number): number {
+    let local = this.temps.get(type);
+    if (local === undefined) {
+      local = this.addVar(type);
+      this.temps.set(type, local);
+    }
+    return local;
+  }
+
+  private addVar(type: number): number {
+    return this.b._BinaryenFunctionAddVar(this.func, type);
+  }
+}
