@@ -240,6 +240,7 @@ export const GUESTS = [
   { name: 'mangled-names', kind: 'wat-module', source: 'components/core/mangled-names.wat' },
   { name: 'fib', kind: 'wat-module', source: 'components/core/fib.wat' },
   { name: 'fib-plain', kind: 'wat-module', source: 'components/core/fib-plain.wat' },
+  { name: 'instrument-shapes', kind: 'wat-module', source: 'components/core/instrument-shapes.wat' },
   { name: 'probes-core', kind: 'wat-module', source: 'components/core/probes-core.wat' },
   { name: 'observe-forwarder', kind: 'wat-module', source: 'components/core/observe-forwarder.wat' },
 ];

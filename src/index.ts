@@ -25,6 +25,8 @@ export { DEFAULT_MIN_SPAN_MICROS } from './host/min-span.js';
 export { WasmOtelError, type WasmOtelErrorCode } from './host/errors.js';
 export { HOST_SPAN_ATTRIBUTES } from './telemetry/host-span-attributes.js';
 export { runFile, type RunFileOptions, type RunOutcome } from './host/run-file.js';
+export { instrumentModule, InstrumentError, type InstrumentErrorCode, type InstrumentResult } from './runtime/instrument/instrument-module.js';
+export { DEFAULT_INSTRUMENT_OPTIONS, ENABLED_GLOBAL, type InstrumentOptions } from './runtime/instrument/instrument-options.js';
 export { runInWorker, type WorkerRun, type WorkerRunOptions, type WorkerRunOutcome } from './host/worker/worker-run.js';
 export { DeliveryLedger, type TelemetrySignal } from './telemetry/delivery-ledger.js';
 export { DEFAULT_LIMITS, CLOSE_REASON_ATTRIBUTE, UNENDED_SPAN_NAME, ProblemCounter, type EngineLimits, type ProblemReason } from './engine/index.js';

@@ -52,7 +52,10 @@ const utf8 = new TextDecoder();
  */
 export function readModuleInfo(bytes: Uint8Array): CoreModuleInfo {
   const reader = new BinaryReader();
-  reader.setData(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
+  // wasmparser reads from offset 0 to `length` of the buffer it is given: a view into a larger
+  // buffer (a small Buffer from readFileSync lives in Node's shared pool) is copied first.
+  const data = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+  reader.setData(data.buffer as ArrayBuffer, 0, data.byteLength);
   const types: { params: ValueType[]; results: ValueType[] }[] = [];
   const info: CoreModuleInfo = { functionImports: [], exports: [], functionExports: new Map(), functionNames: new Map() };
   /** Type index of every function, imported ones first. */

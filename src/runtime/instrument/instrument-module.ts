@@ -61,6 +61,8 @@ export async function instrumentModule(bytes: Uint8Array, options: InstrumentOpt
   let info: CoreModuleInfo;
   let sectionNames: string[];
   try {
+    // Validated first: the readers below (and binaryen, which aborts) expect a well-formed module.
+    await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
     info = readModuleInfo(bytes);
     sectionNames = customSectionNames(bytes);
   } catch (error) {
@@ -110,6 +112,11 @@ function rewrite(binaryen: Binaryen, module: BinaryenModule, info: CoreModuleInf
   const total = module.getNumFunctions();
   const functions: number[] = [];
   for (let index = 0; index < total; index++) functions.push(module.getFunctionByIndex(index));
+  // binaryen keeps the module's function order, imports first: its index i is the module's.
+  const importedByBinaryen = functions.filter((func) => Boolean(binaryen.getFunctionInfo(func).module)).length;
+  if (importedByBinaryen !== imported || functions.slice(0, imported).some((func) => !binaryen.getFunctionInfo(func).module)) {
+    throw new InstrumentError('rewrite_failed', `binaryen sees ${importedByBinaryen} function imports where the module has ${imported} (a wasm-otel bug: please report it with the module)`);
+  }
   module.addFunctionImport(hooks.enter, HOOK_MODULE, 'enter', binaryen.i32, binaryen.none);
   module.addFunctionImport(hooks.exit, HOOK_MODULE, 'exit', binaryen.i32, binaryen.none);
   module.addFunctionImport(hooks.memoryGrow, HOOK_MODULE, 'memory-grow', binaryen.i32, binaryen.none);
