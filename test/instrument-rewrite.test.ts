@@ -17,9 +17,9 @@ const F = { early: 0, br_out: 1, pair: 2, sum_pair: 3, tail: 4, count_down: 5, t
 
 async function instrumented(bytes: Uint8Array, options: InstrumentOptions = { minInstructions: 0 }) {
   const result = await instrumentModule(bytes, options);
-  expect(WebAssembly.validate(result.bytes)).toBe(true);
+  expect(WebAssembly.validate(result.bytes as Uint8Array<ArrayBuffer>)).toBe(true);
   const recorder = hookRecorder();
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(result.bytes), recorder.imports);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(result.bytes as Uint8Array<ArrayBuffer>), recorder.imports);
   return { result, recorder, exports: instance.exports as Record<string, (...args: number[]) => unknown> & { [ENABLED_GLOBAL]: WebAssembly.Global; memory: WebAssembly.Memory } };
 }
 
@@ -39,7 +39,7 @@ describe('instrumentModule', () => {
       [0, 'fib'],
       [1, 'run'],
     ]);
-    const module = new WebAssembly.Module(result.bytes);
+    const module = new WebAssembly.Module(result.bytes as Uint8Array<ArrayBuffer>);
     expect(WebAssembly.Module.exports(module)).toEqual([
       { name: 'memory', kind: 'memory' },
       { name: 'fib', kind: 'function' },
@@ -156,7 +156,7 @@ describe('instrumentModule', () => {
     const result = await instrumentModule(input);
     expect(result.droppedSections).toEqual(['.debug_info', '.debug_line', 'sourceMappingURL']);
     expect(customSectionNames(result.bytes)).toEqual(['my-app-data', 'name']);
-    const kept = WebAssembly.Module.customSections(new WebAssembly.Module(result.bytes), 'my-app-data');
+    const kept = WebAssembly.Module.customSections(new WebAssembly.Module(result.bytes as Uint8Array<ArrayBuffer>), 'my-app-data');
     expect([...new Uint8Array(kept[0]!)]).toEqual([9, 9, 9]);
   });
 });

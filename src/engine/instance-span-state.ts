@@ -40,6 +40,8 @@ export class InstanceSpanState implements SpanHolder {
   private readonly hostSpans: (Span | undefined)[] = [];
   /** Function-level tracing, for instrumented core modules. */
   private calls: FunctionCallTracker | undefined;
+  /** Instrumentation scope of function spans, once function calls are traced. */
+  private functionScope: string | undefined;
   /** Starts refused at the open-span limit, by tag, whose end has not come yet. */
   private readonly refused = new Map<string | number, number>();
   /** Span ids ended recently, oldest first, to detect a span ended twice. */
@@ -95,6 +97,23 @@ export class InstanceSpanState implements SpanHolder {
   /** The host's span around the current call, or an invalid context outside any call. */
   outerSpanContext(): SpanContext {
     return this.hostFrames[this.hostFrames.length - 1] ?? INVALID_SPAN_CONTEXT;
+  }
+
+  /**
+   * The span around the guest's own spans, as the guest asks for it (`outer-span-context`): the
+   * innermost open function span of its instrumented code (the host made it, the guest's code runs
+   * inside it), else the host's span. So a root span the guest starts inside a traced function
+   * nests under that function: one tree from the host down.
+   */
+  guestOuterSpanContext(): SpanContext {
+    const scope = this.functionScope;
+    if (scope === undefined) return this.outerSpanContext();
+    this.settleCalls();
+    for (let i = this.open.length - 1; i >= 0; i--) {
+      const span = this.open[i]!;
+      if (span.managed?.scope === scope) return span.context;
+    }
+    return this.outerSpanContext();
   }
 
   /** The most recently entered span that is still open, else the host's span. */
@@ -355,6 +374,7 @@ export class InstanceSpanState implements SpanHolder {
    */
   enableFunctionCalls(options: FunctionCallOptions): FunctionCallTracker {
     const pipeline = this.pipeline;
+    this.functionScope = options.scope;
     this.calls = createFunctionCalls(
       {
         limits: this.limits,

@@ -62,7 +62,7 @@ export function createTracingImports(state: InstanceSpanState, decode: Omit<Deco
     },
     outerSpanContext() {
       try {
-        return cache.toGuest(state.outerSpanContext());
+        return cache.toGuest(state.guestOuterSpanContext());
       } catch (error) {
         guard('outer-span-context', error);
         return INVALID_GUEST_CONTEXT;
@@ -70,7 +70,7 @@ export function createTracingImports(state: InstanceSpanState, decode: Omit<Deco
     },
     currentSpanContext() {
       try {
-        return cache.toGuest(currentSpanIsHostSpan ? state.outerSpanContext() : state.currentSpanContext());
+        return cache.toGuest(currentSpanIsHostSpan ? state.guestOuterSpanContext() : state.currentSpanContext());
       } catch (error) {
         guard('current-span-context', error);
         return INVALID_GUEST_CONTEXT;
