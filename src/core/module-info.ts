@@ -21,6 +21,8 @@ export interface CoreModuleInfo {
   exports: { name: string; kind: 'function' | 'table' | 'memory' | 'global' | 'tag' }[];
   /** Signatures of the exported functions, by export name. */
   functionExports: Map<string, { params: ValueType[]; results: ValueType[] }>;
+  /** The first export name of each exported function, by function index. */
+  functionExportNames: Map<number, string>;
   /** Function names from the `name` section (function index -> name); empty without one. */
   functionNames: Map<number, string>;
   /** Why the `name` section could not be read to its end (names read before it are kept). */
@@ -57,7 +59,7 @@ export function readModuleInfo(bytes: Uint8Array): CoreModuleInfo {
   const data = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
   reader.setData(data.buffer as ArrayBuffer, 0, data.byteLength);
   const types: { params: ValueType[]; results: ValueType[] }[] = [];
-  const info: CoreModuleInfo = { functionImports: [], exports: [], functionExports: new Map(), functionNames: new Map() };
+  const info: CoreModuleInfo = { functionImports: [], exports: [], functionExports: new Map(), functionExportNames: new Map(), functionNames: new Map() };
   /** Type index of every function, imported ones first. */
   const functionTypes: number[] = [];
   let functionIndex = 0;
@@ -101,6 +103,7 @@ export function readModuleInfo(bytes: Uint8Array): CoreModuleInfo {
         info.exports.push({ name, kind: EXPORT_KINDS[entry.kind] ?? 'tag' });
         const type = entry.kind === KIND_FUNCTION ? types[functionTypes[entry.index] ?? -1] : undefined;
         if (type) info.functionExports.set(name, type);
+        if (entry.kind === KIND_FUNCTION && !info.functionExportNames.has(entry.index)) info.functionExportNames.set(entry.index, name);
         break;
       }
       case NAME_SECTION_ENTRY: {

@@ -29,7 +29,7 @@ export function runRawCommand(bytes: Uint8Array, args: string[], extra: WebAssem
   try {
     const wasi = new WASI({ version: 'preview1', args, env: {}, stdout: fd, returnOnExit: true });
     const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-    const imports: WebAssembly.Imports = { ...extra, wasi_snapshot_preview1: wasi.getImportObject().wasi_snapshot_preview1 as WebAssembly.ModuleImports };
+    const imports: WebAssembly.Imports = { ...extra, wasi_snapshot_preview1: (wasi.getImportObject() as { wasi_snapshot_preview1: WebAssembly.ModuleImports }).wasi_snapshot_preview1 };
     const needed = new Set(WebAssembly.Module.imports(module).map((entry) => entry.module));
     for (const name of Object.keys(imports)) if (!needed.has(name)) delete imports[name];
     const instance = new WebAssembly.Instance(module, imports);
@@ -52,7 +52,7 @@ export function runRawCommand(bytes: Uint8Array, args: string[], extra: WebAssem
 export function rawReactor(bytes: Uint8Array, extra: WebAssembly.Imports = {}): WebAssembly.Instance {
   const wasi = new WASI({ version: 'preview1', args: ['reactor'], env: {}, returnOnExit: true });
   const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-  const imports: WebAssembly.Imports = { ...extra, wasi_snapshot_preview1: wasi.getImportObject().wasi_snapshot_preview1 as WebAssembly.ModuleImports };
+  const imports: WebAssembly.Imports = { ...extra, wasi_snapshot_preview1: (wasi.getImportObject() as { wasi_snapshot_preview1: WebAssembly.ModuleImports }).wasi_snapshot_preview1 };
   const needed = new Set(WebAssembly.Module.imports(module).map((entry) => entry.module));
   for (const name of Object.keys(imports)) if (!needed.has(name)) delete imports[name];
   const instance = new WebAssembly.Instance(module, imports);

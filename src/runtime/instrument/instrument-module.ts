@@ -89,7 +89,9 @@ export async function instrumentModule(bytes: Uint8Array, options: InstrumentOpt
     const result = rewrite(binaryen, module, info, resolved.minInstructions, selected);
     if (!module.validate()) throw new InstrumentError('rewrite_failed', 'the rewritten module does not validate (a wasm-otel bug: please report it with the module)');
     const written = withoutCustomSections(module.emitBinary(), isStaleAfterRewrite);
+    // The module's names by original index; an unnamed exported function by its export name.
     const names = new Map(info.functionNames);
+    for (const [index, name] of info.functionExportNames) if (!names.get(index)) names.set(index, name);
     const output = concat(written, nameSection(names));
     const kept = new Set(customSectionNames(output));
     const droppedSections = [...new Set(sectionNames.filter((name) => name !== 'name' && !kept.has(name)))];
