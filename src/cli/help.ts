@@ -5,7 +5,10 @@ export const USAGE = `wasm-otel ${VERSION} - run WebAssembly components and modu
 Usage:
   wasm-otel run <file.wasm> [--invoke '<export>(<args>)'] [--dir <host-dir>[::<guest-dir>]]...
                 [--env <NAME>[=<value>]]... [--min-span-us <n>] [--imports <module.mjs>]
-                [--trace-imports] [--no-cache] [-- <guest args>]
+                [--trace-imports] [--instrument [--include <glob>]... [--exclude <glob>]...
+                [--min-instructions <n>]] [--no-cache] [-- <guest args>]
+  wasm-otel instrument <file.wasm> [-o <out.wasm>] [--include <glob>]... [--exclude <glob>]...
+                       [--min-instructions <n>]
   wasm-otel serve <file.wasm> [--listen <host>:<port>] [--imports <module.mjs>] [--dir ...]...
                   [--env ...]... [--request-timeout-ms <n>] [--threads <n>] [--reuse-instances]
                   [--trace-imports] [--no-cache]
@@ -38,7 +41,28 @@ run
   --trace-imports                  a span for every call a component makes into a host
                                    import (WASI and --imports; not the telemetry interfaces),
                                    named <interface>#<function>, under the guest's open span
+  --instrument                     instrument the guest's code first (in memory, cached): a
+                                   span per function call (see instrument), nested in the
+                                   guest's own spans; for a component, its core module that
+                                   defines the memory; one already instrumented runs as it is
+  --include, --exclude, --min-instructions
+                                   with --instrument: as for instrument
   --no-cache                       transpile the component without the cache
+
+instrument
+  Rewrites a core module so that every defined function calls dylibso:observe/instrument
+  enter(i) first and exit(i) on every way out (return, branches out, tail calls), and every
+  memory.grow calls memory-grow(pages) first; i is the function's index in the input module,
+  whose name section the output keeps. The hooks run while the exported global
+  wasm_otel_instrument_enabled is 1 (the default; wasm-otel sets it to 0 while it cannot trace).
+  The output runs on wasm-otel and on the Observe SDKs' hosts. A module that already imports
+  the hooks is refused; DWARF and source maps (stale after the rewrite) are dropped, and said.
+  -o, --output <out.wasm>          where to write it (default: <file>.instr.wasm beside it)
+  --include <glob>                 instrument only functions whose (demangled) name matches
+                                   (repeatable; * ? [..] {a,b}); default: all
+  --exclude <glob>                 never instrument these (repeatable; wins over --include)
+  --min-instructions <n>           skip leaf functions (no calls) with fewer than n
+                                   instructions (default 8; 0 instruments every function)
 
 serve
   Serves a component that exports wasi:http/incoming-handler (0.2.x) over HTTP until SIGTERM,
@@ -73,7 +97,8 @@ Telemetry (standard OpenTelemetry variables):
                         the trace to join: the host span becomes a child of TRACEPARENT
   OTEL_PROPAGATORS      how they are read: tracecontext,baggage (default); none ignores them
   OTEL_METRIC_EXPORT_INTERVAL, OTEL_METRIC_EXPORT_TIMEOUT  export period of statsd metrics
-  WASM_OTEL_CACHE_DIR   where transpiled components are cached, off for no cache
+  WASM_OTEL_CACHE_DIR   where transpiled components and instrumented modules are cached,
+                        off for no cache
                         (default $XDG_CACHE_HOME/wasm-otel or ~/.cache/wasm-otel)
   WASM_OTEL_MIN_SPAN_US default of --min-span-us
   WASM_OTEL_MAX_RECORD_BYTES  bytes of guest data one record may point at (default 1048576)

@@ -34,7 +34,7 @@ export async function instrumentCommand(command: InstrumentCommand): Promise<num
     await writeFile(temporary, result.bytes);
     await rename(temporary, command.output);
   } catch (error) {
-    writeStderrLine(`wasm-otel: cannot write ${command.output}: ${fsReason(error, 'file')}`);
+    writeStderrLine(`wasm-otel: cannot write ${command.output}: ${fsReason(error, 'create')}`);
     return 1;
   }
   for (const line of [

@@ -56,7 +56,7 @@ const LEGACY_HOOKS = new Set(['instrument_enter', 'instrument_exit', 'instrument
  */
 export async function instrumentModule(bytes: Uint8Array, options: InstrumentOptions = {}): Promise<InstrumentResult> {
   const kind = wasmKind(bytes);
-  if (kind === 'component') throw new InstrumentError('not_core_module', 'is a component, not a core module (`wasm-otel run --instrument` instruments the core modules inside a component)');
+  if (kind === 'component') throw new InstrumentError('not_core_module', "is a component, not a core module (`wasm-otel run --instrument` instruments a component's code in memory)");
   if (kind !== 'core-module') throw new InstrumentError('not_core_module', 'is not a WebAssembly module');
   let info: CoreModuleInfo;
   let sectionNames: string[];
