@@ -38,7 +38,7 @@ describe('CLI contract: usage and load failures', () => {
     expect(help.split('\n').filter((line) => line.length > 100)).toEqual([]);
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     for (const option of ['--invoke', '--dir', '--env', '--min-span-us', '--no-cache', '--listen', '--imports', '--request-timeout-ms', '--threads', '--reuse-instances', '--trace-imports', '--instrument', '--include', '--exclude', '--min-instructions', '--output', '--help', '--version']) {
-      expect(help, option).toMatch(new RegExp(`^  ${option}\\b|\\[${option}\\b|\\| ${option}\\b| ${option} \\|`, 'm'));
+      expect(help, option).toMatch(new RegExp(`^  ${option}\\b|^  -\\w, ${option}\\b|\\[${option}\\b|\\| ${option}\\b| ${option} \\|`, 'm'));
       expect(readme, option).toContain(`\`${option}`);
     }
     // The cache default is said the same way in both.
