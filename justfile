@@ -28,6 +28,7 @@ bench: build
     node --expose-gc bench/observe-span.bench.mjs
     node --expose-gc bench/metrics-logs.bench.mjs
     node --expose-gc bench/function-hooks.bench.mjs
+    node --expose-gc bench/instrument.bench.mjs
     node bench/serve-rps.bench.mjs
     node bench/soak.bench.mjs
 
