@@ -241,6 +241,7 @@ export const GUESTS = [
   { name: 'fib', kind: 'wat-module', source: 'components/core/fib.wat' },
   { name: 'fib-plain', kind: 'wat-module', source: 'components/core/fib-plain.wat' },
   { name: 'instrument-shapes', kind: 'wat-module', source: 'components/core/instrument-shapes.wat' },
+  { name: 'instrument-exceptions', kind: 'wat-module', source: 'components/core/instrument-exceptions.wat' },
   { name: 'probes-core', kind: 'wat-module', source: 'components/core/probes-core.wat' },
   { name: 'observe-forwarder', kind: 'wat-module', source: 'components/core/observe-forwarder.wat' },
 ];

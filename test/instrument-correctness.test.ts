@@ -69,7 +69,7 @@ function enterCounts(recorder: HookRecorder, bytes: Uint8Array): Record<string, 
 describe('the correctness suite: plain and instrumented runs agree', () => {
   it('lists every module of components/core/ (so a new one is not left out)', () => {
     const sources = readdirSync(`${ROOT}/components/core`).filter((file) => /\.(c|wat)$/.test(file)).map((file) => file.replace(/\.(c|wat)$/, ''));
-    const covered = new Set([...HOOKED, ...COMMANDS.map((c) => c.name), 'instr-reactor', 'reactor', 'fib-plain', 'instrument-shapes', 'legacy-i64']);
+    const covered = new Set([...HOOKED, ...COMMANDS.map((c) => c.name), 'instr-reactor', 'reactor', 'fib-plain', 'instrument-shapes', 'instrument-exceptions', 'legacy-i64']);
     expect(sources.filter((name) => !covered.has(name))).toEqual([]);
   });
 
@@ -148,6 +148,7 @@ describe('the correctness suite: plain and instrumented runs agree', () => {
       },
       { name: 'reactor', calls: [['work'], ['work']] },
       { name: 'fib-plain', calls: [['fib', 20], ['run']] },
+      { name: 'instrument-exceptions', calls: [['run'], ['catcher', 7], ['catcher', 0]] },
       { name: 'instrument-shapes', calls: [['run'], ['early', 4], ['tail', 100], ['count_down', 1000, 0], ['grow', 1], ['sum_pair', 3, 11]] },
     ];
     const call = (instance: WebAssembly.Instance, [fn, ...args]: [string, ...number[]]): unknown => (instance.exports[fn] as (...a: number[]) => unknown)(...args);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { print } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { describe, expect, it } from 'vitest';
 import { ENABLED_GLOBAL, InstrumentError, instrumentModule, type InstrumentOptions } from '../src/index.js';
 import { readModuleInfo } from '../src/core/module-info.js';
@@ -111,6 +112,23 @@ describe('instrumentModule', () => {
     expect(() => exports.trap_after!()).toThrow(WebAssembly.RuntimeError);
     expect(recorder.events).toEqual([`+${F.trap_after}`, `+${F.double}`, `-${F.double}`]);
     expect(recorder.open).toEqual([F.trap_after]);
+  });
+
+  it('a wasm exception that leaves a function exits it, then goes on to the catch', async () => {
+    const plain = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(component('instrument-exceptions.wasm'))), {}).exports as Record<string, () => number>;
+    const { recorder, exports } = await instrumented(readFileSync(component('instrument-exceptions.wasm')));
+    expect(exports.run!()).toBe(84);
+    expect(plain.run!()).toBe(84);
+    // thrower 0, catcher 1, run 2 (the module's header); every enter has its exit, in order.
+    expect(recorder.mismatches).toEqual([]);
+    expect(recorder.open).toEqual([]);
+    expect(Object.fromEntries(recorder.enters)).toEqual({ 0: 5, 1: 2, 2: 1 });
+    expect(recorder.events.slice(0, 10)).toEqual(['+2', '+1', '+0', '+0', '+0', '+0', '-0', '-0', '-0', '-0']);
+    // A module without exceptions gets no try: its output needs no exception-handling support.
+    const { result } = await instrumented(SHAPES);
+    expect(WebAssembly.validate(result.bytes as Uint8Array<ArrayBuffer>)).toBe(true);
+    expect(await print(result.bytes)).not.toMatch(/\btry\b/);
+    expect(await print((await instrumented(readFileSync(component('instrument-exceptions.wasm')))).result.bytes)).toMatch(/\btry\b[\s\S]*catch_all[\s\S]*rethrow/);
   });
 
   it('by default, leaves under 8 expressions are skipped; memory.grow still reports', async () => {

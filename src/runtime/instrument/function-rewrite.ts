@@ -19,6 +19,8 @@ export interface BodyScan {
   instructions: number;
   /** It calls something (call, call_indirect, call_ref). */
   calls: boolean;
+  /** It uses wasm exceptions (try, throw, rethrow, try_table, throw_ref). */
+  exceptions: boolean;
   /** An expression kind the walker cannot look inside may leave the function (a return in it would skip the exit hook). */
   unknownBranching: string | undefined;
   returns: { expression: ExpressionRef; slot: Slot }[];
@@ -31,8 +33,9 @@ export interface BodyScan {
  * rewritten first) and collects the exits (return, return_call*) and memory.grow sites.
  */
 export function scanBody(binaryen: Binaryen, children: ExpressionChildren, body: Slot): BodyScan {
-  const scan: BodyScan = { instructions: 0, calls: false, unknownBranching: undefined, returns: [], tailCalls: [], memoryGrows: [] };
+  const scan: BodyScan = { instructions: 0, calls: false, exceptions: false, unknownBranching: undefined, returns: [], tailCalls: [], memoryGrows: [] };
   const { ReturnId, CallId, CallIndirectId, CallRefId, MemoryGrowId } = binaryen;
+  const exceptionIds = new Set([binaryen.TryId, binaryen.ThrowId, binaryen.RethrowId, binaryen.TryTableId, binaryen.ThrowRefId]);
   // Explicit stack (bodies nest deeply); an entry is visited after its children.
   const stack: { slot: Slot; expression: ExpressionRef; done: boolean }[] = [{ slot: body, expression: body.get(), done: false }];
   while (stack.length > 0) {
@@ -61,11 +64,13 @@ export function scanBody(binaryen: Binaryen, children: ExpressionChildren, body:
       scan.calls = true;
       if ((binaryen.getExpressionInfo(expression) as { isReturn?: boolean }).isReturn) scan.tailCalls.push({ expression, slot: top.slot });
     } else if (id === MemoryGrowId) scan.memoryGrows.push(expression);
+    else if (exceptionIds.has(id)) scan.exceptions = true;
   }
   return scan;
 }
 
 const BODY_LABEL = 'wasm-otel$body';
+const TRY_LABEL = 'wasm-otel$try';
 
 /** Rewrites one defined function in place (index `index` of the original module). */
 export class FunctionRewrite {
@@ -114,7 +119,7 @@ export class FunctionRewrite {
    * out of that block) and `return_call*` (exit once the call's operands are evaluated, just
    * before the call replaces this frame). Whether the hooks run is decided once at entry.
    */
-  wrapBody(index: number, scan: BodyScan): void {
+  wrapBody(index: number, scan: BodyScan, exceptions: boolean): void {
     const { b, module, func } = this;
     const results = b.Function.getResults(func);
     for (const { expression, slot } of scan.returns) {
@@ -124,7 +129,9 @@ export class FunctionRewrite {
     for (const { expression, slot } of scan.tailCalls) this.exitBeforeTailCall(index, expression, slot);
     const on = this.onLocal();
     const body = b.Function.getBody(func);
-    const inner = module.block(BODY_LABEL, [body], results);
+    let inner = module.block(BODY_LABEL, [body], results);
+    // In a module that uses wasm exceptions, one leaving the function exits it too, then goes on.
+    if (exceptions) inner = module.try(TRY_LABEL, inner, [], [module.block(null, [this.hook(this.hooks.exit, index), module.rethrow(TRY_LABEL)], b.unreachable)]);
     const list = [module.local.set(on, module.global.get(this.hooks.enabled, b.i32)), this.hook(this.hooks.enter, index)];
     if (results === b.none) {
       list.push(inner, this.hook(this.hooks.exit, index));

@@ -5,7 +5,7 @@ import { wasmKind } from '../wasm-kind.js';
 import { loadBinaryen, type Binaryen, type BinaryenModule } from './binaryen-api.js';
 import { customSectionNames, isStaleAfterRewrite, nameSection, withoutCustomSections } from './custom-sections.js';
 import { ExpressionChildren } from './expression-children.js';
-import { FunctionRewrite, scanBody, type HookNames } from './function-rewrite.js';
+import { FunctionRewrite, scanBody, type BodyScan, type HookNames } from './function-rewrite.js';
 import { DEFAULT_INSTRUMENT_OPTIONS, ENABLED_GLOBAL, HOOK_MODULE, type InstrumentOptions } from './instrument-options.js';
 
 /** Why a module cannot be instrumented. */
@@ -127,12 +127,19 @@ function rewrite(binaryen: Binaryen, module: BinaryenModule, info: CoreModuleInf
 
   const children = new ExpressionChildren(binaryen);
   const counts: Counts = { definedFunctions: total - imported, instrumented: 0, excluded: 0, tinyLeaves: 0, unsupported: [], memoryGrows: 0 };
+  const scans = new Map<number, BodyScan>();
+  for (let index = imported; index < total; index++) {
+    const func = functions[index]!;
+    const body = { get: () => binaryen.Function.getBody(func), set: (expression: number) => binaryen.Function.setBody(func, expression) };
+    scans.set(index, scanBody(binaryen, children, body));
+  }
+  // A module that throws anywhere may unwind any function (an import may throw too).
+  const exceptions = [...scans.values()].some((scan) => scan.exceptions);
   for (let index = imported; index < total; index++) {
     const func = functions[index]!;
     const name = info.functionNames.get(index) ?? '';
     const display = name === '' ? `func[${index}]` : demangle(name);
-    const body = { get: () => binaryen.Function.getBody(func), set: (expression: number) => binaryen.Function.setBody(func, expression) };
-    const scan = scanBody(binaryen, children, body);
+    const scan = scans.get(index)!;
     const rewriteOf = new FunctionRewrite(binaryen, module, func, hooks);
     rewriteOf.hookMemoryGrows(scan.memoryGrows);
     counts.memoryGrows += scan.memoryGrows.length;
@@ -140,7 +147,7 @@ function rewrite(binaryen: Binaryen, module: BinaryenModule, info: CoreModuleInf
     else if (!scan.calls && scan.instructions < minInstructions) counts.tinyLeaves++;
     else if (scan.unknownBranching !== undefined) counts.unsupported.push(display);
     else {
-      rewriteOf.wrapBody(index, scan);
+      rewriteOf.wrapBody(index, scan, exceptions);
       counts.instrumented++;
     }
   }
