@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { print } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { describe, expect, it } from 'vitest';
-import { ENABLED_GLOBAL, InstrumentError, instrumentModule, type InstrumentOptions } from '../src/index.js';
+import { ENABLED_GLOBAL, InstrumentError, WasmOtelError, instrumentModule, type InstrumentOptions } from '../src/index.js';
 import { readModuleInfo } from '../src/core/module-info.js';
 import { customSectionNames } from '../src/runtime/instrument/custom-sections.js';
 import { hookRecorder } from './support/hook-recorder.js';
@@ -145,6 +145,10 @@ describe('instrumentModule', () => {
     expect(only.result).toMatchObject({ instrumented: 2, excluded: 10 });
     only.exports.run!();
     expect(Object.fromEntries(only.recorder.enters)).toEqual({ [F.run]: 1, [F.inner]: 1 });
+    // A `/` in a name is a character like any other (C++ `operator/`).
+    const { nameFilterFor } = await import('../src/runtime/instrument/instrument-module.js');
+    expect(['geo::operator/(geo::Vec, int)', 'a/b'].map(nameFilterFor(['*'], []))).toEqual([true, true]);
+    expect(['geo::operator/(geo::Vec, int)', 'geo::dot'].map(nameFilterFor(['geo::*'], ['*operator*']))).toEqual([false, true]);
     const without = await instrumented(SHAPES, { minInstructions: 0, exclude: ['br_*', '{count_down,tail}'] });
     expect(without.result).toMatchObject({ instrumented: 9, excluded: 3 });
     without.exports.run!();
@@ -156,11 +160,18 @@ describe('instrumentModule', () => {
 
   it('refuses modules that are instrumented already, components, object files and garbage, with a reason', async () => {
     const once = await instrumentModule(FIB_PLAIN);
-    await expect(instrumentModule(once.bytes)).rejects.toThrow(new InstrumentError('already_instrumented', 'is already instrumented (it imports dylibso:observe/instrument enter); instrument the original module'));
+    const refusal = await instrumentModule(once.bytes, {}, 'fib.instr.wasm').catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(InstrumentError);
+    expect(refusal).toBeInstanceOf(WasmOtelError);
+    expect(refusal).toMatchObject({ code: 'already_instrumented', reason: 'is already instrumented (it imports dylibso:observe/instrument enter); instrument the original module', message: 'fib.instr.wasm is already instrumented (it imports dylibso:observe/instrument enter); instrument the original module' });
+    await expect(instrumentModule(once.bytes)).rejects.toThrow('the module is already instrumented');
     await expect(instrumentModule(readFileSync(component('fib.wasm')))).rejects.toMatchObject({ code: 'already_instrumented' });
     await expect(instrumentModule(readFileSync(component('legacy.wasm')))).rejects.toMatchObject({ code: 'already_instrumented', message: expect.stringContaining('dylibso_observe instrument_enter') });
-    await expect(instrumentModule(readFileSync(component('trap.wasm')))).rejects.toMatchObject({ code: 'not_core_module', message: expect.stringContaining('is a component') });
-    await expect(instrumentModule(new TextEncoder().encode('not wasm at all'))).rejects.toMatchObject({ code: 'not_core_module' });
+    await expect(instrumentModule(readFileSync(component('trap.wasm')))).rejects.toMatchObject({ code: 'component', message: expect.stringContaining('is a component') });
+    await expect(instrumentModule(new TextEncoder().encode('not wasm at all'))).rejects.toMatchObject({ code: 'not_wasm' });
+    // The caller's mistakes are TypeErrors.
+    await expect(instrumentModule(FIB_PLAIN, { include: 'fib' as unknown as string[] })).rejects.toThrow(new TypeError('instrumentModule: include must be an array of non-empty glob strings'));
+    await expect(instrumentModule(FIB_PLAIN, { minInstructions: -5 })).rejects.toThrow(new TypeError('instrumentModule: minInstructions must be a whole number >= 0, got -5'));
     await expect(instrumentModule(withCustomSection(FIB_PLAIN, 'linking', [2]))).rejects.toMatchObject({ code: 'relocatable_object' });
     const truncated = FIB_PLAIN.subarray(0, FIB_PLAIN.length - 20);
     await expect(instrumentModule(truncated)).rejects.toMatchObject({ code: 'invalid_module' });

@@ -60,7 +60,7 @@ describe('wasm-otel instrument', () => {
     const out = join(scratch, 'never.wasm');
     const failed = (message: string) => ({ code: 1, stdout: '', stderr: `wasm-otel: ${message}\n` });
     expect(await runCli(['instrument', component('fib.wasm'), '-o', out])).toEqual(failed('cannot instrument fib.wasm: it is already instrumented (it imports dylibso:observe/instrument enter); instrument the original module'));
-    expect(await runCli(['instrument', component('trap.wasm'), '-o', out])).toEqual(failed("cannot instrument trap.wasm: it is a component, not a core module (`wasm-otel run --instrument` instruments a component's code in memory)"));
+    expect(await runCli(['instrument', component('trap.wasm'), '-o', out])).toEqual(failed('cannot instrument trap.wasm: it is a component, not a core module (`run --instrument` and `load(file, { instrument })` instrument the code inside a component)'));
     expect(await runCli(['instrument', join(scratch, 'missing.wasm'), '-o', out])).toEqual(failed(`cannot read ${join(scratch, 'missing.wasm')}: no such file`));
     writeFileSync(join(scratch, 'text.wasm'), 'hello');
     expect(await runCli(['instrument', join(scratch, 'text.wasm'), '-o', out])).toEqual(failed('cannot instrument text.wasm: it is not a WebAssembly module'));
@@ -76,6 +76,26 @@ describe('wasm-otel instrument', () => {
     expect(await runCli(['run', 'a.wasm', '--include', 'f'])).toEqual(usage('--include is an option of --instrument (run --instrument --include ...)'));
     expect(await runCli(['run', 'a.wasm', '-o', 'f'])).toEqual(usage('-o/--output is an option of instrument, not of run'));
     expect(await runCli(['serve', 'a.wasm', '--instrument'])).toEqual(usage('--instrument is an option of run, not of serve'));
+  });
+
+  it('a trap in an instrumented module: the exception stack names the functions as the plain module does', async () => {
+    const frames = async (args: string[]) => {
+      receiver.reset();
+      const run = await runCli(['run', component('instr-errors.wasm'), ...args, '--', 'trap'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint });
+      expect(run.code).toBe(1);
+      const host = receiver.spans().find((span) => span.name === 'instr-errors.wasm')!;
+      const stack = String(host.events.find((event) => event.name === 'exception')!.attributes['exception.stacktrace']);
+      return [...stack.matchAll(/^\s*at (\S+) \(wasm:/gm)].map((match) => match[1]);
+    };
+    const plain = await frames([]);
+    expect(plain.slice(0, 3)).toEqual(['main', '__main_void', '__original_main']);
+    expect(await frames(['--instrument'])).toEqual(plain);
+  });
+
+  it('an --include that matches no function says so', async () => {
+    const result = await runCli(['instrument', component('instr-recursion.wasm'), '-o', join(scratch, 'none.wasm'), '--include', 'Fib']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("wasm-otel: instr-recursion.wasm: no function matches --include 'Fib', so none is instrumented (names are matched demangled and case-sensitive, e.g. 'main', 'std::vector<int>::push_back(int)')\n");
   });
 
   it('run --instrument on a module that already has the hooks runs it as it is', async () => {

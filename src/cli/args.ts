@@ -306,6 +306,6 @@ function parseArgsMessage(error: unknown): string {
     const flags = Object.entries(OPTIONS).map(([name, spec]) => ('short' in spec ? `-${spec.short}/--${name}` : `--${name}`));
     return `unknown option ${option} (${near !== undefined ? `did you mean --${near}?` : `options: ${flags.join(', ')}`})`;
   }
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) return `${option} needs a value`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) return /does not take an argument/.test(message) ? `${option.replace(/=.*$/, '')} takes no value` : `${option} needs a value`;
   return message.split('\n')[0]!;
 }

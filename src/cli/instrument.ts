@@ -2,7 +2,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fsReason } from '../runtime/fs-reason.js';
 import { instrumentModule, InstrumentError } from '../runtime/instrument/instrument-module.js';
-import { droppedSectionsNote, instrumentationSummary } from '../host/instrument-load.js';
+import { droppedSectionsNote, instrumentationSummary, noMatchNote } from '../host/instrument-load.js';
 import { writeStderrLine } from '../telemetry/diag-line.js';
 import type { InstrumentCommand } from './args.js';
 
@@ -24,7 +24,7 @@ export async function instrumentCommand(command: InstrumentCommand): Promise<num
   try {
     result = await instrumentModule(bytes, command.options);
   } catch (error) {
-    const reason = error instanceof InstrumentError ? `it ${error.message}` : String((error as Error).message ?? error).split('\n')[0];
+    const reason = error instanceof InstrumentError ? `it ${error.reason}` : String((error as Error).message ?? error).split('\n')[0];
     writeStderrLine(`wasm-otel: cannot instrument ${name}: ${reason}`);
     return 1;
   }
@@ -41,6 +41,7 @@ export async function instrumentCommand(command: InstrumentCommand): Promise<num
     `wasm-otel: ${name}: ${instrumentationSummary(result)}`,
     ...(result.droppedSections.length > 0 ? [`wasm-otel: ${name}: ${droppedSectionsNote(result.droppedSections)}`] : []),
     ...(result.unsupported.length > 0 ? [`wasm-otel: ${name}: not instrumented (an instruction the rewriter cannot look inside): ${result.unsupported.join(', ')}`] : []),
+    ...(noMatchNote(result, command.options) !== undefined ? [`wasm-otel: ${name}: ${noMatchNote(result, command.options)}`] : []),
     `wasm-otel: wrote ${command.output}`,
   ]) process.stdout.write(`${line}\n`);
   return 0;

@@ -176,7 +176,7 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
           `the transpile cache ${String(triedCache)} cannot be used (${transpiled.cacheProblem}); components are transpiled without a cache (set WASM_OTEL_CACHE_DIR to a writable directory, or to off)`,
         );
       }
-      for (const entry of transpiled.instrumented) tellAbout(`${name} (${entry.file})`, entry.summary);
+      for (const entry of transpiled.instrumented) tellAbout(`${name} (${entry.file})`, entry.summary, instrumentOptionsOf(loadOptions.instrument));
       if (loadOptions.instrument && transpiled.instrumented.length === 0) diag.warn(`wasm-otel: ${name}: no core module of its own code found to instrument (none defines a memory); run without function spans`);
       diag.debug(
         transpiled.fromCache

@@ -7,8 +7,12 @@ export type WasmOtelErrorCode =
   | 'invalid_module'
   | 'unsupported_import'
   | 'transpile_failed'
-  /** `instrument`: the module cannot be instrumented (see the message). */
+  /** `instrument`: the rewrite failed (a wasm-otel bug; see the message). */
   | 'instrument_failed'
+  /** `instrument`: the module imports the instrument hooks already. */
+  | 'already_instrumented'
+  /** `instrument`: a relocatable object file (`.o`), not a linked module. */
+  | 'relocatable_object'
   | 'missing_import'
   | 'unsupported_shape'
   | 'unknown_export'

@@ -31,6 +31,8 @@ export class GuestInstance {
     private readonly attributes: Attributes = {},
     /** With traceImports: the tracer of this instance's host calls. */
     private readonly importTracer?: ImportTracer,
+    /** For an instrumented component: corrects the frame names of its core module in a trap's stack. */
+    private readonly fixStack?: (error: unknown) => void,
   ) {}
 
   /** The raw exports object jco produced (calls through it get no host span). */
@@ -97,7 +99,7 @@ export class GuestInstance {
   callInterface(name: string, fn: string, args: readonly unknown[], options: CallOptions = {}): unknown {
     const target = this.interfaceExport(name)?.[fn];
     if (typeof target !== 'function') throw new WasmOtelError('unknown_export', `${this.name} does not export ${name} with function ${fn}`);
-    const telemetry = { name: this.name, state: this.state, tracer: this.telemetry.tracerForCall(this.name), attributes: { ...this.attributes, ...exportAttribute(`${name}#${fn}`) }, ...(this.importTracer ? { importTracer: this.importTracer } : {}) };
+    const telemetry = { name: this.name, state: this.state, tracer: this.telemetry.tracerForCall(this.name), attributes: { ...this.attributes, ...exportAttribute(`${name}#${fn}`) }, ...(this.importTracer ? { importTracer: this.importTracer } : {}), ...(this.fixStack ? { fixStack: this.fixStack } : {}) };
     return callInHostSpan(telemetry, options, () => (target as (...a: unknown[]) => unknown)(...args));
   }
 
@@ -142,7 +144,7 @@ export class GuestInstance {
 
   private async inHostSpan(exportName: string, options: CallOptions, body: () => unknown): Promise<unknown> {
     // The app's providers as they are now (it may have registered or swapped them since).
-    const target = { name: this.name, state: this.state, tracer: this.telemetry.tracerForCall(this.name), attributes: { ...this.attributes, ...exportAttribute(exportName) }, ...(this.importTracer ? { importTracer: this.importTracer } : {}) };
+    const target = { name: this.name, state: this.state, tracer: this.telemetry.tracerForCall(this.name), attributes: { ...this.attributes, ...exportAttribute(exportName) }, ...(this.importTracer ? { importTracer: this.importTracer } : {}), ...(this.fixStack ? { fixStack: this.fixStack } : {}) };
     return callInHostSpan(target, options, body);
   }
 }

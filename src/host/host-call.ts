@@ -43,6 +43,8 @@ export interface HostCallTarget {
   readonly tracer: Tracer;
   /** Receives the guest's host calls on resource methods during the call (traceImports). */
   readonly importTracer?: ImportTracer;
+  /** Corrects the error's stack before it is recorded (an instrumented module's frame names). */
+  readonly fixStack?: (error: unknown) => void;
 }
 
 /**
@@ -104,6 +106,7 @@ function failed(target: HostCallTarget, error: unknown, span: Span, options: Cal
     return new WasmOtelError('guest_error', `${target.name} returned an error: ${oneLine(error)}`, { cause: error });
   }
   const reason = oneLine(error);
+  target.fixStack?.(error);
   close('trap', `span still open when the guest trapped: ${reason}`);
   span.recordException(error instanceof Error ? error : new Error(reason));
   span.setStatus({ code: SpanStatusCode.ERROR, message: `guest trapped: ${reason}` });

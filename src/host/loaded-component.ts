@@ -22,6 +22,7 @@ import type { HostContext } from './host-context.js';
 import { checkPreopens } from './preopens.js';
 import { instrumentedInstantiateCore } from './component-function-hooks.js';
 import { InstrumentSwitch } from './instrument-switch.js';
+import { instrumentedStackFixer } from './instrumented-stack.js';
 import { readModuleInfo, type CoreModuleInfo } from '../core/module-info.js';
 
 type Instantiate = (
@@ -240,7 +241,8 @@ export class LoadedComponent {
     const telemetry = instrumentSwitch ? switchingTelemetry(this.host.telemetry, instrumentSwitch) : this.host.telemetry;
     try {
       const exports = await this.instantiateFn((file) => this.modules.get(file)!, imports, ...(instantiateCore ? [instantiateCore] : []));
-      return new GuestInstance(this.name, exports, this.transpiled.exports, state, telemetry, this.transpiled.types.exports, this.attributes, importTracer);
+      const fixStack = this.instrumented ? instrumentedStackFixer(this.instrumented.info) : undefined;
+      return new GuestInstance(this.name, exports, this.transpiled.exports, state, telemetry, this.transpiled.types.exports, this.attributes, importTracer, fixStack);
     } catch (error) {
       throw new WasmOtelError('guest_trap', `${this.name} failed to instantiate: ${oneLine(error)}`, { cause: error });
     }

@@ -7,6 +7,7 @@ import { interruptible } from '../runtime/guest-interrupt.js';
 import { callInHostSpan, type CallOptions } from './host-call.js';
 import type { HostContext } from './host-context.js';
 import { InstrumentSwitch } from './instrument-switch.js';
+import { instrumentedStackFixer } from './instrumented-stack.js';
 
 /**
  * Telemetry for ONE instance of a core module that your code instantiates itself: merge
@@ -30,6 +31,8 @@ export class ModuleTelemetry {
   private disposed = false;
   /** The in-module switch, when wasm-otel's instrumenter rewrote the module. */
   private readonly instrumentSwitch: InstrumentSwitch;
+  /** For a module wasm-otel instrumented: corrects the names of its frames in a trap's stack. */
+  private readonly fixStack: ((error: unknown) => void) | undefined;
 
   constructor(
     readonly name: string,
@@ -42,6 +45,7 @@ export class ModuleTelemetry {
     host.telemetry.refresh();
     this.memory = new GuestMemory(host.limits.maxRecordBytes);
     this.instrumentSwitch = new InstrumentSwitch(host.telemetry);
+    this.fixStack = instrumentedStackFixer(info);
     this.state = new InstanceSpanState(host.pipeline, host.limits, host.problems, host.caches.scopes, host.instances);
     const imports = createObserveImports(info, usage, {
       state: this.state,
@@ -76,7 +80,7 @@ export class ModuleTelemetry {
   call<T>(body: () => T, options: CallOptions = {}): T {
     const tracer = this.host.telemetry.tracerForCall(this.name);
     this.instrumentSwitch.sync();
-    return callInHostSpan({ name: this.name, state: this.state, tracer, attributes: this.attributes }, options, body);
+    return callInHostSpan({ name: this.name, state: this.state, tracer, attributes: this.attributes, ...(this.fixStack ? { fixStack: this.fixStack } : {}) }, options, body);
   }
 
   /** Spans the module has open (function calls and span-enter). */

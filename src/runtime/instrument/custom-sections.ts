@@ -31,10 +31,17 @@ export function withoutCustomSections(bytes: Uint8Array, drop: (name: string) =>
   return concat(parts);
 }
 
-/**
- * A `name` section with the module name (if any) and these function names, by function index.
- * Appended as the last section (custom sections may come anywhere).
- */
+/** Custom sections LLVM's tools expect after `name` (llvm-objdump refuses the module otherwise). */
+const AFTER_NAME = new Set(['producers', 'target_features']);
+
+/** The module with this `name` section added: before `producers` / `target_features`, else last. */
+export function withNameSection(bytes: Uint8Array, section: Uint8Array): Uint8Array {
+  const before = sections(bytes).find((entry) => entry.id === CUSTOM && AFTER_NAME.has(entry.name!));
+  const at = before?.start ?? bytes.length;
+  return concat([bytes.subarray(0, at), section, bytes.subarray(at)]);
+}
+
+/** A `name` section with the module name (if any) and these function names, by function index. */
 export function nameSection(functionNames: ReadonlyMap<number, string>, moduleName?: string): Uint8Array {
   const subsections: Uint8Array[] = [];
   if (moduleName !== undefined) subsections.push(subsection(0, text(moduleName)));

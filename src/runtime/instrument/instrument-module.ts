@@ -1,22 +1,28 @@
 import picomatch from 'picomatch';
 import { demangle } from '../../core/demangle.js';
 import { readModuleInfo, type CoreModuleInfo } from '../../core/module-info.js';
+import { WasmOtelError } from '../../host/errors.js';
 import { wasmKind } from '../wasm-kind.js';
 import { loadBinaryen, type Binaryen, type BinaryenModule } from './binaryen-api.js';
-import { customSectionNames, isStaleAfterRewrite, nameSection, withoutCustomSections } from './custom-sections.js';
+import { customSectionNames, isStaleAfterRewrite, nameSection, withNameSection, withoutCustomSections } from './custom-sections.js';
 import { ExpressionChildren } from './expression-children.js';
 import { FunctionRewrite, scanBody, type BodyScan, type HookNames } from './function-rewrite.js';
-import { DEFAULT_INSTRUMENT_OPTIONS, ENABLED_GLOBAL, HOOK_MODULE, type InstrumentOptions } from './instrument-options.js';
+import { DEFAULT_INSTRUMENT_OPTIONS, ENABLED_GLOBAL, HOOK_MODULE, INSTRUMENTED_MODULE_NAME, type InstrumentOptions } from './instrument-options.js';
 
 /** Why a module cannot be instrumented. */
-export type InstrumentErrorCode = 'not_core_module' | 'invalid_module' | 'already_instrumented' | 'relocatable_object' | 'rewrite_failed';
+export type InstrumentErrorCode = 'not_wasm' | 'component' | 'invalid_module' | 'already_instrumented' | 'relocatable_object' | 'instrument_failed';
 
-export class InstrumentError extends Error {
+/** A module that cannot be instrumented: a WasmOtelError whose `reason` is the predicate (`is already instrumented (...)`). */
+export class InstrumentError extends WasmOtelError {
+  declare readonly code: InstrumentErrorCode;
+
   constructor(
-    readonly code: InstrumentErrorCode,
-    message: string,
+    code: InstrumentErrorCode,
+    /** What is wrong, as a predicate of the module: `is a component, not a core module`. */
+    readonly reason: string,
+    name = 'the module',
   ) {
-    super(message);
+    super(code, `${name} ${reason}`);
     this.name = 'InstrumentError';
   }
 }
@@ -41,6 +47,8 @@ export interface InstrumentResult {
   memoryGrows: number;
   /** Custom sections of the input that the output does not have (stale after the rewrite), by name. */
   droppedSections: string[];
+  /** Bytes of the input those sections took (part of the difference in size). */
+  droppedSectionBytes: number;
 }
 
 const LEGACY_HOOKS = new Set(['instrument_enter', 'instrument_exit', 'instrument_memory_grow']);
@@ -54,10 +62,13 @@ const LEGACY_HOOKS = new Set(['instrument_enter', 'instrument_exit', 'instrument
  * is 3 higher). The hooks run while the exported mutable global `wasm_otel_instrument_enabled`
  * is not 0 (it starts at 1, so hosts that do not know it trace as usual).
  */
-export async function instrumentModule(bytes: Uint8Array, options: InstrumentOptions = {}): Promise<InstrumentResult> {
+export async function instrumentModule(bytes: Uint8Array, options: InstrumentOptions = {}, name?: string): Promise<InstrumentResult> {
+  const refuse = (code: InstrumentErrorCode, reason: string): InstrumentError => new InstrumentError(code, reason, name);
   const kind = wasmKind(bytes);
-  if (kind === 'component') throw new InstrumentError('not_core_module', "is a component, not a core module (`wasm-otel run --instrument` instruments a component's code in memory)");
-  if (kind !== 'core-module') throw new InstrumentError('not_core_module', 'is not a WebAssembly module');
+  if (kind === 'component') throw refuse('component', 'is a component, not a core module (`run --instrument` and `load(file, { instrument })` instrument the code inside a component)');
+  if (kind !== 'core-module') throw refuse('not_wasm', 'is not a WebAssembly module');
+  const optionsProblem = problemOf(options);
+  if (optionsProblem !== undefined) throw new TypeError(`instrumentModule: ${optionsProblem}`);
   let info: CoreModuleInfo;
   let sectionNames: string[];
   try {
@@ -66,14 +77,14 @@ export async function instrumentModule(bytes: Uint8Array, options: InstrumentOpt
     info = readModuleInfo(bytes);
     sectionNames = customSectionNames(bytes);
   } catch (error) {
-    throw new InstrumentError('invalid_module', `is not a valid WebAssembly module: ${firstLine(error)}`);
+    throw refuse('invalid_module', `is not a valid WebAssembly module: ${firstLine(error)}`);
   }
   const hooked = info.functionImports.find((fn) => fn.module === HOOK_MODULE || (fn.module === 'dylibso_observe' && LEGACY_HOOKS.has(fn.name)));
   if (hooked || info.exports.some((entry) => entry.name === ENABLED_GLOBAL)) {
     const by = hooked ? `it imports ${hooked.module} ${hooked.name}` : `it exports ${ENABLED_GLOBAL}`;
-    throw new InstrumentError('already_instrumented', `is already instrumented (${by}); instrument the original module`);
+    throw refuse('already_instrumented', `is already instrumented (${by}); instrument the original module`);
   }
-  if (sectionNames.includes('linking')) throw new InstrumentError('relocatable_object', 'is a relocatable object file (it has a `linking` section); link it first, then instrument the linked module');
+  if (sectionNames.includes('linking')) throw refuse('relocatable_object', 'is a relocatable object file (it has a `linking` section); link it first, then instrument the linked module');
   const resolved = { ...DEFAULT_INSTRUMENT_OPTIONS, ...options };
   const selected = nameFilter(resolved.include, resolved.exclude);
 
@@ -83,25 +94,31 @@ export async function instrumentModule(bytes: Uint8Array, options: InstrumentOpt
     // Without the sections the output drops anyway (binaryen would warn about some on stdout).
     module = binaryen.readBinaryWithFeatures(withoutCustomSections(bytes, isStaleAfterRewrite), binaryen.Features.All);
   } catch (error) {
-    throw new InstrumentError('invalid_module', `cannot be read by binaryen: ${firstLine(error)}`);
+    throw refuse('invalid_module', `cannot be read by binaryen: ${firstLine(error)}`);
   }
   try {
-    const result = rewrite(binaryen, module, info, resolved.minInstructions, selected);
-    if (!module.validate()) throw new InstrumentError('rewrite_failed', 'the rewritten module does not validate (a wasm-otel bug: please report it with the module)');
+    let result: Counts;
+    try {
+      result = rewrite(binaryen, module, info, resolved.minInstructions, selected);
+    } catch (error) {
+      throw refuse('instrument_failed', `could not be rewritten: ${firstLine(error)} (a wasm-otel bug: please report it with the module)`);
+    }
+    if (!module.validate()) throw refuse('instrument_failed', 'could not be rewritten: the output does not validate (a wasm-otel bug: please report it with the module)');
     const written = withoutCustomSections(module.emitBinary(), isStaleAfterRewrite);
     // The module's names by original index; an unnamed exported function by its export name.
     const names = new Map(info.functionNames);
     for (const [index, name] of info.functionExportNames) if (!names.get(index)) names.set(index, name);
-    const output = concat(written, nameSection(names));
+    const output = withNameSection(written, nameSection(names, INSTRUMENTED_MODULE_NAME));
     const kept = new Set(customSectionNames(output));
     const droppedSections = [...new Set(sectionNames.filter((name) => name !== 'name' && !kept.has(name)))];
-    return { bytes: output, inputBytes: bytes.length, outputBytes: output.length, droppedSections, ...result };
+    const droppedSectionBytes = bytes.length - withoutCustomSections(bytes, (section) => droppedSections.includes(section)).length;
+    return { bytes: output, inputBytes: bytes.length, outputBytes: output.length, droppedSections, droppedSectionBytes, ...result };
   } finally {
     module.dispose();
   }
 }
 
-type Counts = Omit<InstrumentResult, 'bytes' | 'inputBytes' | 'outputBytes' | 'droppedSections'>;
+type Counts = Omit<InstrumentResult, 'bytes' | 'inputBytes' | 'outputBytes' | 'droppedSections' | 'droppedSectionBytes'>;
 
 function rewrite(binaryen: Binaryen, module: BinaryenModule, info: CoreModuleInfo, minInstructions: number, selected: (name: string) => boolean): Counts {
   const hooks: HookNames = {
@@ -117,7 +134,7 @@ function rewrite(binaryen: Binaryen, module: BinaryenModule, info: CoreModuleInf
   // binaryen keeps the module's function order, imports first: its index i is the module's.
   const importedByBinaryen = functions.filter((func) => Boolean(binaryen.getFunctionInfo(func).module)).length;
   if (importedByBinaryen !== imported || functions.slice(0, imported).some((func) => !binaryen.getFunctionInfo(func).module)) {
-    throw new InstrumentError('rewrite_failed', `binaryen sees ${importedByBinaryen} function imports where the module has ${imported} (a wasm-otel bug: please report it with the module)`);
+    throw new Error(`binaryen sees ${importedByBinaryen} function imports where the module has ${imported}`);
   }
   module.addFunctionImport(hooks.enter, HOOK_MODULE, 'enter', binaryen.i32, binaryen.none);
   module.addFunctionImport(hooks.exit, HOOK_MODULE, 'exit', binaryen.i32, binaryen.none);
@@ -154,20 +171,36 @@ function rewrite(binaryen: Binaryen, module: BinaryenModule, info: CoreModuleInf
   return counts;
 }
 
-/** Whether a function of this (demangled) name is instrumented. */
-function nameFilter(include: readonly string[], exclude: readonly string[]): (name: string) => boolean {
-  const glob = (patterns: readonly string[]) => picomatch([...patterns], { dot: true, nobrace: false, noextglob: true, posixSlashes: false });
-  const included = include.length > 0 ? glob(include) : () => true;
-  const excluded = exclude.length > 0 ? glob(exclude) : () => false;
-  return (name) => included(name) && !excluded(name);
+/** What is wrong with the options (a caller's mistake, not the module's), if anything. */
+function problemOf(options: InstrumentOptions): string | undefined {
+  for (const key of ['include', 'exclude'] as const) {
+    const globs = options[key];
+    if (globs !== undefined && (!Array.isArray(globs) || globs.some((glob) => typeof glob !== 'string' || glob === ''))) return `${key} must be an array of non-empty glob strings`;
+  }
+  const min = options.minInstructions;
+  if (min !== undefined && !(Number.isInteger(min) && min >= 0)) return `minInstructions must be a whole number >= 0, got ${String(min)}`;
+  return undefined;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+/**
+ * A slash in a name is a character like any other (picomatch reads globs as paths, where `*`
+ * stops at `/`): both sides get a look-alike character instead.
+ */
+const SLASH = /\//g;
+const NOT_A_SLASH = '\u2215';
+
+/** Whether a function of this (demangled) name is instrumented (exported for the tests). */
+export { nameFilter as nameFilterFor };
+function nameFilter(include: readonly string[], exclude: readonly string[]): (name: string) => boolean {
+  const glob = (patterns: readonly string[]) => picomatch(patterns.map((pattern) => pattern.replace(SLASH, NOT_A_SLASH)), { dot: true, nobrace: false, noextglob: true, posixSlashes: false });
+  const included = include.length > 0 ? glob(include) : () => true;
+  const excluded = exclude.length > 0 ? glob(exclude) : () => false;
+  return (name) => {
+    const plain = name.replace(SLASH, NOT_A_SLASH);
+    return included(plain) && !excluded(plain);
+  };
 }
+
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;

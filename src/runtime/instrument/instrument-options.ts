@@ -31,3 +31,9 @@ export function instrumentOptionsKey(options: InstrumentOptions = {}): string {
 export const HOOK_MODULE = 'dylibso:observe/instrument';
 /** The exported mutable i32 global of an instrumented module: 1 (default) calls the hooks, 0 skips them. */
 export const ENABLED_GLOBAL = 'wasm_otel_instrument_enabled';
+/**
+ * The module name an instrumented module's `name` section gives it: engines put it in the
+ * module's URL (`wasm://wasm/wasm-otel-instrumented-<hash>`), which tells the host which stack
+ * frames are the rewritten module's (their function indices are 3 past the names' indices).
+ */
+export const INSTRUMENTED_MODULE_NAME = 'wasm-otel-instrumented';
