@@ -16,10 +16,10 @@ import { component } from './support/paths.js';
 const TRACE = 'c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0';
 const hex16 = (n: number): string => n.toString(16).padStart(16, '0');
 
-function span(id: number, parent: number | undefined, name = 'work', traceId = TRACE): ReadableSpan {
+function span(id: number, parent: number | undefined, name = 'work', traceId = TRACE, scope = 'test'): ReadableSpan {
   const context: SpanContext = { traceId, spanId: hex16(id), traceFlags: TraceFlags.SAMPLED };
   const parentContext = parent === undefined ? undefined : { traceId, spanId: hex16(parent), traceFlags: TraceFlags.SAMPLED };
-  return new GuestReadableSpan(context, parentContext, name, SpanKind.INTERNAL, [1_700_000_000, id], [1_700_000_000, id + 10], { code: SpanStatusCode.UNSET }, {}, [], [], emptyResource(), { name: 'test' }, 0, 0, 0);
+  return new GuestReadableSpan(context, parentContext, name, SpanKind.INTERNAL, [1_700_000_000, id], [1_700_000_000, id + 10], { code: SpanStatusCode.UNSET }, {}, [], [], emptyResource(), { name: scope }, 0, 0, 0);
 }
 
 describe('the report keeps bounded memory for any number of spans', () => {
@@ -47,6 +47,21 @@ describe('the report keeps bounded memory for any number of spans', () => {
     expect(kept).toContain(hex16(1));
     const { text } = renderTraceTree(store, []);
     expect(text).not.toContain('(parent ');
+  });
+
+  it("function-call spans give way to the guest's and the host's own; the names left out most are named", () => {
+    const store = new ReportSpans({ spansPerTrace: 10, traces: 50, namesCounted: 1000 });
+    // host 1 > fn 2 > guest 3 > 30 function spans (ids 10..39, names f0..f14 twice), ending first
+    for (let i = 10; i < 40; i++) store.add(span(i, 3, `f${i % 15}`, TRACE, 'dylibso:observe/instrument'));
+    for (let i = 40; i < 52; i++) store.add(span(i, 2, 'hot', TRACE, 'dylibso:observe/instrument'));
+    store.add(span(3, 2, 'guest-span'));
+    store.add(span(2, 1, 'nested-spans', TRACE, 'dylibso:observe/instrument'));
+    store.add(span(1, undefined, 'host'));
+    const kept = new Set(store.list()[0]!.spans.map((s) => s.name));
+    expect([...kept].filter((name) => !/^f\d+$|^hot$/.test(name)).sort()).toEqual(['guest-span', 'host', 'nested-spans']);
+    const { text } = renderTraceTree(store, []);
+    // 42 function spans in, 10 kept minus the 3 that had to stay: hot is the most left out.
+    expect(text.trimEnd().split('\n').pop()).toMatch(/^└─ \(35 more spans not shown: hot \d+, f\d+ 2, .*, other names \d+\)$/);
   });
 
   it('past 50 traces, the spans of further traces are counted', () => {

@@ -11,7 +11,11 @@ export interface ReportLimits {
   namesCounted: number;
 }
 
-export const DEFAULT_REPORT_LIMITS: Readonly<ReportLimits> = Object.freeze({ spansPerTrace: 500, traces: 50, namesCounted: 10 });
+export const DEFAULT_REPORT_LIMITS: Readonly<ReportLimits> = Object.freeze({ spansPerTrace: 500, traces: 50, namesCounted: 1000 });
+
+/** Scope of the spans of instrumented functions: given up first when a trace has more than fit. */
+const FUNCTION_SCOPE = 'dylibso:observe/instrument';
+const isFunctionSpan = (span: ReadableSpan): boolean => span.instrumentationScope.name === FUNCTION_SCOPE;
 
 /** What a trace's tree leaves out: how many spans, by name. */
 export interface LeftOut {
@@ -41,9 +45,10 @@ class TraceStore {
     if (this.kept.has(id)) return;
     if (this.kept.size >= this.limits.spansPerTrace) {
       // Full: only an ancestor of kept spans (spans end children first, so the parents and the
-      // root come last) or a failed span gets in, in place of the oldest kept leaf.
-      const wanted = this.keptChildren.has(id) || span.status.code === SpanStatusCode.ERROR;
-      if (!wanted || !this.evictLeaf(id)) {
+      // root come last), a failed span or a span that is not a function call's (the guest's own,
+      // the host's) gets in, in place of the oldest kept leaf (a function call's first).
+      const wanted = this.keptChildren.has(id) || span.status.code === SpanStatusCode.ERROR || !isFunctionSpan(span);
+      if (!wanted || !this.evictLeaf(id, !this.keptChildren.has(id) && span.status.code !== SpanStatusCode.ERROR)) {
         this.leave(span);
         return;
       }
@@ -57,12 +62,23 @@ class TraceStore {
     if (!this.keptChildren.has(id)) this.leaves.add(id);
   }
 
-  /** Gives up the oldest kept leaf, one that is not a child of `ancestor` if there is one. */
-  private evictLeaf(ancestor: string): boolean {
+  /**
+   * Gives up the oldest kept leaf, one that is not a child of `ancestor` if there is one; a
+   * function call's leaf first, and only such a leaf when `functionLeafOnly`.
+   */
+  private evictLeaf(ancestor: string, functionLeafOnly = false): boolean {
     let chosen: string | undefined;
+    let chosenIsFunction = false;
     for (const leaf of this.leaves) {
-      chosen ??= leaf;
-      if (this.kept.get(leaf)!.parentSpanContext?.spanId !== ancestor) {
+      const span = this.kept.get(leaf)!;
+      const fn = isFunctionSpan(span);
+      if (functionLeafOnly && !fn) continue;
+      const better = chosen === undefined || (fn && !chosenIsFunction);
+      if (better) {
+        chosen = leaf;
+        chosenIsFunction = fn;
+      }
+      if (fn && span.parentSpanContext?.spanId !== ancestor) {
         chosen = leaf;
         break;
       }

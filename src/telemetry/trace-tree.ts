@@ -124,6 +124,11 @@ function writeTrace(trace: ReportTrace, logsBySpan: Map<string, ReadableLogRecor
 
 function writeLeftOut(leftOut: LeftOut, lines: string[]): void {
   if (leftOut.count === 0) return;
-  const names = [...leftOut.byName.entries()].sort((a, b) => b[1] - a[1]).map(([name, count]) => `${name} ${count.toLocaleString('en-US')}`);
+  // The most frequent names (at most 10), then the rest together.
+  const sorted = [...leftOut.byName.entries()].sort((a, b) => b[1] - a[1]);
+  const shown = sorted.slice(0, 10);
+  const rest = sorted.slice(10).reduce((sum, [, count]) => sum + count, 0);
+  const names = shown.map(([name, count]) => `${name} ${count.toLocaleString('en-US')}`);
+  if (rest > 0) names.push(`other names ${rest.toLocaleString('en-US')}`);
   lines.push(`└─ (${leftOut.count.toLocaleString('en-US')} more spans not shown: ${names.join(', ')})`);
 }
