@@ -75,7 +75,7 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
   let interruptedBy: number | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
 
-  const notice = transpileNotice(options.transpileNotice);
+  const notice = transpileNotice(options.transpileNotice, options.instrument ? 'transpiling and instrumenting' : 'transpiling');
 
   const finish = (result: WorkerRunOutcome): void => {
     if (finished) return;
@@ -166,14 +166,14 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
 }
 
 /** The progress line of a slow transpile: a timer per component started, cleared when it is done. */
-function transpileNotice(options: WorkerRunOptions['transpileNotice']): { update(message: TranspileMessage): void; cancel(): void } {
+function transpileNotice(options: WorkerRunOptions['transpileNotice'], doing: string): { update(message: TranspileMessage): void; cancel(): void } {
   const timers = new Map<string, NodeJS.Timeout>();
   return {
     update({ name, willCache, done }) {
       clearTimeout(timers.get(name));
       timers.delete(name);
       if (done || !options) return;
-      const write = (): void => options.write(`wasm-otel: transpiling ${name} (${willCache ? 'first run; cached for next time' : 'no cache: every run transpiles'}) ...`);
+      const write = (): void => options.write(`wasm-otel: ${doing} ${name} (${willCache ? 'first run; cached for next time' : `no cache: every run ${doing === 'transpiling' ? 'transpiles' : 'does it again'}`}) ...`);
       if (options.afterMillis <= 0) return write();
       const timer = setTimeout(() => {
         timers.delete(name);
