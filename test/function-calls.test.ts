@@ -124,4 +124,42 @@ describe('function-call tracker', () => {
     ]);
     expect(manual.spanId).toBe(spans.find((s) => s.name === 'manual')!.spanContext().spanId);
   });
+  it('memory growth of a call handed over as an open span stays on that span (no other span gets its events)', () => {
+    const { state, calls, finish } = engine();
+    calls.enter(1);
+    state.currentSpanContext(); // hands call 1 over as an open span, with no growth yet
+    state.memoryGrow(2);
+    calls.exit(1);
+    calls.enter(2);
+    calls.exit(2);
+    calls.enter(3);
+    state.currentSpanContext();
+    calls.exit(3);
+    const byName = Object.fromEntries(finish().map((s) => [s.name, s]));
+    expect(byName.f1!.events.map((e) => [e.name, e.attributes?.['wasm.memory.grow.pages']])).toEqual([['memory.grow', 2]]);
+    expect(byName.f1!.attributes['wasm.memory.grow.total_pages']).toBe(2);
+    expect(byName.f2!.events).toEqual([]);
+    expect(byName.f3!.events).toEqual([]);
+    expect(byName.f2!.attributes).toEqual({});
+  });
+
+  it('span ids of function spans are distinct 16-digit hex, and parents name them', () => {
+    const { calls, finish, hostId } = engine();
+    for (let i = 0; i < 2000; i++) {
+      calls.enter(1);
+      calls.enter(2);
+      calls.exit(2);
+      calls.exit(1);
+    }
+    const spans = finish().filter((s) => s.name !== 'host');
+    const ids = spans.map((s) => s.spanContext().spanId);
+    expect(new Set(ids).size).toBe(4000);
+    for (const id of ids) expect(id).toMatch(/^(?!0{16})[0-9a-f]{16}$/);
+    const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
+    for (const span of spans) {
+      const parent = span.parentSpanContext!.spanId;
+      if (span.name === 'f1') expect(parent).toBe(hostId);
+      else expect(byId.get(parent)!.name).toBe('f1');
+    }
+  });
 });

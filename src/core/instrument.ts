@@ -49,20 +49,43 @@ export function createInstrumentHooks(
       problems.hostError('memory-grow hook', error);
     }
   };
-  const anyIgnored = ignored.includes(1);
+  // Two variants, so a module that ignores nothing (the usual case) does not pay the lookup.
+  // Each hook stays one closure around the tracker's method, which the JIT inlines; the
+  // try/catch costs nothing until something throws.
+  if (!ignored.includes(1)) {
+    return {
+      enter: (func) => {
+        if (!tracing.on) return;
+        try {
+          tracker.enter(func);
+        } catch (error) {
+          problems.hostError('enter hook', error);
+        }
+      },
+      exit: (func) => {
+        if (!tracing.on) return;
+        try {
+          tracker.exit(func);
+        } catch (error) {
+          problems.hostError('exit hook', error);
+        }
+      },
+      memoryGrow,
+    };
+  }
   return {
     enter: (func) => {
-      if (!tracing.on) return;
+      if (!tracing.on || ignored[func] === 1) return;
       try {
-        if (!anyIgnored || ignored[func] !== 1) tracker.enter(func);
+        tracker.enter(func);
       } catch (error) {
         problems.hostError('enter hook', error);
       }
     },
     exit: (func) => {
-      if (!tracing.on) return;
+      if (!tracing.on || ignored[func] === 1) return;
       try {
-        if (!anyIgnored || ignored[func] !== 1) tracker.exit(func);
+        tracker.exit(func);
       } catch (error) {
         problems.hostError('exit hook', error);
       }

@@ -9,11 +9,14 @@
  * calls `settle()`: completed calls are built into spans and open calls are handed over as
  * ordinary open spans ("materialized"), so the open list is again the whole truth.
  */
+import { CallGrowth } from './call-growth.js';
+import { BASE, CallBatch, type FinishedCalls } from './call-batch.js';
+import type { CallIds } from './function-span-ids.js';
 
 /** What the tracker needs from the instance's span state (implemented by InstanceSpanState). */
 export interface FunctionSpanSink {
-  /** Builds and exports one finished function span. `parent` is a span id or undefined (base). */
-  exportFunctionSpan(span: FinishedFunctionCall): void;
+  /** Builds and exports the finished calls of one batch (`calls` is valid during the call only). */
+  exportFunctionSpans(calls: FinishedCalls): void;
   /** Hands over a call still open: it becomes an open span of the engine with this id. */
   openFunctionSpan(call: OpenFunctionCall): void;
   /** A call with no parent is about to be recorded and the instance has no current span. */
@@ -29,23 +32,11 @@ export interface FunctionSpanSink {
   baseIsOutermost(): boolean;
   /** Memory growth of a dropped call moves to the base (the current span below the light calls). */
   baseMemoryGrew(pages: number, perf: number): void;
-  /** A new span id (the provider's id generator). */
-  newSpanId(): string;
+  /** Where span ids come from until the tracker is settled again (asked once per such period). */
+  callIds(): CallIds;
   /** Hook calls that do not pair up. */
   unmatchedExit(func: number): void;
   tooDeep(depth: number): void;
-}
-
-/** A finished call, as handed to the sink (one object per built span, off the hot path). */
-export interface FinishedFunctionCall {
-  func: number;
-  spanId: string;
-  /** Span id of the parent call; undefined: the base (the span current below the light calls). */
-  parentSpanId: string | undefined;
-  startPerf: number;
-  endPerf: number;
-  /** Memory growth inside the call (its own and that of dropped children): [perf, pages] pairs. */
-  memoryGrowth: number[];
 }
 
 /** A call still open when the tracker settles. */
@@ -59,9 +50,13 @@ export interface OpenFunctionCall {
 
 const INITIAL_FRAMES = 256;
 const INITIAL_DONE = 4096;
-const INITIAL_GROWTH = 64;
-/** Base of the light stack (the current engine span) as a parent call number. */
-const BASE = -1;
+/** frameState bits: a child was kept (goes into a span) / a child was built (names this call). */
+const KEPT_CHILD = 1;
+const NAMED = 2;
+
+// Bound once: a hook pair reads the clock twice, and the lookup of `performance.now` per read
+// showed in the cost of a call.
+const now: () => number = performance.now.bind(performance);
 
 export interface FunctionCallTrackerOptions {
   /**
@@ -84,6 +79,9 @@ export class FunctionCallTracker {
   private frameFunc = new Int32Array(INITIAL_FRAMES);
   private frameStart = new Float64Array(INITIAL_FRAMES);
   private frameCall = new Float64Array(INITIAL_FRAMES);
+  private frameState = new Uint8Array(INITIAL_FRAMES);
+  /** Deepest position `enter` fills without growing (one slot stays free, see growFrames). */
+  private frameLimit = INITIAL_FRAMES - 1;
   /** Calls deeper than maxDepth: their enters and exits are only counted. */
   private overflow = 0;
   private nextCall = 0;
@@ -96,30 +94,27 @@ export class FunctionCallTracker {
   private doneStart = new Float64Array(INITIAL_DONE);
   private doneEnd = new Float64Array(INITIAL_DONE);
 
-  // Memory growth seen while light calls are open: owner call number, time, pages.
-  private growth = 0;
-  private growthOwner = new Float64Array(INITIAL_GROWTH);
-  private growthTime = new Float64Array(INITIAL_GROWTH);
-  private growthPages = new Float64Array(INITIAL_GROWTH);
-
-  /** Span ids handed out for calls referred to before they were built (parents of built calls). */
-  private readonly ids = new Map<number, string>();
+  private readonly growth = new CallGrowth();
+  /** Ids of this period (until the next settle), chosen when first needed. */
+  private ids: CallIds | undefined;
+  private readonly batch = new CallBatch();
   private readonly minMs: number;
+  private readonly maxDepth: number;
+  private readonly maxBuffered: number;
+  private readonly maxBufferedMillis: number;
   /** When the oldest buffered finished call ended (performance.now()). */
   private firstDoneEnd = 0;
 
   constructor(
     private readonly sink: FunctionSpanSink,
-    private readonly options: FunctionCallTrackerOptions,
+    options: FunctionCallTrackerOptions,
   ) {
     this.minMs = options.minDurationMs;
+    this.maxDepth = options.maxDepth;
+    this.maxBuffered = options.maxBuffered;
+    this.maxBufferedMillis = options.maxBufferedMillis;
     if (options.maxBuffered < INITIAL_DONE) this.resizeDone(Math.max(1, options.maxBuffered));
-    if (options.maxDepth + 1 < INITIAL_FRAMES) {
-      const size = Math.max(1, options.maxDepth) + 1;
-      this.frameFunc = grown(this.frameFunc, size);
-      this.frameStart = grown(this.frameStart, size);
-      this.frameCall = grown(this.frameCall, size);
-    }
+    if (options.maxDepth + 1 < INITIAL_FRAMES) this.resizeFrames(Math.max(1, options.maxDepth) + 1);
   }
 
   /** True when nothing is buffered: the engine's open list is the whole truth. */
@@ -135,11 +130,11 @@ export class FunctionCallTracker {
   enter(func: number): void {
     const d = this.depth;
     if (d === 0 && this.sink.needsBase()) {
-      this.sink.startRootFunctionSpan(func, performance.now());
+      this.sink.startRootFunctionSpan(func, now());
       return;
     }
-    if (d >= this.frameFunc.length - 1 || this.overflow > 0) {
-      if (this.overflow > 0 || d >= this.options.maxDepth || !this.growFrames()) {
+    if (d >= this.frameLimit || this.overflow > 0) {
+      if (this.overflow > 0 || d >= this.maxDepth || !this.growFrames()) {
         // Reported once each time calls go past the limit, not once per call.
         if (this.overflow++ === 0) this.sink.tooDeep(d);
         return;
@@ -147,30 +142,26 @@ export class FunctionCallTracker {
     }
     this.frameFunc[d] = func;
     this.frameCall[d] = this.nextCall++;
+    this.frameState[d] = 0;
     this.depth = d + 1;
-    this.frameStart[d] = performance.now();
+    this.frameStart[d] = now();
   }
 
   exit(func: number): void {
-    const end = performance.now();
+    const end = now();
     const d = this.depth - 1;
     if (this.overflow > 0 || d < 0 || this.frameFunc[d] !== func) {
       this.exitSlow(func, end);
       return;
     }
     this.depth = d;
-    this.complete(d, end, d > 0 ? this.frameCall[d - 1]! : BASE);
+    this.complete(d, end, d - 1);
   }
 
   /** `memory.grow` is about to run with `pages` pages, inside the innermost light call. */
   memoryGrow(pages: number): boolean {
     if (this.depth === 0) return false;
-    const g = this.growth;
-    if (g === this.growthOwner.length) this.growGrowth();
-    this.growthOwner[g] = this.frameCall[this.depth - 1]!;
-    this.growthTime[g] = performance.now();
-    this.growthPages[g] = pages;
-    this.growth = g + 1;
+    this.growth.add(this.frameCall[this.depth - 1]!, now(), pages);
     return true;
   }
 
@@ -181,7 +172,10 @@ export class FunctionCallTracker {
   settle(): void {
     if (this.done > 0) this.buildDone();
     if (this.depth > 0) this.materializeOpen();
-    this.growth = 0;
+    this.growth.count = 0;
+    // Nothing refers to an id of this period any more: the next one may take ids elsewhere.
+    this.ids?.clear();
+    this.ids = undefined;
   }
 
   /** The calls are over (trap, exit): forget calls past the depth limit that will never exit. */
@@ -191,30 +185,37 @@ export class FunctionCallTracker {
 
   // ---- internals --------------------------------------------------------------------------------
 
-  /** The call at stack position `d` (already removed from the stack) ended at `end`. */
-  private complete(d: number, end: number, parentCall: number): void {
-    const call = this.frameCall[d]!;
+  /**
+   * The call at stack position `d` (already removed from the stack) ended at `end`; its parent
+   * is the call at position `parent` (-1: the base).
+   */
+  private complete(d: number, end: number, parent: number): void {
     const start = this.frameStart[d]!;
-    if (end - start < this.minMs && !this.ids.has(call) && !(parentCall === BASE && this.sink.baseIsOutermost())) {
+    if (end - start < this.minMs && (this.frameState[d]! & NAMED) === 0 && !(parent < 0 && this.sink.baseIsOutermost())) {
       // Dropped: too short, nothing built so far names it as parent, and some span of the
       // module (a call or a span-enter span) is around it to take its memory growth.
-      if (this.growth > 0) this.moveGrowth(call, parentCall, start);
+      if (this.growth.count > 0) this.moveGrowth(this.frameCall[d]!, parent, start);
       return;
     }
     let i = this.done;
     if (i === 0) {
       this.firstDoneEnd = end;
-    } else if (i === this.doneFunc.length ? !this.growDone() : end - this.firstDoneEnd > this.options.maxBufferedMillis) {
+    } else if (i === this.doneFunc.length ? !this.growDone() : end - this.firstDoneEnd > this.maxBufferedMillis) {
       // The buffer is full, or its oldest call is old enough: spans leave during a long call too.
       this.buildDone();
       i = 0;
       this.firstDoneEnd = end;
     }
     this.doneFunc[i] = this.frameFunc[d]!;
-    this.doneCall[i] = call;
-    this.doneParent[i] = parentCall;
+    this.doneCall[i] = this.frameCall[d]!;
     this.doneStart[i] = start;
     this.doneEnd[i] = end;
+    if (parent < 0) {
+      this.doneParent[i] = BASE;
+    } else {
+      this.doneParent[i] = this.frameCall[parent]!;
+      this.frameState[parent] |= KEPT_CHILD;
+    }
     this.done = i + 1;
   }
 
@@ -227,20 +228,21 @@ export class FunctionCallTracker {
     for (let k = this.depth - 1; k >= 0; k--) {
       if (this.frameFunc[k] !== func) continue;
       // Calls above k stay open and are re-parented to k's parent (they now sit on it).
-      const parentCall = k > 0 ? this.frameCall[k - 1]! : BASE;
-      const func_ = this.frameFunc[k]!;
       const call = this.frameCall[k]!;
       const start = this.frameStart[k]!;
+      const state = this.frameState[k]!;
       this.frameFunc.copyWithin(k, k + 1, this.depth);
       this.frameCall.copyWithin(k, k + 1, this.depth);
       this.frameStart.copyWithin(k, k + 1, this.depth);
+      this.frameState.copyWithin(k, k + 1, this.depth);
       this.depth--;
       // Put the removed call just past the stack to reuse complete().
       const scratch = this.depth;
-      this.frameFunc[scratch] = func_;
+      this.frameFunc[scratch] = func;
       this.frameCall[scratch] = call;
       this.frameStart[scratch] = start;
-      this.complete(scratch, end, parentCall);
+      this.frameState[scratch] = state;
+      this.complete(scratch, end, k - 1);
       return;
     }
     // Not a light call: an engine span (handed over earlier), or no such call at all.
@@ -251,42 +253,27 @@ export class FunctionCallTracker {
   private buildDone(): void {
     const count = this.done;
     this.done = 0;
-    const ids = this.ids;
-    const sink = this.sink;
-    const growthByCall = this.growth > 0 ? this.takeGrowth(count) : undefined;
-    for (let i = 0; i < count; i++) {
-      const call = this.doneCall[i]!;
-      let spanId = ids.get(call);
-      if (spanId === undefined) spanId = sink.newSpanId();
-      else ids.delete(call);
-      const parentCall = this.doneParent[i]!;
-      let parentSpanId: string | undefined;
-      if (parentCall !== BASE) {
-        parentSpanId = ids.get(parentCall);
-        if (parentSpanId === undefined) {
-          parentSpanId = sink.newSpanId();
-          ids.set(parentCall, parentSpanId);
-        }
-      }
-      sink.exportFunctionSpan({
-        func: this.doneFunc[i]!,
-        spanId,
-        parentSpanId,
-        startPerf: this.doneStart[i]!,
-        endPerf: this.doneEnd[i]!,
-        memoryGrowth: growthByCall?.get(call) ?? NO_GROWTH,
-      });
+    // Every open call with a child in this batch is named by a built span from now on.
+    for (let k = 0; k < this.depth; k++) if ((this.frameState[k]! & KEPT_CHILD) !== 0) this.frameState[k] |= NAMED;
+    const growthByCall = this.growth.count > 0 ? this.growth.takeFor(this.doneCall, count) : undefined;
+    const batch = this.batch;
+    batch.take({ func: this.doneFunc, call: this.doneCall, parent: this.doneParent, start: this.doneStart, end: this.doneEnd }, count, this.idsNow(), growthByCall);
+    try {
+      this.sink.exportFunctionSpans(batch);
+    } finally {
+      batch.clear();
     }
   }
 
   /** Open calls become engine spans, outermost first, keeping the ids their children name. */
   private materializeOpen(): void {
-    const growthByCall = this.growth > 0 ? this.takeAllGrowth() : undefined;
+    const growthByCall = this.growth.count > 0 ? this.growth.takeAll() : undefined;
+    const ids = this.idsNow();
     let parentSpanId: string | undefined;
     for (let d = 0; d < this.depth; d++) {
       const call = this.frameCall[d]!;
-      const spanId = this.ids.get(call) ?? this.sink.newSpanId();
-      this.ids.delete(call);
+      const spanId = ids.idOf(call);
+      ids.release(call);
       this.sink.openFunctionSpan({
         func: this.frameFunc[d]!,
         spanId,
@@ -297,81 +284,37 @@ export class FunctionCallTracker {
       parentSpanId = spanId;
     }
     this.depth = 0;
-    this.ids.clear();
+    ids.clear();
   }
 
-  /** Growth of the first `count` completed calls, by call; the rest stays buffered. */
-  private takeGrowth(count: number): Map<number, number[]> {
-    const built = new Set<number>();
-    for (let i = 0; i < count; i++) built.add(this.doneCall[i]!);
-    const byCall = new Map<number, number[]>();
-    let kept = 0;
-    for (let g = 0; g < this.growth; g++) {
-      const owner = this.growthOwner[g]!;
-      if (built.has(owner)) {
-        let list = byCall.get(owner);
-        if (!list) byCall.set(owner, (list = []));
-        list.push(this.growthTime[g]!, this.growthPages[g]!);
-      } else {
-        this.growthOwner[kept] = owner;
-        this.growthTime[kept] = this.growthTime[g]!;
-        this.growthPages[kept] = this.growthPages[g]!;
-        kept++;
-      }
-    }
-    this.growth = kept;
-    return byCall;
+  private idsNow(): CallIds {
+    return (this.ids ??= this.sink.callIds());
   }
 
-  private takeAllGrowth(): Map<number, number[]> {
-    const byCall = new Map<number, number[]>();
-    for (let g = 0; g < this.growth; g++) {
-      const owner = this.growthOwner[g]!;
-      let list = byCall.get(owner);
-      if (!list) byCall.set(owner, (list = []));
-      list.push(this.growthTime[g]!, this.growthPages[g]!);
-    }
-    this.growth = 0;
-    return byCall;
-  }
-
-  /**
-   * A dropped call's memory growth moves to its parent (a light call, or the base), keeping the
-   * order it happened in. Its entries are the latest ones, all recorded since it started.
-   */
-  private moveGrowth(from: number, to: number, since: number): void {
-    let first = this.growth;
-    while (first > 0 && this.growthTime[first - 1]! >= since) first--;
-    if (to !== BASE) {
-      for (let g = first; g < this.growth; g++) if (this.growthOwner[g] === from) this.growthOwner[g] = to;
-      return;
-    }
-    let kept = first;
-    for (let g = first; g < this.growth; g++) {
-      if (this.growthOwner[g] === from) {
-        this.sink.baseMemoryGrew(this.growthPages[g]!, this.growthTime[g]!);
-        continue;
-      }
-      this.growthOwner[kept] = this.growthOwner[g]!;
-      this.growthTime[kept] = this.growthTime[g]!;
-      this.growthPages[kept] = this.growthPages[g]!;
-      kept++;
-    }
-    this.growth = kept;
+  /** A dropped call's memory growth moves to its parent (a light call, or the base). */
+  private moveGrowth(from: number, parent: number, since: number): void {
+    const to = parent < 0 ? undefined : this.frameCall[parent]!;
+    this.growth.move(from, to, since, (pages, time) => this.sink.baseMemoryGrew(pages, time));
   }
 
   private growFrames(): boolean {
     // One slot more than the depth limit: exitSlow parks a removed call just past the stack.
-    const size = Math.min(this.frameFunc.length * 2, this.options.maxDepth + 1);
+    const size = Math.min(this.frameFunc.length * 2, this.maxDepth + 1);
     if (size <= this.frameFunc.length) return false;
-    this.frameFunc = grown(this.frameFunc, size);
-    this.frameStart = grown(this.frameStart, size);
-    this.frameCall = grown(this.frameCall, size);
+    this.resizeFrames(size);
     return true;
   }
 
+  private resizeFrames(size: number): void {
+    this.frameFunc = grown(this.frameFunc, size);
+    this.frameStart = grown(this.frameStart, size);
+    this.frameCall = grown(this.frameCall, size);
+    this.frameState = grown(this.frameState, size);
+    this.frameLimit = size - 1;
+  }
+
   private growDone(): boolean {
-    const size = Math.min(this.doneFunc.length * 2, this.options.maxBuffered);
+    const size = Math.min(this.doneFunc.length * 2, this.maxBuffered);
     if (size <= this.doneFunc.length) return false;
     this.resizeDone(size);
     return true;
@@ -384,18 +327,11 @@ export class FunctionCallTracker {
     this.doneStart = grown(this.doneStart, size);
     this.doneEnd = grown(this.doneEnd, size);
   }
-
-  private growGrowth(): void {
-    const size = this.growthOwner.length * 2;
-    this.growthOwner = grown(this.growthOwner, size);
-    this.growthTime = grown(this.growthTime, size);
-    this.growthPages = grown(this.growthPages, size);
-  }
 }
 
 const NO_GROWTH: number[] = [];
 
-function grown<T extends Int32Array | Float64Array>(array: T, size: number): T {
+function grown<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
   const next = new (array.constructor as new (n: number) => T)(size);
   next.set(size >= array.length ? array : array.subarray(0, size));
   return next;

@@ -33,7 +33,8 @@ export interface Growth {
   dropped: number;
 }
 
-export const NO_GROWTH: Readonly<Growth> = Object.freeze({ events: [], pages: 0, dropped: 0 });
+/** Shared by every call without growth: frozen to the last level (a span adding events to it would add them to all). */
+export const NO_GROWTH: Readonly<Growth> = Object.freeze({ events: Object.freeze([]) as unknown as EventReport[], pages: 0, dropped: 0 });
 
 /** `growth` holds (performance.now(), pages) pairs; `timeOf` turns such a moment into a time. */
 export function growthEvents(growth: readonly number[], timeOf: (perf: number) => HrTime, limits: EngineLimits): Growth {

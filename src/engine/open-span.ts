@@ -134,5 +134,7 @@ export function functionSpanContext(spanId: string, base: SpanContext): SpanCont
 /** A function call's managed-span data (open ones become managed spans; finished ones are exported from it). */
 export function functionSpanData(scope: string, tag: number, growth: Growth, limits: EngineLimits): ManagedSpanData {
   const attributes = spanAttributes(limits);
-  return { attributes, events: growth.events, links: [], status: { code: SpanStatusCode.UNSET }, scope, tag, grownPages: growth.pages, droppedEvents: growth.dropped, droppedLinks: 0, invalidLinks: 0, reparentsChildren: true, startFromGuest: false };
+  // The span's own list: events are added to it while it is open (NO_GROWTH's is shared).
+  const events = growth.events.length === 0 ? [] : growth.events;
+  return { attributes, events, links: [], status: { code: SpanStatusCode.UNSET }, scope, tag, grownPages: growth.pages, droppedEvents: growth.dropped, droppedLinks: 0, invalidLinks: 0, reparentsChildren: true, startFromGuest: false };
 }

@@ -53,11 +53,7 @@ export function toReadableSpan(
   scopes: ScopeCache,
 ): ReadableSpan {
   const spanId = report.spanContext.spanId;
-  let name = report.name;
-  if (name.length > limits.maxNameLength) {
-    problems.report('name_truncated', `span ${spanId}: name of ${name.length} characters cut to ${limits.maxNameLength}`);
-    name = name.slice(0, limits.maxNameLength);
-  }
+  const name = keptName(report.name, spanId, limits, problems);
   noteLimits(problems, spanId, '', report.attributes);
 
   const eventCount = Math.min(report.events.length, limits.eventCountLimit);
@@ -110,6 +106,13 @@ export function toReadableSpan(
     report.droppedEventsCount + eventsDropped,
     report.droppedLinksCount + linksDropped,
   );
+}
+
+/** A span's name within the name length limit (a longer one is cut, and reported). */
+export function keptName(name: string, spanId: string, limits: EngineLimits, problems: ProblemCounter): string {
+  if (name.length <= limits.maxNameLength) return name;
+  problems.report('name_truncated', `span ${spanId}: name of ${name.length} characters cut to ${limits.maxNameLength}`);
+  return name.slice(0, limits.maxNameLength);
 }
 
 // Shared, never mutated: most guest spans have no links, many no events.

@@ -1,6 +1,7 @@
 import { TraceFlags, type HrTime, type SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { BoundedSet } from './bounded-memory.js';
+import { FunctionSpanBatch } from './function-span-batch.js';
 import type { EngineLimits } from './limits.js';
 import { HOST_SCOPE_NAME, type OpenSpan } from './open-span.js';
 import type { ProblemCounter } from './problems.js';
@@ -58,12 +59,42 @@ export class SpanOutlet {
     return this.pipeline.enabled && this.sampling.wouldSample(context, this.hostKnowsTrace(context.traceId));
   }
 
-  /** Exports a finished span, if its trace is sampled. */
-  export(report: SpanReport): void {
+  /** Exports a finished span (or a batch of function spans), if its trace is sampled. */
+  export(report: SpanReport | FunctionSpanBatch): void {
     if (!this.pipeline.enabled) return;
+    if (report instanceof FunctionSpanBatch) {
+      this.exportBatch(report);
+      return;
+    }
     const sampled = this.sampling.isSampled(report, this.hostKnowsTrace(report.spanContext.traceId));
     if (!sampled) return;
     exportSpan(this.pipeline, toReadableSpan(report, sampled, this.pipeline.resource, this.limits, this.problems, this.scopes), this.processorFailed);
+  }
+
+  /**
+   * The spans of a batch of function calls: all on the trace of the span they hang from. In a
+   * trace the host started every span follows that span's flag, so the batch is decided once and
+   * its spans share one scope, resource and flags. In a trace the sampler decides, each span goes
+   * the general way (its first root span decides the trace).
+   */
+  private exportBatch(batch: FunctionSpanBatch): void {
+    const base = batch.base;
+    if (!this.hostKnowsTrace(base.traceId)) {
+      for (let i = 0; i < batch.count; i++) this.export(batch.reportAt(i));
+      return;
+    }
+    if ((base.traceFlags & TraceFlags.SAMPLED) === 0) return;
+    const { resource, spanProcessor } = this.pipeline;
+    const scope = this.scopes.scopeOf(batch.scope);
+    const shared = batch.shared(resource, scope);
+    for (let i = 0; i < batch.count; i++) {
+      const span = batch.hasGrowth(i) ? toReadableSpan(batch.reportAt(i), true, resource, this.limits, this.problems, this.scopes) : batch.spanAt(i, shared, this.problems);
+      try {
+        spanProcessor.onEnd(span);
+      } catch (error) {
+        this.processorFailed(error, span);
+      }
+    }
   }
 
   private reportDrops(report: SpanReport, linksOverLimit: number): void {
