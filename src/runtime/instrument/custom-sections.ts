@@ -8,6 +8,7 @@ const HEADER_BYTES = 8;
 const CUSTOM = 0;
 const utf8 = new TextDecoder();
 const encoder = new TextEncoder();
+const concat = (parts: Uint8Array[]): Uint8Array => Buffer.concat(parts);
 
 /** Custom sections whose content the rewrite makes stale (code offsets, function and local indices). */
 export function isStaleAfterRewrite(name: string): boolean {
@@ -115,12 +116,3 @@ function subsection(id: number, content: Uint8Array): Uint8Array {
   return concat([Uint8Array.of(id), leb(content.length), content]);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
