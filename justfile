@@ -22,7 +22,7 @@ check: build
 test: check
     npx vitest run --reporter=default --reporter=./test/support/count-reporter.ts
 
-# Guest span cost vs the OTel JS SDK (wasi:otel, wasi:observe); function-level hooks; metrics and logs; the CLI soak (1M spans, peak RSS).
+# Guest span cost vs the OTel JS SDK (wasi:otel, wasi:observe); function-level hooks and our instrumenter (switch off, filter 0 and 20us); metrics and logs; serve; the CLI soak (1M spans, peak RSS).
 bench: build
     node --expose-gc bench/guest-span.bench.mjs
     node --expose-gc bench/observe-span.bench.mjs
