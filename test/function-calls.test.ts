@@ -162,4 +162,25 @@ describe('function-call tracker', () => {
       else expect(byId.get(parent)!.name).toBe('f1');
     }
   });
+  it('a span processor may add to a function span in onEnd without changing the others', () => {
+    const exporter = new InMemorySpanExporter();
+    let first = true;
+    const marker = { onStart() {}, onEnd(span: ReadableSpan) { if (first) { (span.attributes as Record<string, unknown>).marked = true; span.events.push({ name: 'mark', time: span.endTime }); first = false; } }, forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
+    const provider = new BasicTracerProvider({ spanProcessors: [marker, new SimpleSpanProcessor(exporter)] });
+    const { tracer, pipeline } = hostTracingFor(provider);
+    const problems = new ProblemCounter();
+    const state = new InstanceSpanState(pipeline, resolveLimits(pipeline.spanLimits, {}), problems);
+    const calls = state.enableFunctionCalls({ minSpanMicros: 0, nameOf: (i) => `f${i}`, scope: 'dylibso:observe/instrument' });
+    const host = tracer.startSpan('host');
+    state.enterCall(host.spanContext(), (host as unknown as { startTime: HrTime }).startTime, host);
+    for (let i = 0; i < 3; i++) {
+      calls.enter(1);
+      calls.exit(1);
+    }
+    state.leaveCall();
+    host.end();
+    const spans = exporter.getFinishedSpans().filter((s) => s.name === 'f1');
+    expect(problems.snapshot()).toEqual({});
+    expect(spans.map((s) => [s.attributes, s.events.map((e) => e.name)])).toEqual([[{ marked: true }, ['mark']], [{}, []], [{}, []]]);
+  });
 });

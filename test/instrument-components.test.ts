@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -73,6 +73,29 @@ describe('instrumented components', () => {
     expect(first.transpiled.instrumented.map((entry) => [entry.file, entry.summary.instrumented, entry.summary.excluded])).toEqual([['component.core.wasm', 7, 0]]);
     expect(other.transpiled.instrumented.map((entry) => [entry.file, entry.summary.instrumented, entry.summary.excluded])).toEqual([['component.core.wasm', 6, 1]]);
     expect(plain.transpiled.instrumented).toEqual([]);
+  });
+
+  it('a core module instrumented in memory is cached; a damaged cache entry is rewritten, not used', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasm-otel-instrument-modules-'));
+    try {
+      const exporter = new InMemorySpanExporter();
+      const host = createHost({ spanProcessors: [new SimpleSpanProcessor(exporter)], cacheDir: dir, minSpanMicros: 0 });
+      await host.loadModule(component('fib-plain.wasm'), { instrument: true });
+      const entries = readdirSync(join(dir, 'instrumented')).sort();
+      expect(entries.map((file) => file.replace(/^[0-9a-f]{64}-[0-9a-f]{16}/, 'KEY'))).toEqual(['KEY.json', 'KEY.wasm']);
+      const wasm = join(dir, 'instrumented', entries[1]!);
+      const good = readFileSync(wasm);
+      writeFileSync(wasm, Buffer.from(good).fill(0, 40, 60)); // same length, other bytes
+      const loaded = await host.loadModule(component('fib-plain.wasm'), { instrument: true });
+      const instance = await loaded.instantiate();
+      expect(await instance.invoke('fib', [10])).toBe(55);
+      instance.dispose();
+      expect(exporter.getFinishedSpans().filter((span) => span.name === 'fib')).toHaveLength(177);
+      expect(readFileSync(wasm)).toEqual(good);
+      await expect(host.loadModule(component('fib-plain.wasm'), { instrument: { minInstructions: -1 } })).rejects.toMatchObject({ code: 'invalid_arguments', message: 'instrument: minInstructions must be a whole number >= 0, got -1' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('with no tracer provider the in-module switch is off (the hooks are never called); with one it is on', async () => {

@@ -14,7 +14,7 @@ const SHAPES = readFileSync(component('instrument-shapes.wasm'));
 const FIB_PLAIN = readFileSync(component('fib-plain.wasm'));
 const HOOKS = 'dylibso:observe/instrument';
 // Function indices of instrument-shapes (its header comment).
-const F = { early: 0, br_out: 1, pair: 2, sum_pair: 3, tail: 4, count_down: 5, tail_indirect: 6, double: 7, grow: 8, inner: 9, run: 10, trap_after: 11 };
+const F = { early: 0, br_out: 1, pair: 2, sum_pair: 3, tail: 4, count_down: 5, tail_indirect: 6, double: 7, grow: 8, inner: 9, run: 10, trap_after: 11, seven: 12, tail_in_return: 13 };
 
 async function instrumented(bytes: Uint8Array, options: InstrumentOptions = { minInstructions: 0 }) {
   const result = await instrumentModule(bytes, options);
@@ -94,6 +94,17 @@ describe('instrumentModule', () => {
     recorder.events.length = 0;
     expect(exports.tail_indirect!(5)).toBe(10);
     expect(recorder.events).toEqual([`+${F.tail_indirect}`, `-${F.tail_indirect}`, `+${F.double}`, `-${F.double}`]);
+    // A tail call inside a `return` exits once, before the call.
+    recorder.events.length = 0;
+    expect(exports.tail_in_return!()).toBe(7);
+    expect(recorder.events).toEqual([`+${F.tail_in_return}`, `-${F.tail_in_return}`, `+${F.seven}`, `-${F.seven}`]);
+    // memory-grow comes before the grow (the ABI's "about to run"), unless the count is more
+    // than a memory can have (an allocator probing): that grow fails and is not reported.
+    recorder.events.length = 0;
+    expect(exports.grow!(100)).toBe(-1);
+    expect(exports.grow!(70000)).toBe(-1);
+    expect(plain.grow!(70000)).toBe(-1);
+    expect(recorder.events).toEqual([`+${F.grow}`, 'grow 100', `-${F.grow}`, `+${F.grow}`, `-${F.grow}`]);
     // Multi-value results are kept.
     expect(exports.pair!(2, 7)).toEqual([7, 2]);
     for (const n of [0, 1, 2, 3, 4, 9]) expect(exports.br_out!(n)).toBe(plain.br_out!(n));
@@ -124,6 +135,11 @@ describe('instrumentModule', () => {
     expect(recorder.open).toEqual([]);
     expect(Object.fromEntries(recorder.enters)).toEqual({ 0: 5, 1: 2, 2: 1 });
     expect(recorder.events.slice(0, 10)).toEqual(['+2', '+1', '+0', '+0', '+0', '+0', '-0', '-0', '-0', '-0']);
+    // `delegate 0` hands the exception to the caller: mid still exits before top catches it.
+    recorder.events.length = 0;
+    expect(exports.top!(2)).toBe(42);
+    expect(recorder.events).toEqual(['+4', '+3', '+0', '+0', '+0', '-0', '-0', '-0', '-3', '-4']);
+    expect(recorder.mismatches).toEqual([]);
     // A module without exceptions gets no try: its output needs no exception-handling support.
     const { result } = await instrumented(SHAPES);
     expect(WebAssembly.validate(result.bytes as Uint8Array<ArrayBuffer>)).toBe(true);
@@ -133,7 +149,7 @@ describe('instrumentModule', () => {
 
   it('by default, leaves under 8 expressions are skipped; memory.grow still reports', async () => {
     const { result, recorder, exports } = await instrumented(SHAPES, {});
-    expect(result).toMatchObject({ definedFunctions: 12, instrumented: 9, tinyLeaves: 3, excluded: 0, memoryGrows: 1 });
+    expect(result).toMatchObject({ definedFunctions: 14, instrumented: 10, tinyLeaves: 4, excluded: 0, memoryGrows: 1 });
     expect(exports.run!()).toBe(275);
     expect([...recorder.enters.keys()].sort((a, b) => a - b)).toEqual([F.early, F.br_out, F.sum_pair, F.tail, F.count_down, F.tail_indirect, F.inner, F.run]);
     expect(recorder.grows).toEqual([1]);
@@ -142,7 +158,7 @@ describe('instrumentModule', () => {
 
   it('include / exclude by demangled name glob', async () => {
     const only = await instrumented(SHAPES, { minInstructions: 0, include: ['shapes::*', 'r?n'] });
-    expect(only.result).toMatchObject({ instrumented: 2, excluded: 10 });
+    expect(only.result).toMatchObject({ instrumented: 2, excluded: 12 });
     only.exports.run!();
     expect(Object.fromEntries(only.recorder.enters)).toEqual({ [F.run]: 1, [F.inner]: 1 });
     // A `/` in a name is a character like any other (C++ `operator/`).
@@ -150,7 +166,7 @@ describe('instrumentModule', () => {
     expect(['geo::operator/(geo::Vec, int)', 'a/b'].map(nameFilterFor(['*'], []))).toEqual([true, true]);
     expect(['geo::operator/(geo::Vec, int)', 'geo::dot'].map(nameFilterFor(['geo::*'], ['*operator*']))).toEqual([false, true]);
     const without = await instrumented(SHAPES, { minInstructions: 0, exclude: ['br_*', '{count_down,tail}'] });
-    expect(without.result).toMatchObject({ instrumented: 9, excluded: 3 });
+    expect(without.result).toMatchObject({ instrumented: 11, excluded: 3 });
     without.exports.run!();
     expect([...without.recorder.enters.keys()]).not.toContain(F.br_out);
     expect([...without.recorder.enters.keys()]).not.toContain(F.count_down);

@@ -23,6 +23,9 @@
 ;;                  early(3)=103, br_out(0..4)=10+11+12+13+14=60, sum_pair(2,7)=5,
 ;;                  tail(10)=55, tail_indirect(21)=42, grow(1)=1, inner(4)=9: total 275
 ;;  11 trap_after   () (result i32): calls double(1), then `unreachable`
+;;  12 seven        () (result i32): 7 (leaf)
+;;  13 tail_in_return () (result i32): `(return (return_call $seven))`: a tail call inside a
+;;                  `return` (dead code around it, as a code generator may leave): 7
 ;;
 ;; Exports: memory (1 page, max 4), every function by its name above (inner as "inner").
 ;; Call counts of run(): run 1, early 1, br_out 5, sum_pair 1, pair 1, tail 1, count_down 11
@@ -104,4 +107,10 @@
 
   (func $trap_after (export "trap_after") (result i32)
     (drop (call $double (i32.const 1)))
-    (unreachable)))
+    (unreachable))
+
+  (func $seven (export "seven") (result i32)
+    (i32.const 7))
+
+  (func $tail_in_return (export "tail_in_return") (result i32)
+    (return (return_call $seven))))

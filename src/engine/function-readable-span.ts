@@ -16,12 +16,6 @@ export interface FunctionSpanShared {
   readonly anchorPerf: number;
 }
 
-// Shared by every function span and never mutated (frozen: a processor that tried would fail
-// loudly instead of changing all of them).
-const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
-const NO_ATTRIBUTES: Attributes = Object.freeze({});
-const NO_LINKS = Object.freeze([]) as unknown as Link[];
-const NO_EVENTS = Object.freeze([]) as unknown as TimedEvent[];
 
 /**
  * A finished function span without memory growth (those have events and attributes, and are
@@ -33,6 +27,12 @@ const NO_EVENTS = Object.freeze([]) as unknown as TimedEvent[];
  */
 export class FunctionReadableSpan implements ReadableSpan {
   private context: SpanContext | undefined = undefined;
+  // Made on first read, each span its own: a span processor may add to them in onEnd (the SDK's
+  // spans let it), and that must not change every other span.
+  private ownStatus: SpanStatus | undefined = undefined;
+  private ownAttributes: Attributes | undefined = undefined;
+  private ownLinks: Link[] | undefined = undefined;
+  private ownEvents: TimedEvent[] | undefined = undefined;
 
   constructor(
     private readonly shared: FunctionSpanShared,
@@ -79,19 +79,19 @@ export class FunctionReadableSpan implements ReadableSpan {
   }
 
   get status(): SpanStatus {
-    return UNSET_STATUS;
+    return (this.ownStatus ??= { code: SpanStatusCode.UNSET });
   }
 
   get attributes(): Attributes {
-    return NO_ATTRIBUTES;
+    return (this.ownAttributes ??= {});
   }
 
   get links(): Link[] {
-    return NO_LINKS;
+    return (this.ownLinks ??= []);
   }
 
   get events(): TimedEvent[] {
-    return NO_EVENTS;
+    return (this.ownEvents ??= []);
   }
 
   get resource(): Resource {

@@ -12,6 +12,7 @@ import { fsReason } from '../runtime/fs-reason.js';
 import { transpileComponent } from '../runtime/transpile.js';
 import { wasmKind } from '../runtime/wasm-kind.js';
 import type { InstrumentOptions } from '../runtime/instrument/instrument-options.js';
+import { InstrumentError, instrumentOptionsProblem } from '../runtime/instrument/instrument-module.js';
 import { WasmOtelError, oneLine } from './errors.js';
 import { instrumentOptionsOf, instrumentedBytes, tellAbout } from './instrument-load.js';
 import type { HostContext } from './host-context.js';
@@ -164,9 +165,11 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
       }
       let transpiled;
       const triedCache = cacheDir;
+      checkInstrumentOptions(loadOptions.instrument);
       try {
         transpiled = await transpileComponent(bytes, cacheDir, options.onTranspile && ((willCache) => options.onTranspile!(name, willCache)), instrumentOptionsOf(loadOptions.instrument));
       } catch (error) {
+        if (error instanceof InstrumentError) throw new InstrumentError(error.code, error.reason, `${name} (its ${error.message.split(' ')[0]})`);
         throw new WasmOtelError('transpile_failed', `cannot transpile ${name}: ${oneLine(error)}`, { cause: error });
       }
       if (transpiled.cacheProblem !== undefined && cacheDir !== false) {
@@ -195,6 +198,7 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
       const kind = wasmKind(bytes);
       if (kind === 'not-wasm') throw new WasmOtelError('not_wasm', `${name} is not a WebAssembly binary`);
       if (kind === 'component') throw new WasmOtelError('component', `${name} is a WebAssembly component, not a core module; load it with load()`);
+      checkInstrumentOptions(loadOptions.instrument);
       const instrument = instrumentOptionsOf(loadOptions.instrument);
       if (instrument === undefined) return LoadedModule.create(name, bytes, context);
       const triedCache = cacheDir;
@@ -206,6 +210,13 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
       return LoadedModule.create(name, rewritten.bytes, context);
     },
   };
+}
+
+/** `instrument` options that are not what InstrumentOptions says: `invalid_arguments`. */
+function checkInstrumentOptions(choice: LoadOptions['instrument']): void {
+  const options = instrumentOptionsOf(choice);
+  const problem = options === undefined ? undefined : instrumentOptionsProblem(options);
+  if (problem !== undefined) throw new WasmOtelError('invalid_arguments', `instrument: ${problem}`);
 }
 
 /** The tracer provider the options name (undefined: the global one, followed as it changes). */

@@ -10,7 +10,7 @@ import { componentWit } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { componentTypesOf, type ComponentTypes } from './component-types/index.js';
 import { fsProblem } from './fs-reason.js';
 import { GLUE_TRANSFORM_VERSION, transformGlue } from './glue-transform.js';
-import { instrumentModule, type InstrumentResult } from './instrument/instrument-module.js';
+import { InstrumentError, instrumentModule, type InstrumentResult } from './instrument/instrument-module.js';
 import { optionsAndRewriterKey } from './instrument/instrument-cache.js';
 import type { InstrumentOptions } from './instrument/instrument-options.js';
 import { makeDirectory } from './make-directory.js';
@@ -145,7 +145,15 @@ async function transpileFiles(bytes: Uint8Array, instrument: InstrumentOptions |
   if (instrument) {
     for (const file of coreModules) {
       if (!(await isGuestCode(files.get(file)!))) continue;
-      const { bytes: rewritten, ...summary } = await instrumentModule(files.get(file)!, instrument);
+      let rewrite: InstrumentResult;
+      try {
+        rewrite = await instrumentModule(files.get(file)!, instrument, file);
+      } catch (error) {
+        // Its code has the hooks already (built that way): it runs as it is.
+        if (error instanceof InstrumentError && error.code === 'already_instrumented') break;
+        throw error;
+      }
+      const { bytes: rewritten, ...summary } = rewrite;
       files.set(file, rewritten);
       instrumented.push({ file, summary });
       // One per component: the engine follows one module's function indices per instance.

@@ -8,6 +8,8 @@ export interface HookRecorder {
   events: string[];
   /** Enters per function index. */
   enters: Map<number, number>;
+  /** Calls per (caller, callee) pair of indices, `caller>callee`; the caller is -1 outside any entered call. */
+  pairs: Map<string, number>;
   /** Exits that did not match the innermost open enter (should stay empty). */
   mismatches: string[];
   /** Enters still open. */
@@ -23,6 +25,7 @@ export function hookRecorder(options: { keepEvents?: boolean } = {}): HookRecord
   const recorder: HookRecorder = {
     events: [],
     enters: new Map(),
+    pairs: new Map(),
     mismatches: [],
     open: [],
     grows: [],
@@ -32,6 +35,8 @@ export function hookRecorder(options: { keepEvents?: boolean } = {}): HookRecord
         enter(func: number) {
           if (keep) recorder.events.push(`+${func}`);
           recorder.enters.set(func, (recorder.enters.get(func) ?? 0) + 1);
+          const pair = `${recorder.open.at(-1) ?? -1}>${func}`;
+          recorder.pairs.set(pair, (recorder.pairs.get(pair) ?? 0) + 1);
           recorder.open.push(func);
         },
         exit(func: number) {

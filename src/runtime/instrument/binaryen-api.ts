@@ -23,6 +23,9 @@ export type Binaryen = typeof binaryenModule & {
   };
   CallIndirect: { getTarget(expression: ExpressionRef): ExpressionRef; setTarget(expression: ExpressionRef, target: ExpressionRef): void };
   CallRef: { getTarget(expression: ExpressionRef): ExpressionRef; setTarget(expression: ExpressionRef, target: ExpressionRef): void };
+  Try: { isDelegate(expression: ExpressionRef): boolean; getDelegateTarget(expression: ExpressionRef): string | null; setDelegateTarget(expression: ExpressionRef, target: string): void };
+  _BinaryenTryTableId(): number;
+  _BinaryenThrowRefId(): number;
   /** Adds a local to a function; returns its index. */
   _BinaryenFunctionAddVar(func: FunctionRef, type: Type): number;
 };

@@ -25,7 +25,14 @@ export interface BodyScan {
   unknownBranching: string | undefined;
   returns: { expression: ExpressionRef; slot: Slot }[];
   tailCalls: { expression: ExpressionRef; slot: Slot }[];
-  memoryGrows: ExpressionRef[];
+  memoryGrows: { expression: ExpressionRef; slot: Slot }[];
+  /** `try ... delegate` expressions (one aimed at the caller must now aim at the wrapper's catch). */
+  delegates: ExpressionRef[];
+  /**
+   * A `pop` (a caught exception's values) is the operand a hook would have to move: the function
+   * is left as it is (the pop must stay first in its catch).
+   */
+  popOperand: boolean;
 }
 
 /**
@@ -33,9 +40,11 @@ export interface BodyScan {
  * rewritten first) and collects the exits (return, return_call*) and memory.grow sites.
  */
 export function scanBody(binaryen: Binaryen, children: ExpressionChildren, body: Slot): BodyScan {
-  const scan: BodyScan = { instructions: 0, calls: false, exceptions: false, unknownBranching: undefined, returns: [], tailCalls: [], memoryGrows: [] };
-  const { ReturnId, CallId, CallIndirectId, CallRefId, MemoryGrowId } = binaryen;
-  const exceptionIds = new Set([binaryen.TryId, binaryen.ThrowId, binaryen.RethrowId, binaryen.TryTableId, binaryen.ThrowRefId]);
+  const scan: BodyScan = { instructions: 0, calls: false, exceptions: false, unknownBranching: undefined, returns: [], tailCalls: [], memoryGrows: [], delegates: [], popOperand: false };
+  const { ReturnId, CallId, CallIndirectId, CallRefId, MemoryGrowId, TryId, PopId } = binaryen;
+  // binaryen.js exports no TryTableId / ThrowRefId constants; its C API has them.
+  const exceptionIds = new Set([TryId, binaryen.ThrowId, binaryen.RethrowId, binaryen._BinaryenTryTableId(), binaryen._BinaryenThrowRefId()]);
+  const isPop = (expression: ExpressionRef): boolean => expression !== 0 && binaryen.getExpressionId(expression) === PopId;
   // Explicit stack (bodies nest deeply); an entry is visited after its children.
   const stack: { slot: Slot; expression: ExpressionRef; done: boolean }[] = [{ slot: body, expression: body.get(), done: false }];
   while (stack.length > 0) {
@@ -62,15 +71,28 @@ export function scanBody(binaryen: Binaryen, children: ExpressionChildren, body:
     if (id === ReturnId) scan.returns.push({ expression, slot: top.slot });
     else if (id === CallId || id === CallIndirectId || id === CallRefId) {
       scan.calls = true;
-      if ((binaryen.getExpressionInfo(expression) as { isReturn?: boolean }).isReturn) scan.tailCalls.push({ expression, slot: top.slot });
-    } else if (id === MemoryGrowId) scan.memoryGrows.push(expression);
-    else if (exceptionIds.has(id)) scan.exceptions = true;
+      if ((binaryen.getExpressionInfo(expression) as { isReturn?: boolean }).isReturn) {
+        scan.tailCalls.push({ expression, slot: top.slot });
+        const slots = children.slotsOf(expression) ?? [];
+        if (slots.length > 0 && isPop(slots[slots.length - 1]!.get())) scan.popOperand = true;
+      }
+    } else if (id === MemoryGrowId) {
+      scan.memoryGrows.push({ expression, slot: top.slot });
+      if (isPop(binaryen.MemoryGrow.getDelta(expression))) scan.popOperand = true;
+    } else if (exceptionIds.has(id)) {
+      scan.exceptions = true;
+      if (id === TryId && binaryen.Try.isDelegate(expression)) scan.delegates.push(expression);
+    }
   }
   return scan;
 }
 
 const BODY_LABEL = 'wasm-otel$body';
 const TRY_LABEL = 'wasm-otel$try';
+/** Pages a 32-bit memory can have (4 GiB). */
+const MAX_PAGES_32 = 65536;
+/** binaryen's name for the target of a `delegate` to the caller. */
+const DELEGATE_CALLER = '__binaryen_delegate_caller_target';
 
 /** Rewrites one defined function in place (index `index` of the original module). */
 export class FunctionRewrite {
@@ -89,22 +111,28 @@ export class FunctionRewrite {
     this.module = module;
   }
 
-  /** memory.grow calls the memory-grow hook (while enabled) with its page count first. */
-  hookMemoryGrows(sites: readonly ExpressionRef[]): void {
+  /**
+   * memory.grow calls the memory-grow hook (while enabled) with its page count first, as the ABI
+   * has it ("is about to run"), unless the count is more than a memory can have (an allocator
+   * probing with a huge count: that grow fails, and it is no page count to report).
+   */
+  hookMemoryGrows(sites: readonly { expression: ExpressionRef; slot: Slot }[]): void {
     const { b, module } = this;
-    for (const site of sites) {
+    for (const { expression: site } of sites) {
       const delta = b.MemoryGrow.getDelta(site);
       const type = b.getExpressionType(delta);
-      if (type === b.unreachable) continue;
+      if (type === b.unreachable || (delta !== 0 && b.getExpressionId(delta) === b.PopId)) continue;
       const temp = this.temp(type);
-      const pages = type === b.i64 ? module.i32.wrap(module.local.get(temp, b.i64)) : module.local.get(temp, b.i32);
+      const is64 = type === b.i64;
+      const pages = is64 ? module.i32.wrap(module.local.get(temp, b.i64)) : module.local.get(temp, b.i32);
+      const possible = is64 ? module.i64.le_u(module.local.get(temp, b.i64), module.i64.const(0xffffffff, 0)) : module.i32.le_u(module.local.get(temp, b.i32), module.i32.const(MAX_PAGES_32));
       b.MemoryGrow.setDelta(
         site,
         module.block(
           null,
           [
             module.local.set(temp, delta),
-            module.if(module.global.get(this.hooks.enabled, b.i32), module.call(this.hooks.memoryGrow, [pages], b.none)),
+            module.if(module.i32.and(module.global.get(this.hooks.enabled, b.i32), possible), module.call(this.hooks.memoryGrow, [pages], b.none)),
             module.local.get(temp, type),
           ],
           type,
@@ -122,16 +150,21 @@ export class FunctionRewrite {
   wrapBody(index: number, scan: BodyScan, exceptions: boolean): void {
     const { b, module, func } = this;
     const results = b.Function.getResults(func);
+    // Tail calls first: one may sit in a `return` (dead code around it), whose node is replaced next.
+    for (const { expression, slot } of scan.tailCalls) this.exitBeforeTailCall(index, expression, slot);
     for (const { expression, slot } of scan.returns) {
       const value = b.Return.getValue(expression);
       slot.set(module.br(BODY_LABEL, 0, value));
     }
-    for (const { expression, slot } of scan.tailCalls) this.exitBeforeTailCall(index, expression, slot);
     const on = this.onLocal();
     const body = b.Function.getBody(func);
     let inner = module.block(BODY_LABEL, [body], results);
-    // In a module that uses wasm exceptions, one leaving the function exits it too, then goes on.
-    if (exceptions) inner = module.try(TRY_LABEL, inner, [], [module.block(null, [this.hook(this.hooks.exit, index), module.rethrow(TRY_LABEL)], b.unreachable)]);
+    // In a module that uses wasm exceptions, one leaving the function exits it too, then goes on;
+    // a `delegate` to the caller now delegates to that catch (it would jump past it).
+    if (exceptions) {
+      inner = module.try(TRY_LABEL, inner, [], [module.block(null, [this.hook(this.hooks.exit, index), module.rethrow(TRY_LABEL)], b.unreachable)]);
+      for (const delegate of scan.delegates) if (b.Try.getDelegateTarget(delegate) === DELEGATE_CALLER) b.Try.setDelegateTarget(delegate, TRY_LABEL);
+    }
     const list = [module.local.set(on, module.global.get(this.hooks.enabled, b.i32)), this.hook(this.hooks.enter, index)];
     if (results === b.none) {
       list.push(inner, this.hook(this.hooks.exit, index));
@@ -185,7 +218,7 @@ export class FunctionRewrite {
     return local;
   }
 
-  private addVar(type: number): number {
+  addVar(type: number): number {
     return this.b._BinaryenFunctionAddVar(this.func, type);
   }
 }

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { VERSION } from '../../version.js';
 import { makeDirectory } from '../make-directory.js';
 import { instrumentModule, type InstrumentResult } from './instrument-module.js';
 import { instrumentOptionsKey, type InstrumentOptions } from './instrument-options.js';
@@ -36,8 +37,8 @@ export async function instrumentCached(bytes: Uint8Array, options: InstrumentOpt
   try {
     await makeDirectory(dirname(base));
     // Written aside, then renamed: a concurrent run never reads half an entry.
-    const temporary = `${base}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(`${temporary}.json`, JSON.stringify(summary));
+    const temporary = `${base}.${randomUUID()}.tmp`;
+    await writeFile(`${temporary}.json`, JSON.stringify({ ...summary, sha256: sha256(output) }));
     await writeFile(`${temporary}.wasm`, output);
     await rename(`${temporary}.json`, `${base}.json`);
     await rename(`${temporary}.wasm`, `${base}.wasm`);
@@ -49,9 +50,10 @@ export async function instrumentCached(bytes: Uint8Array, options: InstrumentOpt
 
 async function readEntry(base: string): Promise<Omit<CachedInstrumentation, 'fromCache'> | undefined> {
   try {
-    const summary = JSON.parse(await readFile(`${base}.json`, 'utf8')) as CachedInstrumentation['summary'];
+    const { sha256: expected, ...summary } = JSON.parse(await readFile(`${base}.json`, 'utf8')) as CachedInstrumentation['summary'] & { sha256?: string };
     const bytes = new Uint8Array(await readFile(`${base}.wasm`));
-    if (bytes.length !== summary.outputBytes) return undefined;
+    // A torn or edited entry is rewritten, never used.
+    if (bytes.length !== summary.outputBytes || expected !== sha256(bytes)) return undefined;
     return { bytes, summary };
   } catch {
     return undefined;
@@ -60,18 +62,25 @@ async function readEntry(base: string): Promise<Omit<CachedInstrumentation, 'fro
 
 /** Module hash, options and rewriter: what the output depends on (also the transpile cache's key part). */
 export function instrumentationKey(bytes: Uint8Array, options: InstrumentOptions): string {
-  const hash = createHash('sha256').update(bytes).digest('hex');
-  return `${hash}-${optionsAndRewriterKey(options)}`;
+  return `${sha256(bytes)}-${optionsAndRewriterKey(options)}`;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** The options and the rewriter's code, hashed (16 hex digits). */
 export function optionsAndRewriterKey(options: InstrumentOptions): string {
-  return createHash('sha256').update(instrumentOptionsKey(options)).update(rewriterKey()).digest('hex').slice(0, 16);
+  return createHash('sha256').update(instrumentOptionsKey(options)).update(rewriterKey()).update(VERSION).digest('hex').slice(0, 16);
 }
 
 let cachedRewriterKey: string | undefined;
 
-/** The rewriter's source files and binaryen's version: an edited rewrite never reuses stale output. */
+/**
+ * The rewriter's source files and binaryen's version (with wasm-otel's own version, which covers
+ * what else the output depends on: the module reader, the demangler): an edited rewrite never
+ * reuses stale output.
+ */
 function rewriterKey(): string {
   if (cachedRewriterKey === undefined) {
     const here = dirname(fileURLToPath(import.meta.url));

@@ -67,7 +67,7 @@ export async function instrumentModule(bytes: Uint8Array, options: InstrumentOpt
   const kind = wasmKind(bytes);
   if (kind === 'component') throw refuse('component', 'is a component, not a core module (`run --instrument` and `load(file, { instrument })` instrument the code inside a component)');
   if (kind !== 'core-module') throw refuse('not_wasm', 'is not a WebAssembly module');
-  const optionsProblem = problemOf(options);
+  const optionsProblem = instrumentOptionsProblem(options);
   if (optionsProblem !== undefined) throw new TypeError(`instrumentModule: ${optionsProblem}`);
   let info: CoreModuleInfo;
   let sectionNames: string[];
@@ -162,7 +162,7 @@ function rewrite(binaryen: Binaryen, module: BinaryenModule, info: CoreModuleInf
     counts.memoryGrows += scan.memoryGrows.length;
     if (!selected(display)) counts.excluded++;
     else if (!scan.calls && scan.instructions < minInstructions) counts.tinyLeaves++;
-    else if (scan.unknownBranching !== undefined) counts.unsupported.push(display);
+    else if (scan.unknownBranching !== undefined || scan.popOperand) counts.unsupported.push(display);
     else {
       rewriteOf.wrapBody(index, scan, exceptions);
       counts.instrumented++;
@@ -172,7 +172,7 @@ function rewrite(binaryen: Binaryen, module: BinaryenModule, info: CoreModuleInf
 }
 
 /** What is wrong with the options (a caller's mistake, not the module's), if anything. */
-function problemOf(options: InstrumentOptions): string | undefined {
+export function instrumentOptionsProblem(options: InstrumentOptions): string | undefined {
   for (const key of ['include', 'exclude'] as const) {
     const globs = options[key];
     if (globs !== undefined && (!Array.isArray(globs) || globs.some((glob) => typeof glob !== 'string' || glob === ''))) return `${key} must be an array of non-empty glob strings`;
@@ -203,5 +203,7 @@ function nameFilter(include: readonly string[], exclude: readonly string[]): (na
 
 
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+  // binaryen.js throws plain objects with a message, or strings.
+  const message = error instanceof Error ? error.message : typeof (error as { message?: unknown })?.message === 'string' ? (error as { message: string }).message : String(error);
+  return message.split('\n')[0]!;
 }
