@@ -55,8 +55,9 @@ instrument
   memory.grow calls memory-grow(pages) first; i is the function's index in the input module,
   whose name section the output keeps. The hooks run while the exported global
   wasm_otel_instrument_enabled is 1 (the default; wasm-otel sets it to 0 while it cannot trace).
-  The output runs on wasm-otel and on the Observe SDKs' hosts. A module that already imports
-  the hooks is refused; DWARF and source maps (stale after the rewrite) are dropped, and said.
+  It imports only the standard hooks, as the Observe SDKs' hosts serve them. A module that
+  already imports the hooks is refused; DWARF and source maps (stale after the rewrite) are
+  dropped, and said.
   -o, --output <out.wasm>          where to write it (default: <file>.instr.wasm beside it)
   --include <glob>                 instrument only functions whose (demangled) name matches
                                    (repeatable; * ? [..] {a,b}); default: all

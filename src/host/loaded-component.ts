@@ -237,7 +237,7 @@ export class LoadedComponent {
     }
     // An instrumented guest module gets its hooks, and its in-module switch follows the host's tracing at every call.
     const instrumentSwitch = this.instrumented ? new InstrumentSwitch(this.host.telemetry) : undefined;
-    const instantiateCore = this.instrumented && instrumentSwitch ? instrumentedInstantiateCore(this.instrumented, state, this.host, instrumentSwitch) : undefined;
+    const instantiateCore = this.instrumented && instrumentSwitch ? instrumentedInstantiateCore(this.instrumented, state, this.host, instrumentSwitch, interrupt) : undefined;
     const telemetry = instrumentSwitch ? switchingTelemetry(this.host.telemetry, instrumentSwitch) : this.host.telemetry;
     try {
       const exports = await this.instantiateFn((file) => this.modules.get(file)!, imports, ...(instantiateCore ? [instantiateCore] : []));

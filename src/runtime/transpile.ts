@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,6 +14,7 @@ import { InstrumentError, instrumentModule, type InstrumentResult } from './inst
 import { optionsAndRewriterKey } from './instrument/instrument-cache.js';
 import type { InstrumentOptions } from './instrument/instrument-options.js';
 import { makeDirectory } from './make-directory.js';
+import { hashSources } from './source-hash.js';
 
 /** A component transpiled to JS glue plus core wasm files, on disk so Node can import it. */
 export interface TranspiledComponent {
@@ -249,17 +250,6 @@ async function readCached(dir: string): Promise<Manifest | undefined> {
 
 let cachedOutputKey: string | undefined;
 
-/** The glue transform's source files: glue-transform and its rewrites in glue/, sorted. */
-function transformFiles(): string[] {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const extension = existsSync(join(here, 'glue-transform.js')) ? '.js' : '.ts';
-  const rewrites = readdirSync(join(here, 'glue'))
-    .filter((name) => name.endsWith(extension) && !name.endsWith('.d.ts'))
-    .sort()
-    .map((name) => join(here, 'glue', name));
-  return [join(here, `glue-transform${extension}`), ...rewrites];
-}
-
 /** Changes whenever the generated output could change for the same component. */
 function outputKey(): string {
   if (!cachedOutputKey) {
@@ -268,7 +258,9 @@ function outputKey(): string {
     // The transform's own code is part of the key, so an edited rewrite never reuses stale glue.
     // (.js when built, .ts when run from source by the tests)
     const hash = createHash('sha256').update(JSON.stringify({ jcoVersion, TRANSPILE_OPTIONS, GLUE_TRANSFORM_VERSION }));
-    for (const file of transformFiles()) hash.update(readFileSync(file));
+    const here = dirname(fileURLToPath(import.meta.url));
+    hash.update(readFileSync(join(here, `glue-transform${existsSync(join(here, 'glue-transform.js')) ? '.js' : '.ts'}`)));
+    hashSources(hash, join(here, 'glue'), 'lift-budget');
     cachedOutputKey = hash.digest('hex').slice(0, 16);
   }
   return cachedOutputKey;

@@ -1,10 +1,11 @@
+import { HEADER_BYTES, readU32Leb, section, sectionFrames, u32Leb } from '../wasm-sections.js';
+
 /**
  * The custom sections around a rewrite: which ones a rewritten module keeps, and the `name`
  * section written for it. Only the module's top-level section framing is read here (an id, a
  * size); the code itself is binaryen's business.
  */
 
-const HEADER_BYTES = 8;
 const CUSTOM = 0;
 const utf8 = new TextDecoder();
 const encoder = new TextEncoder();
@@ -45,15 +46,15 @@ export function withNameSection(bytes: Uint8Array, section: Uint8Array): Uint8Ar
 /** A `name` section with the module name (if any) and these function names, by function index. */
 export function nameSection(functionNames: ReadonlyMap<number, string>, moduleName?: string): Uint8Array {
   const subsections: Uint8Array[] = [];
-  if (moduleName !== undefined) subsections.push(subsection(0, text(moduleName)));
+  if (moduleName !== undefined) subsections.push(section(0, text(moduleName)));
   const entries = [...functionNames].sort(([a], [b]) => a - b);
   if (entries.length > 0) {
-    const map: Uint8Array[] = [leb(entries.length)];
-    for (const [index, name] of entries) map.push(leb(index), text(name));
-    subsections.push(subsection(1, concat(map)));
+    const map: Uint8Array[] = [u32Leb(entries.length)];
+    for (const [index, name] of entries) map.push(u32Leb(index), text(name));
+    subsections.push(section(1, concat(map)));
   }
   const payload = concat([text('name'), ...subsections]);
-  return concat([Uint8Array.of(CUSTOM), leb(payload.length), payload]);
+  return section(CUSTOM, payload);
 }
 
 interface Section {
@@ -63,56 +64,16 @@ interface Section {
   end: number;
 }
 
+/** The module's sections, custom ones with their names. */
 function sections(bytes: Uint8Array): Section[] {
-  const out: Section[] = [];
-  let at = HEADER_BYTES;
-  while (at < bytes.length) {
-    const start = at;
-    const id = bytes[at++]!;
-    const size = readLeb(bytes, at);
-    at = size.next;
-    const end = at + size.value;
-    if (end > bytes.length) throw new Error(`section ${id} at byte ${start} runs past the end of the module`);
-    let name: string | undefined;
-    if (id === CUSTOM) {
-      const length = readLeb(bytes, at);
-      name = utf8.decode(bytes.subarray(length.next, length.next + length.value));
-    }
-    out.push({ id, ...(name !== undefined ? { name } : {}), start, end });
-    at = end;
-  }
-  return out;
-}
-
-function readLeb(bytes: Uint8Array, at: number): { value: number; next: number } {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    if (at >= bytes.length || shift > 28) throw new Error(`malformed section size at byte ${at}`);
-    const byte = bytes[at++]!;
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if ((byte & 0x80) === 0) return { value, next: at };
-  }
-}
-
-function leb(value: number): Uint8Array {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return Uint8Array.from(out);
+  return sectionFrames(bytes).map(({ id, start, contentStart, end }) => {
+    if (id !== CUSTOM) return { id, start, end };
+    const length = readU32Leb(bytes, contentStart);
+    return { id, name: utf8.decode(bytes.subarray(length.next, length.next + length.value)), start, end };
+  });
 }
 
 function text(value: string): Uint8Array {
   const bytes = encoder.encode(value);
-  return concat([leb(bytes.length), bytes]);
+  return concat([u32Leb(bytes.length), bytes]);
 }
-
-function subsection(id: number, content: Uint8Array): Uint8Array {
-  return concat([Uint8Array.of(id), leb(content.length), content]);
-}
-

@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../../version.js';
 import { makeDirectory } from '../make-directory.js';
+import { hashSources } from '../source-hash.js';
 import { instrumentModule, type InstrumentResult } from './instrument-module.js';
 import { instrumentOptionsKey, type InstrumentOptions } from './instrument-options.js';
 
@@ -83,10 +84,7 @@ let cachedRewriterKey: string | undefined;
  */
 function rewriterKey(): string {
   if (cachedRewriterKey === undefined) {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const extension = readdirSync(here).some((name) => name === 'instrument-module.js') ? '.js' : '.ts';
-    const hash = createHash('sha256');
-    for (const name of readdirSync(here).filter((file) => file.endsWith(extension) && !file.endsWith('.d.ts')).sort()) hash.update(readFileSync(join(here, name)));
+    const hash = hashSources(createHash('sha256'), dirname(fileURLToPath(import.meta.url)), 'instrument-module');
     const binaryenPackage = join(dirname(fileURLToPath(import.meta.resolve('binaryen'))), 'package.json');
     hash.update((JSON.parse(readFileSync(binaryenPackage, 'utf8')) as { version: string }).version);
     cachedRewriterKey = hash.digest('hex');
