@@ -15,6 +15,10 @@ import { component } from './support/paths.js';
 
 const TRACE = 'c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0';
 const hex16 = (n: number): string => n.toString(16).padStart(16, '0');
+/** Before a line without a bar: as wide as the waterfall column (24 cells, 2 borders) and its space. */
+const NO_BAR = ' '.repeat(27);
+/** The CLI's output is 96 columns wide for these tests: bars of 24 cells, whatever the test's own COLUMNS. */
+const COLUMNS_96 = { COLUMNS: '96' };
 
 function span(id: number, parent: number | undefined, name = 'work', traceId = TRACE, scope = 'test'): ReadableSpan {
   const context: SpanContext = { traceId, spanId: hex16(id), traceFlags: TraceFlags.SAMPLED };
@@ -34,8 +38,9 @@ describe('the report keeps bounded memory for any number of spans', () => {
     expect(trace!.leftOut.count).toBe(1_000_001 - 500);
     expect(Object.fromEntries(trace!.leftOut.byName)).toEqual({ even: 500_000 - 249, odd: 500_000 - 250 });
     const { text } = renderTraceTree(store, []);
-    expect(text.split('\n')[1]).toBe('├─ root  internal  0.0us');
-    expect(text.trimEnd().split('\n').pop()).toBe('└─ (999,501 more spans not shown: even 499,751, odd 499,750)');
+    // The root (1 to 11 ns) in a frame its kept children (2 to 511 ns, each overlapping the next) widen to 1 to 511 ns.
+    expect(text.split('\n')[1]).toBe('|=                       | ├─ root  internal  0.0us');
+    expect(text.trimEnd().split('\n').pop()).toBe(`${NO_BAR}└─ (999,501 more spans not shown: even 499,751, odd 499,750)`);
   });
 
   it('a deep chain keeps its ancestors: the kept spans always reach the root', () => {
@@ -61,7 +66,7 @@ describe('the report keeps bounded memory for any number of spans', () => {
     expect([...kept].filter((name) => !/^f\d+$|^hot$/.test(name)).sort()).toEqual(['guest-span', 'host', 'nested-spans']);
     const { text } = renderTraceTree(store, []);
     // 42 function spans in, 10 kept minus the 3 that had to stay: hot is the most left out.
-    expect(text.trimEnd().split('\n').pop()).toMatch(/^└─ \(35 more spans not shown: hot \d+, f\d+ 2, .*, other names \d+\)$/);
+    expect(text.trimEnd().split('\n').pop()).toMatch(/^ {27}└─ \(35 more spans not shown: hot \d+, f\d+ 2, .*, other names \d+\)$/);
   });
 
   it('past 50 traces, the spans of further traces are counted', () => {
@@ -73,14 +78,14 @@ describe('the report keeps bounded memory for any number of spans', () => {
   });
 
   it('through the CLI: 100,000 spans of one call print a bounded tree that says what it left out', async () => {
-    const result = await runCli(['run', component('flood.wasm'), '--invoke', 'spans-100k'], {});
+    const result = await runCli(['run', component('flood.wasm'), '--invoke', 'spans-100k'], COLUMNS_96);
     expect(result.code).toBe(0);
     const lines = result.stderr.split('\n');
-    expect(lines).toContain('└─ (99,500 more spans not shown: flood 99,500)');
-    expect(lines.filter((line) => line.includes('flood  internal'))).toHaveLength(500);
-    const roots = lines.filter((line) => line.startsWith('└─ flood.wasm'));
+    expect(lines).toContain(`${NO_BAR}└─ (99,500 more spans not shown: flood 99,500)`);
+    expect(lines.filter((line) => /^\|[ =]{24}\| [├└]─ flood {2}internal /.test(line))).toHaveLength(500);
+    const roots = lines.filter((line) => line.includes('└─ flood.wasm'));
     expect(roots).toHaveLength(1);
-    expect(roots[0]).toMatch(/^└─ flood\.wasm {2}internal {2}\d+ms {2}OK$/);
+    expect(roots[0]).toMatch(/^\|={24}\| └─ flood\.wasm {2}internal {2}\d+ms {2}OK$/);
   });
 });
 
@@ -97,11 +102,12 @@ describe('spans whose parents form a cycle', () => {
     expect(text).toBe(
       [
         `trace ${TRACE}`,
-        '├─ root  internal  0.0us',
-        `├─ a  internal  0.0us  (parent cycle: parent ${hex16(3)})`,
-        '│  ├─ b  internal  0.0us',
-        '│  └─ under-a  internal  0.0us',
-        `└─ own-parent  internal  0.0us  (parent cycle: parent ${hex16(5)})`,
+        // The frame: the roots (root, and a and own-parent shown as roots), 1 to 15 ns; each span 10 ns.
+        '|==================      | ├─ root  internal  0.0us',
+        `| ==================     | ├─ a  internal  0.0us  (parent cycle: parent ${hex16(3)})`,
+        '|   ==================   | │  ├─ b  internal  0.0us',
+        '|     ================== | │  └─ under-a  internal  0.0us',
+        `|      ==================| └─ own-parent  internal  0.0us  (parent cycle: parent ${hex16(5)})`,
         '',
       ].join('\n'),
     );
@@ -133,7 +139,7 @@ describe('spans whose parents form a cycle', () => {
     await instance.invoke('end', [data('00000000000000a2', '00000000000000a1', 'pong')]);
     let printed = '';
     report.print({ write: (text: string) => (printed += text) });
-    expect(printed).toContain(`trace ${TRACE}\n└─ ping  internal  1.0us  (parent cycle: parent 00000000000000a2)\n   └─ pong  internal  1.0us\n`);
+    expect(printed).toContain(`trace ${TRACE}\n|${'='.repeat(24)}| └─ ping  internal  1.0us  (parent cycle: parent 00000000000000a2)\n|${'='.repeat(24)}|    └─ pong  internal  1.0us\n`);
     expect(problems.count('parent_cycle')).toBe(2);
   });
 });
@@ -168,7 +174,7 @@ describe('what the console report makes of times and metric identities (forwarde
   const traceBlock = (printed: string, traceId: string): string[] => {
     const lines = printed.split('\n');
     const start = lines.indexOf(`trace ${traceId}`);
-    const end = lines.findIndex((line, i) => i > start && !/^[ │└├]/.test(line));
+    const end = lines.findIndex((line, i) => i > start && !/^[ |]/.test(line));
     return lines.slice(start, end);
   };
 
@@ -206,12 +212,13 @@ describe('what the console report makes of times and metric identities (forwarde
     await instance.invoke('end', [span]);
     expect(traceBlock(print(), GUEST_TRACE)).toEqual([
       `trace ${GUEST_TRACE}`,
-      '└─ guest-work  internal  2000ms',
-      '     event "early" at 2023-12-31T23:58:30.000Z (1.5 min before its span)',
-      '     event "inside" at +1250ms',
-      '     log INFO "in the span" at +500ms',
-      '     log INFO "no clock" at 1970-01-01T00:00:00.000Z (54.00 years before its span)',
-      '     log INFO "later" at 2024-06-01T00:00:00.000Z (152.0 days after its span ended)',
+      // "inside", 1.25 s into the 2 s span, marked in cell 15 (1.25 / 2 * 24); "early" lies outside the frame.
+      '|===============*========| └─ guest-work  internal  2000ms',
+      `${NO_BAR}     event "early" at 2023-12-31T23:58:30.000Z (1.5 min before its span)`,
+      `${NO_BAR}     event "inside" at +1250ms`,
+      `${NO_BAR}     log INFO "in the span" at +500ms`,
+      `${NO_BAR}     log INFO "no clock" at 1970-01-01T00:00:00.000Z (54.00 years before its span)`,
+      `${NO_BAR}     log INFO "later" at 2024-06-01T00:00:00.000Z (152.0 days after its span ended)`,
     ]);
     expect(problems.snapshot()).toEqual({});
   });

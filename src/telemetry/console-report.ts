@@ -7,6 +7,7 @@ import type { TextSink } from './console-tree-exporter.js';
 import { formatMetricsSummary } from './metrics-summary.js';
 import { ReportSpans, type ReportLimits } from './report-spans.js';
 import { renderTraceTree } from './trace-tree.js';
+import { waterfallStyleFor } from './waterfall-style.js';
 
 const SUCCESS: ExportResult = { code: ExportResultCode.SUCCESS };
 
@@ -71,10 +72,10 @@ export class ConsoleReport {
     shutdown: async () => {},
   };
 
-  /** Writes what was collected (nothing when nothing was) and starts over. */
+  /** Writes what was collected (nothing when nothing was) and starts over; the waterfall as `sink` calls for (waterfallStyleFor). */
   print(sink: TextSink): void {
     const now = Date.now();
-    const { text: trees, stats } = renderTraceTree(this.spans, this.logs, this.logsLeftOut, { startMs: this.sinceMs, endMs: now });
+    const { text: trees, stats } = renderTraceTree(this.spans, this.logs, this.logsLeftOut, { startMs: this.sinceMs, endMs: now }, { waterfall: waterfallStyleFor(sink) });
     this.sinceMs = now;
     if (stats.cycles > 0) {
       this.problems?.report('parent_cycle', `${stats.cycles} ${stats.cycles === 1 ? 'span has' : 'spans have'} parents that form a cycle; shown as roots, marked "(parent cycle)"`, stats.cycles);

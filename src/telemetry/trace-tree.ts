@@ -2,21 +2,33 @@ import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { detailLines, formatLogLine, sortByStart, spanFrame, spanLine, type TimeFrame } from './report-format.js';
 import { ReportSpans, type LeftOut, type ReportTrace } from './report-spans.js';
+import { waterfallBar, waterfallBlank, waterfallFrame } from './waterfall-bar.js';
+import { PLAIN_WATERFALL, type WaterfallStyle } from './waterfall-style.js';
 
 /** What the tree could not show as such: spans whose parents form a cycle (shown as roots). */
 export interface TreeStats {
   cycles: number;
 }
 
+/** How the trees are drawn. */
+export interface TreeOptions {
+  /**
+   * The waterfall column before each span line (see waterfallStyleFor for a stream's style);
+   * `false`: none, the tree alone. Default: plain ASCII, DEFAULT_WATERFALL_WIDTH cells.
+   */
+  waterfall?: WaterfallStyle | false;
+}
+
 /**
- * Formats spans as one tree per trace, children in start-time order. Log records that belong to
- * one of the spans are listed under it; the others follow the trees. (All of them: for bounded
- * memory keep them in a ReportSpans and use renderTraceTree.)
+ * Formats spans as one tree per trace, children in start-time order, each span line after its
+ * waterfall bar. Log records that belong to one of the spans are listed under it; the others
+ * follow the trees. (All of them: for bounded memory keep them in a ReportSpans and use
+ * renderTraceTree.)
  */
-export function formatTraceTree(spans: readonly ReadableSpan[], logs: readonly ReadableLogRecord[] = []): string {
+export function formatTraceTree(spans: readonly ReadableSpan[], logs: readonly ReadableLogRecord[] = [], options: TreeOptions = {}): string {
   const store = new ReportSpans({ spansPerTrace: Infinity, traces: Infinity, namesCounted: 0 });
   for (const span of spans) store.add(span);
-  return renderTraceTree(store, logs).text;
+  return renderTraceTree(store, logs, 0, undefined, options).text;
 }
 
 /** When the run the report covers started and ended (ms since 1970): the frame of logs outside traces. */
@@ -29,7 +41,8 @@ export interface RunTime {
  * The trees of a ReportSpans: each trace from its roots; spans whose parent chain loops are shown
  * as roots marked `(parent cycle)`; what was left out is said under each trace and at the end.
  */
-export function renderTraceTree(store: ReportSpans, logs: readonly ReadableLogRecord[], logsLeftOut = 0, run?: RunTime): { text: string; stats: TreeStats } {
+export function renderTraceTree(store: ReportSpans, logs: readonly ReadableLogRecord[], logsLeftOut = 0, run?: RunTime, options: TreeOptions = {}): { text: string; stats: TreeStats } {
+  const waterfall = options.waterfall ?? PLAIN_WATERFALL;
   const traces = store.list();
   const logsBySpan = new Map<string, ReadableLogRecord[]>();
   const loose: ReadableLogRecord[] = [];
@@ -45,7 +58,7 @@ export function renderTraceTree(store: ReportSpans, logs: readonly ReadableLogRe
   }
   const lines: string[] = [];
   const stats: TreeStats = { cycles: 0 };
-  for (const trace of traces) stats.cycles += writeTrace(trace, logsBySpan, lines);
+  for (const trace of traces) stats.cycles += writeTrace(trace, logsBySpan, lines, waterfall);
   const { traces: moreTraces, spans: moreSpans } = store.tracesLeftOut;
   if (moreSpans > 0) lines.push(`(${moreSpans.toLocaleString('en-US')} more spans in ${moreTraces.toLocaleString('en-US')} more traces not shown)`);
   if (loose.length > 0) {
@@ -62,7 +75,7 @@ export function renderTraceTree(store: ReportSpans, logs: readonly ReadableLogRe
 }
 
 /** Writes one trace; returns how many of its spans sit in a parent cycle. */
-function writeTrace(trace: ReportTrace, logsBySpan: Map<string, ReadableLogRecord[]>, lines: string[]): number {
+function writeTrace(trace: ReportTrace, logsBySpan: Map<string, ReadableLogRecord[]>, lines: string[], waterfall: WaterfallStyle | false): number {
   const ids = new Set(trace.spans.map((span) => span.spanContext().spanId));
   const children = new Map<string, ReadableSpan[]>();
   const roots: ReadableSpan[] = [];
@@ -97,32 +110,36 @@ function writeTrace(trace: ReportTrace, logsBySpan: Map<string, ReadableLogRecor
   }
 
   lines.push(`trace ${trace.traceId}`);
+  const sortedRoots = sortByStart(roots);
+  // The bar column: the span's bar before its line, blanks as wide before the other lines.
+  const frame = waterfall ? waterfallFrame([...sortedRoots, ...cycleRoots], trace.spans) : undefined;
+  const barOf = (span: ReadableSpan): string => (waterfall && frame ? `${waterfallBar(span, frame, waterfall)} ` : '');
+  const blank = waterfall && frame ? `${waterfallBlank(waterfall)} ` : '';
   const written = new Set<string>();
   const write = (span: ReadableSpan, prefix: string, last: boolean, mark: string): void => {
     const id = span.spanContext().spanId;
     written.add(id);
     const parent = span.parentSpanContext?.spanId;
     const note = mark || (parent && !ids.has(parent) ? `  (parent ${parent})` : '');
-    lines.push(`${prefix}${last ? '└─ ' : '├─ '}${spanLine(span)}${note}`);
+    lines.push(`${barOf(span)}${prefix}${last ? '└─ ' : '├─ '}${spanLine(span)}${note}`);
     const inner = prefix + (last ? '   ' : '│  ');
     const kids = sortByStart((children.get(id) ?? []).filter((kid) => !written.has(kid.spanContext().spanId)));
     const detailPrefix = inner + (kids.length > 0 ? '│ ' : '  ');
-    for (const detail of detailLines(span)) lines.push(detailPrefix + detail);
-    const frame = spanFrame(span);
-    for (const log of logsBySpan.get(id) ?? []) lines.push(detailPrefix + formatLogLine(log, frame));
+    for (const detail of detailLines(span)) lines.push(blank + detailPrefix + detail);
+    const own = spanFrame(span);
+    for (const log of logsBySpan.get(id) ?? []) lines.push(blank + detailPrefix + formatLogLine(log, own));
     kids.forEach((kid, i) => {
       if (!written.has(kid.spanContext().spanId)) write(kid, inner, i === kids.length - 1, '');
     });
   };
-  const sortedRoots = sortByStart(roots);
   const more = cyclic.length > 0 || trace.leftOut.count > 0;
   sortedRoots.forEach((root, i) => write(root, '', i === sortedRoots.length - 1 && !more, ''));
   cycleRoots.forEach((span, i) => write(span, '', i === cycleRoots.length - 1 && trace.leftOut.count === 0, `  (parent cycle: parent ${span.parentSpanContext?.spanId})`));
-  writeLeftOut(trace.leftOut, lines);
+  writeLeftOut(trace.leftOut, lines, blank);
   return cyclic.length;
 }
 
-function writeLeftOut(leftOut: LeftOut, lines: string[]): void {
+function writeLeftOut(leftOut: LeftOut, lines: string[], blank: string): void {
   if (leftOut.count === 0) return;
   // The most frequent names (at most 10), then the rest together.
   const sorted = [...leftOut.byName.entries()].sort((a, b) => b[1] - a[1]);
@@ -130,5 +147,5 @@ function writeLeftOut(leftOut: LeftOut, lines: string[]): void {
   const rest = sorted.slice(10).reduce((sum, [, count]) => sum + count, 0);
   const names = shown.map(([name, count]) => `${name} ${count.toLocaleString('en-US')}`);
   if (rest > 0) names.push(`other names ${rest.toLocaleString('en-US')}`);
-  lines.push(`└─ (${leftOut.count.toLocaleString('en-US')} more spans not shown: ${names.join(', ')})`);
+  lines.push(`${blank}└─ (${leftOut.count.toLocaleString('en-US')} more spans not shown: ${names.join(', ')})`);
 }
