@@ -25,6 +25,10 @@ export interface RunCommand {
   imports: string | undefined;
   /** `--instrument` (with `--include`, `--exclude`, `--min-instructions`): function spans of the guest's code. */
   instrument: InstrumentOptions | undefined;
+  /** `--trace-file PATH`: every span also into a Chrome Trace Event file. */
+  traceFile: string | undefined;
+  /** `--html PATH`: a page showing the trace, made at exit. */
+  html: string | undefined;
 }
 
 /** What `instrument` was asked to do. */
@@ -55,6 +59,10 @@ export interface ServeCommand {
   traceImports: boolean;
   /** `--threads N`: guest threads serving at once (default: see ThreadedServeOptions.threads). */
   threads: number | undefined;
+  /** `--trace-file PATH`, as for run. */
+  traceFile: string | undefined;
+  /** `--html PATH`, as for run. */
+  html: string | undefined;
 }
 
 export type CliCommand =
@@ -90,6 +98,8 @@ const OPTIONS = {
   exclude: { type: 'string', multiple: true },
   'min-instructions': { type: 'string', multiple: true },
   output: { type: 'string', short: 'o', multiple: true },
+  'trace-file': { type: 'string', multiple: true },
+  html: { type: 'string', multiple: true },
 } as const;
 
 /** Options only `serve` takes, and only `run` takes. */
@@ -119,10 +129,10 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
   }
   const { positionals } = parsed;
   // One call per run, one filter: a repeated option is a mistake, not "the last one wins".
-  for (const name of ['invoke', 'min-span-us', 'listen', 'imports', 'request-timeout-ms', 'threads', 'min-instructions', 'output'] as const) {
+  for (const name of ['invoke', 'min-span-us', 'listen', 'imports', 'request-timeout-ms', 'threads', 'min-instructions', 'output', 'trace-file', 'html'] as const) {
     if ((parsed.values[name]?.length ?? 0) > 1) return { kind: 'usage-error', message: `--${name} given ${parsed.values[name]!.length} times (once per run)` };
   }
-  const values = { ...parsed.values, invoke: parsed.values.invoke?.[0], 'min-span-us': parsed.values['min-span-us']?.[0], listen: parsed.values.listen?.[0], imports: parsed.values.imports?.[0], 'request-timeout-ms': parsed.values['request-timeout-ms']?.[0], threads: parsed.values.threads?.[0] };
+  const values = { ...parsed.values, invoke: parsed.values.invoke?.[0], 'min-span-us': parsed.values['min-span-us']?.[0], listen: parsed.values.listen?.[0], imports: parsed.values.imports?.[0], 'request-timeout-ms': parsed.values['request-timeout-ms']?.[0], threads: parsed.values.threads?.[0], 'trace-file': parsed.values['trace-file']?.[0], html: parsed.values.html?.[0] };
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   const [command, file, ...extra] = positionals;
@@ -137,6 +147,8 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
   if (command === 'instrument') return instrumentCommand(file, [...extra, ...guestArgs], parsed.values);
   if (parsed.values.output !== undefined) return { kind: 'usage-error', message: `-o/--output is an option of instrument, not of ${command}` };
   if (values.imports !== undefined && values.imports.trim() === '') return { kind: 'usage-error', message: '--imports needs a module file (.mjs or .js)' };
+  const traceOutput = traceOutputOf(values);
+  if ('message' in traceOutput) return { kind: 'usage-error', message: traceOutput.message };
   const other = command === 'run' ? SERVE_ONLY : [...RUN_ONLY, ...REWRITE_OPTIONS];
   const misplaced = other.find((name) => values[name] !== undefined);
   if (misplaced !== undefined) return { kind: 'usage-error', message: `--${misplaced} is an option of ${command === 'run' ? 'serve' : 'run'}, not of ${command}` };
@@ -161,7 +173,7 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
         return { kind: 'usage-error', message: (error as Error).message };
       }
     }
-    return { kind: 'serve', file, listen: values.listen, imports: values.imports, ...sandbox, noCache: values['no-cache'] === true, requestTimeoutMillis, reuseInstances: values['reuse-instances'] === true, traceImports: values['trace-imports'] === true, threads };
+    return { kind: 'serve', file, listen: values.listen, imports: values.imports, ...sandbox, noCache: values['no-cache'] === true, requestTimeoutMillis, reuseInstances: values['reuse-instances'] === true, traceImports: values['trace-imports'] === true, threads, ...traceOutput };
   }
   if (extra.length > 0) return { kind: 'usage-error', message: `unexpected argument "${extra[0]}" (guest arguments go after --)` };
   if (values.invoke !== undefined && values.invoke.trim() === '') return { kind: 'usage-error', message: '--invoke needs an export name' };
@@ -186,7 +198,7 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
   const given = REWRITE_OPTIONS.find((name) => parsed.values[name] !== undefined);
   if (given !== undefined && values.instrument !== true) return { kind: 'usage-error', message: `--${given} is an option of --instrument (run --instrument ${'--' + given} ...)` };
   const instrument = values.instrument === true ? rewrite.options : undefined;
-  return { kind: 'run', file, invoke: values.invoke, guestArgs, preopens, env, minSpanMicros, noCache: values['no-cache'] === true, traceImports: values['trace-imports'] === true, imports: values.imports, instrument };
+  return { kind: 'run', file, invoke: values.invoke, guestArgs, preopens, env, minSpanMicros, noCache: values['no-cache'] === true, traceImports: values['trace-imports'] === true, imports: values.imports, instrument, ...traceOutput };
 }
 
 /** `instrument FILE [-o OUT] [--include G]... [--exclude G]... [--min-instructions N]` */
@@ -226,6 +238,16 @@ function defaultOutput(file: string): string {
   return /\.wasm$/i.test(file) ? file.replace(/\.wasm$/i, '.instr.wasm') : `${file}.instr.wasm`;
 }
 
+
+/** `--trace-file` and `--html` (files written at exit), or what is wrong with them. */
+function traceOutputOf(values: { 'trace-file'?: string | undefined; html?: string | undefined }): { traceFile: string | undefined; html: string | undefined } | { message: string } {
+  const traceFile = values['trace-file'];
+  const html = values.html;
+  if (traceFile !== undefined && traceFile.trim() === '') return { message: '--trace-file needs a file name (e.g. trace.json)' };
+  if (html !== undefined && html.trim() === '') return { message: '--html needs a file name (e.g. trace.html)' };
+  if (traceFile !== undefined && html !== undefined && resolve(traceFile) === resolve(html)) return { message: `--html ${html}: the page would overwrite the --trace-file` };
+  return { traceFile, html };
+}
 
 /** `--dir` and `--env` as preopens and environment, or what is wrong with one. */
 function sandboxOf(values: { dir?: string[]; env?: string[] }, hostEnv: NodeJS.ProcessEnv): { preopens: Record<string, string>; env: Record<string, string> } | { message: string } {

@@ -1,9 +1,10 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { constants } from 'node:os';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { runInWorker } from '../host/worker/worker-run.js';
 import { itemCount } from '../telemetry/delivery-ledger.js';
 import { writeStderrLine } from '../telemetry/diag-line.js';
+import { openTraceOutput } from '../telemetry/chrome-trace-output.js';
 import { contextFromEnv } from '../telemetry/env-propagation.js';
 import { logRecordLimitsFromEnv } from '../telemetry/telemetry-from-env.js';
 import type { RunCommand } from './args.js';
@@ -39,7 +40,13 @@ function lossOf(undelivered: Record<'spans' | 'logs' | 'metrics', number>): stri
  * from this one. Returns the exit code: the guest's, 1 for a failed run, 128 + n after signal n.
  */
 export async function runCommand(command: RunCommand): Promise<number> {
-  const { logLevel, problems, telemetry } = cliTelemetry();
+  // --trace-file / --html: a path that cannot be written is a usage error, before anything runs.
+  const traceOutput = openTraceOutput({ traceFile: command.traceFile, html: command.html, threadLabel: basename(command.file) });
+  if (traceOutput !== undefined && 'error' in traceOutput) {
+    writeStderrLine(`wasm-otel: ${traceOutput.error}`);
+    return 2;
+  }
+  const { logLevel, problems, telemetry } = cliTelemetry(traceOutput?.extras);
   const { settings } = telemetry;
   // A trace from outside (TRACEPARENT, TRACESTATE, BAGGAGE through OTEL_PROPAGATORS) is joined.
   const parentContext = telemetry.tracerProvider ? contextFromEnv(problems) : undefined;

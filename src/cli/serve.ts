@@ -1,8 +1,9 @@
 import { constants } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { oneLine } from '../host/errors.js';
 import { importsFrom } from '../host/imports-module.js';
 import { serveFile } from '../host/serve-file.js';
+import { openTraceOutput } from '../telemetry/chrome-trace-output.js';
 import { writeStderrLine } from '../telemetry/diag-line.js';
 import { propagatorsFromEnv } from '../telemetry/env-propagation.js';
 import { logRecordLimitsFromEnv } from '../telemetry/telemetry-from-env.js';
@@ -26,7 +27,13 @@ const FLUSH_AFTER_MILLIS = 250;
  * is flushed, and the exit code is 0. A component that cannot be loaded or served: 1.
  */
 export async function serveCommand(command: ServeCommand): Promise<number> {
-  const { logLevel, problems, telemetry } = cliTelemetry();
+  // --trace-file / --html: a path that cannot be written is a usage error, before anything is served.
+  const traceOutput = openTraceOutput({ traceFile: command.traceFile, html: command.html, threadLabel: basename(command.file) });
+  if (traceOutput !== undefined && 'error' in traceOutput) {
+    writeStderrLine(`wasm-otel: ${traceOutput.error}`);
+    return 2;
+  }
+  const { logLevel, problems, telemetry } = cliTelemetry(traceOutput?.extras);
   const finish = async (code: number): Promise<number> => {
     await telemetry.shutdown();
     const summary = problems.summary();
@@ -92,6 +99,7 @@ export async function serveCommand(command: ServeCommand): Promise<number> {
     process.on(name, () => {
       if (name === signal && performance.now() - firstAt < DUPLICATE_SIGNAL_MILLIS) return;
       writeStderrLine(`wasm-otel: second signal (${name}): exiting at once, without finishing requests in flight or the flush`);
+      traceOutput?.abandon();
       process.exit(128 + constants.signals[name]);
     });
   }

@@ -3,7 +3,7 @@ import type { LoggerProvider as ApiLoggerProvider } from '@opentelemetry/api-log
 import { getNumberFromEnv } from '@opentelemetry/core';
 import { LoggerProvider, type LogRecordLimits } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ProblemCounter } from '../engine/index.js';
 import { ConsoleReport } from './console-report.js';
 import type { TextSink } from './console-tree-exporter.js';
@@ -51,20 +51,36 @@ export interface EnvTelemetry {
   flushToConsole(): Promise<void>;
 }
 
+/** What a command adds to the exporters the environment asks for (e.g. `--trace-file`). */
+export interface TelemetryExtras {
+  /** Span processors beside those of OTEL_TRACES_EXPORTER (they get every span too). */
+  spanProcessors?: SpanProcessor[];
+  /**
+   * Runs after the providers shut down (so the processors above are shut down), before the
+   * console report is printed; also when OTEL_SDK_DISABLED=true. Reports its own problems.
+   */
+  afterShutdown?: (problems: ProblemCounter) => Promise<void>;
+  /** Runs synchronously on abandon() (an exit that cannot wait). */
+  onAbandon?: () => void;
+}
+
 /**
  * Builds what the CLI exports through, from the standard OTEL_* variables (sampler, limits,
- * resource, exporters per signal, protocols, endpoints, batch settings).
+ * resource, exporters per signal, protocols, endpoints, batch settings), plus `extras`.
  */
-export function telemetryFromEnv(problems: ProblemCounter, consoleSink: TextSink = process.stderr): EnvTelemetry {
+export function telemetryFromEnv(problems: ProblemCounter, consoleSink: TextSink = process.stderr, extras: TelemetryExtras = {}): EnvTelemetry {
   const config = readTelemetryEnv(problems);
+  const afterShutdown = async (): Promise<void> => {
+    await extras.afterShutdown?.(problems).catch((error: unknown) => problems.hostError('shutdown', error));
+  };
   if (config.disabled) {
-    return { tracerProvider: undefined, loggerProvider: undefined, metricExporters: [], meterProvider: undefined, ledgers: [], settings: DEFAULT_EXPORT_SETTINGS, shutdown: async () => {}, abandon: () => {}, flushToConsole: async () => {} };
+    return { tracerProvider: undefined, loggerProvider: undefined, metricExporters: [], meterProvider: undefined, ledgers: [], settings: DEFAULT_EXPORT_SETTINGS, shutdown: afterShutdown, abandon: () => extras.onAbandon?.(), flushToConsole: async () => {} };
   }
   const settings = exportSettingsFromEnv(problems);
   const resource = resourceFromEnv();
   const report = new ConsoleReport(problems);
   const ledgers: DeliveryLedger[] = [];
-  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: spanProcessorsFor(config, settings, report, ledgers) });
+  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: [...spanProcessorsFor(config, settings, report, ledgers), ...(extras.spanProcessors ?? [])] });
   const loggerProvider = new LoggerProvider({ resource, processors: logProcessorsFor(config, settings, report, ledgers), logRecordLimits: logRecordLimitsFromEnv() });
   const metricExporters = metricExportersFor(config, report, ledgers);
   const readers = metricExporters.map((exporter) => new PeriodicExportingMetricReader({ exporter, ...settings.metrics }));
@@ -83,10 +99,12 @@ export function telemetryFromEnv(problems: ProblemCounter, consoleSink: TextSink
         // The readers' last collection, then the exporters' shutdown (which waits for sends).
         withinTimeout(async () => meterProvider?.shutdown(), settings.metrics.exportTimeoutMillis),
       ]);
+      await afterShutdown();
       reportUndelivered(ledgers, problems);
       report.print(consoleSink);
     },
     abandon() {
+      extras.onAbandon?.();
       report.print(consoleSink);
     },
     async flushToConsole() {

@@ -1,0 +1,103 @@
+/**
+ * `--trace-file <path>` and `--html <path>` of `run` and `serve`: a ChromeTraceSpanProcessor
+ * beside the exporters OTEL_TRACES_EXPORTER asks for, writing to the trace file (or, for --html
+ * alone, to a temporary one), closed when the telemetry shuts down; then the HTML page is made
+ * from it. Paths are checked before the guest runs, so a bad one is a usage error.
+ */
+import { accessSync, constants, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ProblemCounter } from '../engine/index.js';
+import { writeHtmlView } from '../view/html-view.js';
+import { ChromeTraceSpanProcessor } from './chrome-trace-exporter.js';
+import type { TelemetryExtras } from './telemetry-from-env.js';
+
+export interface TraceOutputRequest {
+  /** `--trace-file`. */
+  traceFile: string | undefined;
+  /** `--html`. */
+  html: string | undefined;
+  /** What the threads are named after (the guest file's name). */
+  threadLabel: string;
+}
+
+export interface TraceOutput {
+  /** For telemetryFromEnv: the processor, closing the file and making the page at shutdown. */
+  extras: TelemetryExtras;
+  /** For an exit that cannot wait: closes the trace file (valid JSON); no page is made. */
+  abandon(): void;
+}
+
+/** Why a path cannot be written, in a few words. */
+function unwritable(path: string, error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ENOENT') return `no such directory ${dirname(path)}`;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOTDIR') return `${dirname(path)} is not a directory`;
+  if (code === 'EROFS') return 'read-only file system';
+  return typeof code === 'string' ? code : error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}
+
+/** `undefined` when the page can be written to `path`, else why not (without touching the file). */
+function htmlPathProblem(path: string): string | undefined {
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) return 'it is a directory';
+    const dir = dirname(path);
+    if (!statSync(dir).isDirectory()) return `${dir} is not a directory`;
+    accessSync(dir, constants.W_OK);
+    return undefined;
+  } catch (error) {
+    return unwritable(path, error);
+  }
+}
+
+/**
+ * Opens what --trace-file / --html ask for: undefined when neither is given, `{ error }` (one
+ * line, without the `wasm-otel:` prefix) when a path cannot be written.
+ */
+export function openTraceOutput(request: TraceOutputRequest): TraceOutput | { error: string } | undefined {
+  const { html } = request;
+  if (request.traceFile === undefined && html === undefined) return undefined;
+  if (html !== undefined) {
+    const problem = htmlPathProblem(html);
+    if (problem !== undefined) return { error: `--html ${html}: cannot write the page: ${problem}` };
+  }
+  const temporary = request.traceFile === undefined;
+  const traceFile = request.traceFile ?? join(tmpdir(), `wasm-otel-trace-${process.pid}-${randomBytes(6).toString('hex')}.json`);
+  let processor: ChromeTraceSpanProcessor;
+  try {
+    processor = new ChromeTraceSpanProcessor({ path: traceFile, threadLabel: request.threadLabel });
+  } catch (error) {
+    return { error: temporary ? `--html ${html}: cannot write a temporary trace file in ${tmpdir()}: ${unwritable(traceFile, error)}` : `--trace-file ${traceFile}: cannot write it: ${unwritable(traceFile, error)}` };
+  }
+  /** Closes the trace file (valid JSON) at once, without the page. */
+  const abandon = (): void => {
+    processor.closeNow();
+    if (temporary) rmSync(traceFile, { force: true });
+  };
+  return {
+    extras: {
+      spanProcessors: [processor],
+      async afterShutdown(problems: ProblemCounter) {
+        await processor.shutdown();
+        const failure = processor.failed;
+        if (failure !== undefined) {
+          const lost = failure.lostSpans > 0 ? `${failure.lostSpans.toLocaleString('en-US')} span${failure.lostSpans === 1 ? '' : 's'} not written to ${traceFile}` : `${traceFile} not completed`;
+          problems.report('traces_export_failed', `${lost} (${unwritable(traceFile, failure.error)})`, Math.max(1, failure.lostSpans));
+        }
+        if (html !== undefined) {
+          try {
+            await writeHtmlView(traceFile, html);
+          } catch (error) {
+            problems.report('traces_export_failed', `--html ${html}: the page was not written (${unwritable(html, error)})`);
+          }
+        }
+        if (temporary) rmSync(traceFile, { force: true });
+      },
+      onAbandon: abandon,
+    },
+    abandon,
+  };
+}
