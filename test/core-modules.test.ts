@@ -454,13 +454,14 @@ describe('core modules: function-level tracing (dylibso:observe/instrument)', ()
     expect(hello.scope.name).toBe(INSTRUMENT);
 
     // The console report (no endpoint) shows it under the host span too.
-    const shown = await runCli(['run', component('hello-reactor.wasm'), '--invoke', 'hello', '--min-span-us', '1000000000']);
+    const shown = await runCli(['run', component('hello-reactor.wasm'), '--invoke', 'hello', '--min-span-us', '1000000000'], { COLUMNS: '96' });
     expect(shown.code).toBe(0);
     const lines = shown.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[1]).toMatch(/^└─ hello-reactor\.wasm {2}internal {2}[\d.]+(ms|us) {2}OK$/);
-    expect(lines[2]).toMatch(/^ {3}├─ _initialize {2}internal {2}[\d.]+(ms|us)$/);
-    expect(lines[3]).toMatch(/^ {3}└─ hello {2}internal {2}[\d.]+(ms|us)$/);
+    // Each after its waterfall bar (24 cells for 96 columns): the host span's fills the column.
+    expect(lines[1]).toMatch(/^\|={24}\| └─ hello-reactor\.wasm {2}internal {2}[\d.]+(ms|us) {2}OK$/);
+    expect(lines[2]).toMatch(/^\|[ =]{24}\| {4}├─ _initialize {2}internal {2}[\d.]+(ms|us)$/);
+    expect(lines[3]).toMatch(/^\|[ =]{24}\| {4}└─ hello {2}internal {2}[\d.]+(ms|us)$/);
   });
 
   it('memory growth of dropped calls stays in time order on the span that keeps it (hello-reactor grow, memory-grow)', async () => {

@@ -10,11 +10,18 @@ import { component } from './support/paths.js';
 import { byName } from './support/span-tree.js';
 import { FORWARDER, LOGGING_ONLY, ROUNDED_LINE, SERVICE, START_BIG, START_SERVER, expectHostSpan, expectObserveSpan } from './support/observe-cli.js';
 
+/** Output 96 columns wide, whatever the test's own COLUMNS: waterfall bars of 24 cells. */
+const COLUMNS_96 = { COLUMNS: '96' };
+/** Before a line without a bar: as wide as the waterfall column (24 cells, 2 borders) and its space. */
+const NO_BAR = ' '.repeat(27);
+/** A span line's waterfall bar (its cells depend on the run's times) as `<bar>`. */
+const maskBar = (line: string): string => line.replace(/^\|[ =*<>]{24}\| /, '<bar> ');
+
 describe('wasi:observe in the console tree (no collector configured)', () => {
   /** Runs the CLI with no OTEL_* at all: the console exporters, on stderr. */
-  const run = (file: string, invoke: string) => runCli(['run', component(file), '--invoke', invoke]);
+  const run = (file: string, invoke: string) => runCli(['run', component(file), '--invoke', invoke], COLUMNS_96);
 
-  /** The stderr text with what is random masked: the trace ids (checked for shape) and the times. */
+  /** The stderr text with what is random masked: the trace ids (checked for shape), the times and the bars. */
   function masked(stderr: string): string[] {
     return stderr
       .trimEnd()
@@ -24,7 +31,7 @@ describe('wasi:observe in the console tree (no collector configured)', () => {
           expect(line).toMatch(/^trace [0-9a-f]{32}$/);
           return 'trace <id>';
         }
-        return line.replace(/\b\d+(?:\.\d+)?(?:ms|us)\b/g, '<t>');
+        return maskBar(line).replace(/\b\d+(?:\.\d+)?(?:ms|us)\b/g, '<t>');
       });
   }
 
@@ -33,9 +40,9 @@ describe('wasi:observe in the console tree (no collector configured)', () => {
     expect([result.code, result.stdout]).toEqual([0, '']);
     expect(masked(result.stderr)).toEqual([
       'trace <id>',
-      `└─ ${FORWARDER}  internal  <t>  OK`,
-      '   └─ outer  internal  <t>',
-      '      └─ inner  internal  <t>',
+      `<bar> └─ ${FORWARDER}  internal  <t>  OK`,
+      '<bar>    └─ outer  internal  <t>',
+      '<bar>       └─ inner  internal  <t>',
     ]);
   });
 
@@ -44,13 +51,13 @@ describe('wasi:observe in the console tree (no collector configured)', () => {
     expect([result.code, result.stdout]).toEqual([0, '']);
     expect(masked(result.stderr)).toEqual([
       'trace <id>',
-      `└─ ${FORWARDER}  internal  <t>  OK`,
-      '   ├─ bench  internal  <t>',
-      '   │    bench.string="value" bench.bool=true bench.float64=1.5 bench.s64=42 bench.array=["a","b"]',
-      '   │    event "bench-event" at +<t>',
-      '   └─ bench  internal  <t>',
-      '        bench.string="value" bench.bool=true bench.float64=1.5 bench.s64=42 bench.array=["a","b"]',
-      '        event "bench-event" at +<t>',
+      `<bar> └─ ${FORWARDER}  internal  <t>  OK`,
+      '<bar>    ├─ bench  internal  <t>',
+      `${NO_BAR}   │    bench.string="value" bench.bool=true bench.float64=1.5 bench.s64=42 bench.array=["a","b"]`,
+      `${NO_BAR}   │    event "bench-event" at +<t>`,
+      '<bar>    └─ bench  internal  <t>',
+      `${NO_BAR}        bench.string="value" bench.bool=true bench.float64=1.5 bench.s64=42 bench.array=["a","b"]`,
+      `${NO_BAR}        event "bench-event" at +<t>`,
     ]);
   });
 
@@ -59,9 +66,9 @@ describe('wasi:observe in the console tree (no collector configured)', () => {
     expect([result.code, result.stdout]).toEqual([0, '1\n']);
     expect(masked(result.stderr)).toEqual([
       'trace <id>',
-      `└─ ${FORWARDER}  internal  <t>  OK`,
-      '   └─ x  server  <t>  ERROR "span still open when the guest exited"',
-      '        wasm_otel.span.close_reason="exit"',
+      `<bar> └─ ${FORWARDER}  internal  <t>  OK`,
+      '<bar>    └─ x  server  <t>  ERROR "span still open when the guest exited"',
+      `${NO_BAR}        wasm_otel.span.close_reason="exit"`,
     ]);
   });
 
@@ -71,9 +78,9 @@ describe('wasi:observe in the console tree (no collector configured)', () => {
     expect(masked(result.stderr)).toEqual([
       ROUNDED_LINE,
       'trace <id>',
-      `└─ ${FORWARDER}  internal  <t>  OK`,
-      '   └─ big  internal  <t>  ERROR "span still open when the guest exited"',
-      '        big=9007199254740992 wasm_otel.span.close_reason="exit"',
+      `<bar> └─ ${FORWARDER}  internal  <t>  OK`,
+      '<bar>    └─ big  internal  <t>  ERROR "span still open when the guest exited"',
+      `${NO_BAR}        big=9007199254740992 wasm_otel.span.close_reason="exit"`,
     ]);
   });
 
@@ -82,13 +89,13 @@ describe('wasi:observe in the console tree (no collector configured)', () => {
     expect([result.code, result.stdout]).toEqual([0, '']);
     expect(masked(result.stderr)).toEqual([
       'trace <id>',
-      `└─ ${LOGGING_ONLY}  internal  <t>  OK`,
-      '     log TRACE "trace message" at +<t>  wasi.logging.context="ctx.trace"',
-      '     log DEBUG "debug message" at +<t>  wasi.logging.context="ctx.debug"',
-      '     log INFO "info message" at +<t>',
-      '     log WARN "warn message" at +<t>  wasi.logging.context="ctx.warn"',
-      '     log ERROR "error message" at +<t>  wasi.logging.context="ctx.error"',
-      '     log FATAL "critical message" at +<t>  wasi.logging.context="ctx.critical"',
+      `<bar> └─ ${LOGGING_ONLY}  internal  <t>  OK`,
+      `${NO_BAR}     log TRACE "trace message" at +<t>  wasi.logging.context="ctx.trace"`,
+      `${NO_BAR}     log DEBUG "debug message" at +<t>  wasi.logging.context="ctx.debug"`,
+      `${NO_BAR}     log INFO "info message" at +<t>`,
+      `${NO_BAR}     log WARN "warn message" at +<t>  wasi.logging.context="ctx.warn"`,
+      `${NO_BAR}     log ERROR "error message" at +<t>  wasi.logging.context="ctx.error"`,
+      `${NO_BAR}     log FATAL "critical message" at +<t>  wasi.logging.context="ctx.critical"`,
     ]);
   });
 });
@@ -102,12 +109,12 @@ describe('a method called through a handle the guest was never given (jco passes
    */
   const LINK = '{span-context: {trace-id: "0af7651916cd43dd8448eb211c80319c", span-id: "b7ad6b7169203331", trace-flags: {sampled}, is-remote: true, trace-state: []}, attributes: []}';
   const unknown = (method: string): string => `wasm-otel: unknown_span_handle: span.${method}: the handle names no span of this instance (unknown or already dropped); ignored`;
-  const tree = ['trace <id>', `└─ ${FORWARDER}  internal  <t>  OK`];
+  const tree = ['trace <id>', `<bar> └─ ${FORWARDER}  internal  <t>  OK`];
   const masked = (stderr: string): string[] =>
     stderr
       .trimEnd()
       .split('\n')
-      .map((line) => (/^trace [0-9a-f]{32}$/.test(line) ? 'trace <id>' : line.replace(/\b\d+(?:\.\d+)?(?:ms|us)\b/g, '<t>')));
+      .map((line) => (/^trace [0-9a-f]{32}$/.test(line) ? 'trace <id>' : maskBar(line).replace(/\b\d+(?:\.\d+)?(?:ms|us)\b/g, '<t>')));
 
   it.each([
     ['set-attributes', 'set-attributes(1, [{key: "k", value: bool(true)}])'],
@@ -117,7 +124,7 @@ describe('a method called through a handle the guest was never given (jco passes
     ['update-name', 'update-name(1, "renamed")'],
     ['end', 'end(1, none)'],
   ])('%s: one unknown_span_handle line, exit 0, no result', async (method, invoke) => {
-    const result = await runCli(['run', component(FORWARDER), '--invoke', invoke]);
+    const result = await runCli(['run', component(FORWARDER), '--invoke', invoke], COLUMNS_96);
     expect({ code: result.code, stdout: result.stdout, stderr: masked(result.stderr) }).toEqual({ code: 0, stdout: '', stderr: [unknown(method), ...tree] });
   });
 
@@ -125,7 +132,7 @@ describe('a method called through a handle the guest was never given (jco passes
     ['span-context', 'span-context(1)', '{trace-id: "00000000000000000000000000000000", span-id: "0000000000000000", trace-flags: {}, is-remote: false, trace-state: []}\n'],
     ['is-recording', 'is-recording(1)', 'false\n'],
   ])('%s: one unknown_span_handle line, exit 0, the answer for no span', async (method, invoke, stdout) => {
-    const result = await runCli(['run', component(FORWARDER), '--invoke', invoke]);
+    const result = await runCli(['run', component(FORWARDER), '--invoke', invoke], COLUMNS_96);
     expect({ code: result.code, stdout: result.stdout, stderr: masked(result.stderr) }).toEqual({ code: 0, stdout, stderr: [unknown(method), ...tree] });
   });
 });

@@ -71,10 +71,11 @@ describe('wasm-otel serve (CLI)', () => {
   }, 60_000);
 
   it('without a collector, each request\'s trace is printed on stderr soon after it is answered (not only at exit)', async () => {
-    const served = await startServe(['--threads', '1'], {});
+    // 96 columns: waterfall bars of 24 cells (the server span, the root, fills its column).
+    const served = await startServe(['--threads', '1'], { COLUMNS: '96' });
     try {
       expect((await fetch(`${served.url}/`, { headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } })).status).toBe(200);
-      await expect.poll(() => served.stderrSoFar(), { timeout: 10_000 }).toContain('trace 0af7651916cd43dd8448eb211c80319c\n└─ GET  server');
+      await expect.poll(() => served.stderrSoFar(), { timeout: 10_000 }).toContain(`trace 0af7651916cd43dd8448eb211c80319c\n|${'='.repeat(24)}| └─ GET  server`);
       const first = served.stderrSoFar();
       expect(first).toContain('      └─ kv-work  internal');
       expect(first).toContain('log INFO "visit 1"');

@@ -20,25 +20,29 @@ beforeEach(() => receiver.reset());
 
 const scenarios = component('scenarios.wasm');
 const invoke = (name: string) => ['run', scenarios, '--invoke', name];
+/** Output 96 columns wide, whatever the test's own COLUMNS: waterfall bars of 24 cells, 27 columns before the tree. */
+const COLUMNS_96 = { COLUMNS: '96' };
+const NO_BAR = ' '.repeat(27);
 
 describe('default console tree (no endpoint)', () => {
   it('prints the trace as an indented tree on stderr, the log under its span, then the metrics', async () => {
-    const result = await runCli(['run', scenarios]);
+    const result = await runCli(['run', scenarios], COLUMNS_96);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^trace [0-9a-f]{32}$/);
-    expect(lines[1]).toMatch(/^└─ scenarios\.wasm {2}internal {2}[\d.]+(ms|us) {2}OK$/);
-    expect(lines[2]).toMatch(/^ {3}├─ outer {2}internal {2}[\d.]+(ms|us) {2}OK$/);
-    expect(lines[3]).toBe('   │  │ level=1 demo="nested-spans"');
-    expect(lines[4]).toMatch(/^ {3}│  └─ middle {2}internal {2}[\d.]+(ms|us)$/);
-    expect(lines[5]).toBe('   │     │ level=2');
-    expect(lines[6]).toMatch(/^ {3}│     └─ inner {2}internal {2}[\d.]+(ms|us)$/);
-    expect(lines[7]).toBe('   │          level=3 work.items=3');
-    expect(lines[8]).toMatch(/^ {3}│ {10}event "work-done" at \+[\d.]+(ms|us) {2}result="success"$/);
-    expect(lines[9]).toMatch(/^ {3}└─ checkout {2}internal {2}[\d.]+(ms|us)$/);
+    // Each span after its waterfall bar (the host span's fills the column; inner's marks its event), other lines after blanks.
+    expect(lines[1]).toMatch(/^\|={24}\| └─ scenarios\.wasm {2}internal {2}[\d.]+(ms|us) {2}OK$/);
+    expect(lines[2]).toMatch(/^\|[ =]{24}\| {4}├─ outer {2}internal {2}[\d.]+(ms|us) {2}OK$/);
+    expect(lines[3]).toBe(`${NO_BAR}   │  │ level=1 demo="nested-spans"`);
+    expect(lines[4]).toMatch(/^\|[ =]{24}\| {4}│  └─ middle {2}internal {2}[\d.]+(ms|us)$/);
+    expect(lines[5]).toBe(`${NO_BAR}   │     │ level=2`);
+    expect(lines[6]).toMatch(/^\|(?=[ =]*\*)[ =*]{24}\| {4}│     └─ inner {2}internal {2}[\d.]+(ms|us)$/);
+    expect(lines[7]).toBe(`${NO_BAR}   │          level=3 work.items=3`);
+    expect(lines[8]).toMatch(/^ {27} {3}│ {10}event "work-done" at \+[\d.]+(ms|us) {2}result="success"$/);
+    expect(lines[9]).toMatch(/^\|[ =]{24}\| {4}└─ checkout {2}internal {2}[\d.]+(ms|us)$/);
     // The guest's fixed 2023 timestamp, with how far it lies from the span (now).
-    expect(lines[10]).toMatch(/^ {8}log INFO "order placed" at 2023-11-14T22:13:25\.000Z \(\d+\.\d\d years before its span\) {2}order\.id="A-1001" items=3$/);
+    expect(lines[10]).toMatch(/^ {35}log INFO "order placed" at 2023-11-14T22:13:25\.000Z \(\d+\.\d\d years before its span\) {2}order\.id="A-1001" items=3$/);
     expect(lines.slice(11)).toEqual([
       'metrics',
       '   resource service.name="scenarios-guest"',
@@ -63,8 +67,8 @@ describe('default console tree (no endpoint)', () => {
     const statuses = await runCli(invoke('statuses'));
     expect(statuses.stderr).toMatch(/├─ ok-span {2}internal {2}[\d.]+(ms|us) {2}OK\n/);
     expect(statuses.stderr).toMatch(/├─ error-span {2}internal {2}[\d.]+(ms|us) {2}ERROR "boom"\n/);
-    const events = await runCli(invoke('events'));
-    expect(events.stderr).toMatch(/\n {8}event "second" at 2023-11-14T22:13:20\.123Z \(\d+\.\d\d years before its span\) {2}index=2 explicit=true\n/);
+    const events = await runCli(invoke('events'), COLUMNS_96);
+    expect(events.stderr).toMatch(/\n {35}event "second" at 2023-11-14T22:13:20\.123Z \(\d+\.\d\d years before its span\) {2}index=2 explicit=true\n/);
     const links = await runCli(invoke('links'));
     expect(links.stderr).toContain('link 0af7651916cd43dd8448eb211c80319c/b7ad6b7169203331  link.reason="retry"');
     const state = await runCli(invoke('trace-state'));
@@ -210,11 +214,11 @@ describe('metrics and logs: exporters, endpoints and protocols per signal', () =
   });
 
   it('per-signal endpoint: only metrics go over OTLP, spans and the log are printed', async () => {
-    const result = await runCli(invoke('metrics-and-logs'), { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${receiver.endpoint}/v1/metrics` });
+    const result = await runCli(invoke('metrics-and-logs'), { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${receiver.endpoint}/v1/metrics`, ...COLUMNS_96 });
     expect(result.code).toBe(0);
     expect((await waitForMetrics(receiver, 4)).map((m) => m.name)).toEqual(['requests', 'queue.depth', 'request.duration', 'temperature']);
     expect(receiver.requests.map((r) => r.path)).toEqual(['/v1/metrics']);
-    expect(result.stderr).toMatch(/└─ checkout {2}internal .*\n {8}log INFO "order placed" /);
+    expect(result.stderr).toMatch(/└─ checkout {2}internal .*\n {35}log INFO "order placed" /);
     expect(result.stderr).not.toContain('\nmetrics\n');
   });
 
