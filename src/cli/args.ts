@@ -4,6 +4,8 @@ import type { InstrumentOptions } from '../runtime/instrument/instrument-options
 import { parseMinSpanMicros } from '../host/min-span.js';
 import { parseListen } from '../http/server.js';
 import { parseInvoke, WaveSyntaxError } from '../host/wave/invoke-call.js';
+import { CONFORMANCE_OPTIONS, conformanceCommand, type ConformanceCommand } from './conformance-args.js';
+import { viewCommand, type ViewCommand } from './view-args.js';
 
 /** What `run` was asked to do. */
 export interface RunCommand {
@@ -71,12 +73,14 @@ export type CliCommand =
   | RunCommand
   | ServeCommand
   | InstrumentCommand
+  | ConformanceCommand
+  | ViewCommand
   | { kind: 'usage-error'; message: string }
   /** No arguments at all: the usage goes to stderr, exit 2. */
   | { kind: 'no-arguments' };
 
 /** The commands, for `help <command>` and suggestions. */
-export const COMMANDS = ['run', 'serve', 'instrument', 'help'] as const;
+export const COMMANDS = ['run', 'serve', 'instrument', 'conformance', 'view', 'help'] as const;
 
 /** The options `run` takes (node:util parseArgs's table), also for suggestions. */
 const OPTIONS = {
@@ -100,6 +104,12 @@ const OPTIONS = {
   output: { type: 'string', short: 'o', multiple: true },
   'trace-file': { type: 'string', multiple: true },
   html: { type: 'string', multiple: true },
+  host: { type: 'string', multiple: true },
+  scenario: { type: 'string', multiple: true },
+  components: { type: 'string', multiple: true },
+  timeout: { type: 'string', multiple: true },
+  jobs: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
 } as const;
 
 /** Options only `serve` takes, and only `run` takes. */
@@ -142,7 +152,11 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
     if (file === undefined || (COMMANDS as readonly string[]).includes(file)) return extra.length > 0 ? { kind: 'usage-error', message: `unexpected argument "${extra[0]}"` } : { kind: 'help' };
     return { kind: 'usage-error', message: unknownCommand(file) };
   }
+  if (command === 'conformance') return conformanceCommand(positionals.slice(1), guestArgs, parsed.values);
+  if (command === 'view') return viewCommand(positionals.slice(1), guestArgs, parsed.values);
   if (command !== 'run' && command !== 'serve' && command !== 'instrument') return { kind: 'usage-error', message: unknownCommand(command) };
+  const conformanceOnly = CONFORMANCE_OPTIONS.find((name) => parsed.values[name] !== undefined);
+  if (conformanceOnly !== undefined) return { kind: 'usage-error', message: `--${conformanceOnly} is an option of conformance, not of ${command}` };
   if (file === undefined) return { kind: 'usage-error', message: `${command} needs a .wasm file` };
   if (command === 'instrument') return instrumentCommand(file, [...extra, ...guestArgs], parsed.values);
   if (parsed.values.output !== undefined) return { kind: 'usage-error', message: `-o/--output is an option of instrument, not of ${command}` };

@@ -12,6 +12,7 @@ Usage:
   wasm-otel serve <file.wasm> [--listen <host>:<port>] [--imports <module.mjs>] [--dir ...]...
                   [--env ...]... [--request-timeout-ms <n>] [--threads <n>] [--reuse-instances]
                   [--trace-imports] [--no-cache]
+  wasm-otel view <trace.json> [-o <out.html>]
   wasm-otel help [<command>] | --help | --version
 
 run
@@ -81,6 +82,17 @@ serve
   --reuse-instances                reuse an instance that answered (for guests built for it)
   --imports, --dir, --env, --trace-imports, --no-cache
                                    as for run (without --trace-imports: HTTP level only)
+
+view
+  Writes one self-contained HTML page (no network) that shows a Chrome Trace Event file, as
+  run --trace-file writes it (or any chrome://tracing JSON, object or array format): a
+  zoomable waterfall of the traces (a row per span under its parent; errors in red; a click
+  shows the span's ids, kind, status, attributes, events and links) and a flame graph of the
+  call stacks merged by name (total and self time per frame). Prints the page's path on
+  stdout. The waterfall draws the first 50,000 spans by start and their parents (the page
+  and stderr say how many were left out); the flame graph merges every span.
+  -o, --output <out.html>          where to write it (default: <trace>.html beside it, the
+                                   input's .json replaced)
 
 Telemetry (standard OpenTelemetry variables):
   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT

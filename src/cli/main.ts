@@ -5,6 +5,8 @@ import { USAGE } from './help.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { instrumentCommand } from './instrument.js';
+import { conformanceCommand } from './conformance.js';
+import { viewCommand } from './view.js';
 
 /** The CLI: returns the process exit code; writes only to stdout (help) and stderr. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -30,6 +32,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return serveCommand(command);
     case 'instrument':
       return instrumentCommand(command);
+    case 'conformance':
+      return conformanceCommand(command);
+    case 'view':
+      return viewCommand(command);
   }
 }
 
