@@ -1,0 +1,31 @@
+/**
+ * `wasm-otel conformance`: runs the conformance scenarios on a host (ours by default) and prints
+ * the per-expectation table, or the JSON report with --json. Exit 0 when nothing failed, 1 when
+ * an expectation failed or the scenarios could not be read, 2 when a --scenario glob matches
+ * none (one `wasm-otel:` line each).
+ */
+import { formatReportJson, formatReportTable } from '../conformance/report-table.js';
+import { DEFAULT_COMPONENTS_DIR, runConformance, ScenarioSelectionError } from '../conformance/run-conformance.js';
+import { ConformanceError } from '../conformance/scenario.js';
+import { writeStderr } from '../telemetry/diag-line.js';
+import type { ConformanceCommand } from './conformance-args.js';
+
+export async function conformanceCommand(command: ConformanceCommand): Promise<number> {
+  let report;
+  try {
+    report = await runConformance({
+      host: command.host,
+      componentsDir: command.componentsDir ?? DEFAULT_COMPONENTS_DIR,
+      scenarioGlobs: command.scenarios,
+      timeoutMs: command.timeoutMs,
+      jobs: command.jobs,
+      onHostProblem: (line) => writeStderr(`wasm-otel: ${line}\n`),
+    });
+  } catch (error) {
+    if (!(error instanceof ConformanceError)) throw error;
+    writeStderr(`wasm-otel: ${error.message}\n`);
+    return error instanceof ScenarioSelectionError ? 2 : 1;
+  }
+  process.stdout.write(command.json ? formatReportJson(report) : formatReportTable(report, process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb'));
+  return report.summary.failed > 0 ? 1 : 0;
+}
