@@ -1,6 +1,6 @@
 import { SpanStatusCode, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { styleText } from 'node:util';
+import * as util from 'node:util';
 import type { WaterfallStyle } from './waterfall-style.js';
 
 /*
@@ -100,6 +100,15 @@ function eventCell(time: HrTime, frame: WaterfallFrame, width: number): number |
   return Math.min(width - 1, Math.floor((at / frame.lengthNs) * width));
 }
 
+/**
+ * Text in a colour or dim, with Node's styleText. Whether to colour was decided for the sink
+ * (waterfallStyleFor), so styleText is not to check process.stdout again; a Node 20 before 20.12
+ * has no styleText: the blocks go uncoloured.
+ */
+function paint(format: 'dim' | 'red' | 'cyan', text: string): string {
+  return typeof util.styleText === 'function' ? util.styleText(format, text, { validateStream: false }) : text;
+}
+
 /** Left-aligned eighth blocks: the end of a bar inside its last cell, on a terminal. */
 const EIGHTHS = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
 
@@ -133,7 +142,7 @@ export function waterfallBar(span: ReadableSpan, frame: WaterfallFrame, style: W
   const after = ' '.repeat(width - cells.end);
   if (ascii) return `${glyphs.left}${before}${bar.join('')}${after}${glyphs.right}`;
   const colour = span.status.code === SpanStatusCode.ERROR ? 'red' : 'cyan';
-  return `${styleText('dim', glyphs.left)}${before}${styleText(colour, bar.join(''))}${after}${styleText('dim', glyphs.right)}`;
+  return `${paint('dim', glyphs.left)}${before}${paint(colour, bar.join(''))}${after}${paint('dim', glyphs.right)}`;
 }
 
 /** What goes before a line that is not a span's (attributes, events, logs): blanks as wide as a bar. */
