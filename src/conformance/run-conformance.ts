@@ -111,13 +111,13 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
 async function runScenario(scenario: Scenario, componentsDir: string, options: ConformanceOptions): Promise<{ run: ScenarioRun; rows: ReportRow[] }> {
   const component = join(componentsDir, scenario.component);
   const run: ScenarioRun = { id: scenario.id, component: scenario.component, invoke: scenario.invoke, command: undefined, exit: undefined, received: { spans: 0, logs: 0, metrics: 0 }, rejected: [], skipped: undefined };
-  if (!existsSync(component)) return { run, rows: failAll(checkScenario(scenario, NOTHING), `${component}: no such file`) };
+  if (!existsSync(component)) return { run, rows: failAll(checked(scenario, NOTHING), `${component}: no such file`) };
   const collector = await startCollector();
   try {
     const invocation = hostInvocation(options.host, scenario, component, collector.endpoint);
     if ('skip' in invocation) {
       run.skipped = invocation.skip;
-      return { run, rows: checkScenario(scenario, NOTHING).map((r) => ({ ...r, outcome: 'skip', detail: invocation.skip })) };
+      return { run, rows: checked(scenario, NOTHING).map((r) => ({ ...r, outcome: 'skip', detail: invocation.skip })) };
     }
     run.command = invocation.display;
     const exit = await runHostProcess(invocation.file, invocation.args, invocation.env, options.timeoutMs);
@@ -129,11 +129,20 @@ async function runScenario(scenario: Scenario, componentsDir: string, options: C
     const nothing = received.spans.length + received.logs.length + received.metrics.length === 0;
     const how = describeExit(exit, options.timeoutMs);
     if (nothing && hostDidNotRun(exit)) options.onHostProblem?.(`${scenario.id}: ${how}`);
-    const rows: ReportRow[] = checkScenario(scenario, received);
+    const rows: ReportRow[] = checked(scenario, received);
     const why = [how, ...(run.rejected.length > 0 ? [`refused: ${run.rejected[0]}`] : [])].join('; ');
     return { run, rows: rows.map((r) => (r.outcome === 'fail' ? { ...r, detail: `${r.detail} (${why})` } : r)) };
   } finally {
     await collector.close();
+  }
+}
+
+/** The checker's results; a checker that throws is one failed row, not the end of the run. */
+function checked(scenario: Scenario, received: Received): ExpectationResult[] {
+  try {
+    return checkScenario(scenario, received);
+  } catch (error) {
+    return [{ scenario: scenario.id, expectation: `${scenario.id}: the expectations can be checked`, outcome: 'fail', detail: `the checker failed: ${(error as Error).message.split('\n')[0]}` }];
   }
 }
 
