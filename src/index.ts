@@ -38,3 +38,4 @@ export { formatMetricsSummary } from './telemetry/metrics-summary.js';
 export { WASI_OTEL_SHAPES, SUPPORTED_OTEL_VERSIONS, type OtelShapeName } from './otel/shapes.js';
 export type { GuestExemplar, GuestNumber, GuestPointExtras } from './engine/index.js';
 export { VERSION } from './version.js';
+export { writeHtmlView, TraceFileError } from './view/html-view.js';
