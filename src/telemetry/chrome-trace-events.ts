@@ -1,9 +1,13 @@
 /**
  * One finished span as the text of Chrome Trace Event Format events: a complete event (`ph: X`)
  * for the span and an instant event (`ph: i`, thread scope) per span event. The text is built
- * directly (no event objects) because the writer streams every span of a run; times are written
- * as exact decimal microseconds, so the file keeps the nanoseconds the span had and a reader
- * rounds them only once, to its own doubles.
+ * directly (no event objects) because the writer streams every span of a run.
+ *
+ * Times: microseconds since the Unix epoch, as the double a JSON reader gets for them (today a
+ * multiple of 0.25 us: the precision of a double that large). Rounding every start and end the
+ * same way keeps how spans nest, and `dur` is the exact difference of the two doubles, so that a
+ * reader's `ts + dur` is the span's rounded end: exact decimals (nanoseconds) would be rounded
+ * by the reader on `ts` and on the sum separately, which unnests short spans from their parents.
  */
 import { SpanKind, SpanStatusCode, type Attributes, type AttributeValue, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -45,33 +49,15 @@ export function metadataEvent(kind: 'process_name' | 'thread_name', pid: number,
   return `{"ph":"M","pid":${pid},"tid":${tid},"name":"${kind}","args":{"name":${JSON.stringify(name)}}}`;
 }
 
-/** Whole nanoseconds since the Unix epoch split as [whole microseconds, nanoseconds 0..999]. */
-function microsParts(time: HrTime): [number, number] {
+/**
+ * A point in time as the double a JSON reader holds for its microseconds since the Unix epoch:
+ * the exact decimal value, rounded once to the nearest double (as parsing it would).
+ */
+export function readerMicros(time: HrTime): number {
   const nanos = Math.round(time[1]);
-  return [time[0] * 1_000_000 + Math.floor(nanos / 1000), nanos % 1000];
-}
-
-/** `1733220000123456.789`: exact decimal microseconds (trailing zeros of the fraction left out). */
-export function microsText(whole: number, nanos: number): string {
-  if (nanos === 0) return String(whole);
-  return `${whole}.${String(nanos).padStart(3, '0').replace(/0+$/, '')}`;
-}
-
-/** A point in time as exact decimal microseconds since the Unix epoch. */
-export function timestampText(time: HrTime): string {
-  const [whole, nanos] = microsParts(time);
-  return microsText(whole, nanos);
-}
-
-/** A duration of whole nanoseconds (>= 0) as exact decimal microseconds. */
-export function durationText(nanos: number): string {
-  const clamped = Math.max(0, Math.round(nanos));
-  return microsText(Math.floor(clamped / 1000), clamped % 1000);
-}
-
-/** Nanoseconds from `from` to `to` (exact while the span is shorter than ~104 days). */
-export function nanosBetween(from: HrTime, to: HrTime): number {
-  return (to[0] - from[0]) * 1e9 + (to[1] - from[1]);
+  const whole = time[0] * 1_000_000 + Math.floor(nanos / 1000);
+  const fraction = nanos % 1000;
+  return fraction === 0 ? whole : Number(`${whole}.${String(fraction).padStart(3, '0')}`);
 }
 
 /** An attribute value as JSON: as it is, bytes (Uint8Array) as base64, arrays as arrays. */
@@ -98,8 +84,8 @@ function attributesText(attributes: Attributes | undefined, own: Set<string>): s
 const OWN_SPAN_ARGS = new Set(Object.values(CHROME_TRACE_ARGS));
 const OWN_EVENT_ARGS = new Set([CHROME_TRACE_ARGS.spanId]);
 
-/** The complete event of a span. */
-export function completeEvent(span: ReadableSpan, place: EventPlace): string {
+/** The complete event of a span that runs from `start` to `end` (readerMicros of its times, end >= start). */
+export function completeEvent(span: ReadableSpan, place: EventPlace, start: number, end: number): string {
   const context = span.spanContext();
   const scope = span.instrumentationScope.name;
   const args = attributesText(span.attributes, OWN_SPAN_ARGS);
@@ -110,9 +96,8 @@ export function completeEvent(span: ReadableSpan, place: EventPlace): string {
   if (span.status.message) args.push(`"${CHROME_TRACE_ARGS.statusMessage}":${JSON.stringify(span.status.message)}`);
   args.push(`"${CHROME_TRACE_ARGS.scope}":${JSON.stringify(scope)}`);
   if (span.links.length > 0) args.push(`"${CHROME_TRACE_ARGS.links}":${JSON.stringify(span.links.map((link) => `${link.context.traceId}/${link.context.spanId}`))}`);
-  const ts = timestampText(span.startTime);
-  const dur = durationText(nanosBetween(span.startTime, span.endTime));
-  return `{"ph":"X","pid":${place.pid},"tid":${place.tid},"name":${JSON.stringify(span.name)},"cat":${JSON.stringify(scope)},"ts":${ts},"dur":${dur},"args":{${args.join(',')}}}`;
+  // Both doubles are multiples of one small power of two: their difference is exact.
+  return `{"ph":"X","pid":${place.pid},"tid":${place.tid},"name":${JSON.stringify(span.name)},"cat":${JSON.stringify(scope)},"ts":${start},"dur":${end - start},"args":{${args.join(',')}}}`;
 }
 
 /** The instant events (thread scope) of a span's events, on the span's place. */
@@ -122,6 +107,6 @@ export function instantEvents(span: ReadableSpan, place: EventPlace): string[] {
   return span.events.map((event) => {
     const args = attributesText(event.attributes, OWN_EVENT_ARGS);
     args.push(spanIdArg);
-    return `{"ph":"i","s":"t","pid":${place.pid},"tid":${place.tid},"name":${JSON.stringify(event.name)},"ts":${timestampText(event.time)},"args":{${args.join(',')}}}`;
+    return `{"ph":"i","s":"t","pid":${place.pid},"tid":${place.tid},"name":${JSON.stringify(event.name)},"ts":${readerMicros(event.time)},"args":{${args.join(',')}}}`;
   });
 }

@@ -20,7 +20,7 @@ export const MAX_LANES_PER_TRACE = 256;
 /** Traces remembered at once; the oldest is forgotten past it (it gets a new pid if it comes back). */
 export const MAX_TRACES = 4096;
 
-/** The intervals (nanoseconds on the writer's own time line) one thread of a trace holds. */
+/** The intervals (microseconds, as the file's reader holds them) one thread of a trace holds. */
 class Lane {
   /** Top-level intervals, sorted and disjoint (one may end where the next starts). */
   private readonly starts: number[] = [];
@@ -82,7 +82,7 @@ export class ChromeTraceLanes {
   private readonly traces = new Map<string, TraceLanes>();
   private nextPid = 1;
 
-  /** Places a span of trace `traceId` that ran over [start, end] (nanoseconds, any fixed origin). */
+  /** Places a span of trace `traceId` that ran over [start, end] (any unit, one time line). */
   place(traceId: string, start: number, end: number): LanePlacement {
     let trace = this.traces.get(traceId);
     const newProcess = trace === undefined;

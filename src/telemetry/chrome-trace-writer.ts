@@ -7,10 +7,9 @@
  * the memory of a few.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { VERSION } from '../version.js';
-import { completeEvent, instantEvents, metadataEvent, nanosBetween } from './chrome-trace-events.js';
+import { completeEvent, instantEvents, metadataEvent, readerMicros } from './chrome-trace-events.js';
 import { ChromeTraceLanes } from './chrome-trace-lanes.js';
 
 /** Where the document's text goes, synchronously, in order. */
@@ -61,8 +60,6 @@ export class ChromeTraceWriter {
   /** Spans in the chunk being filled (lost with it if the sink fails). */
   private pendingSpans = 0;
   private failure: ChromeTraceFailure | undefined;
-  /** The origin of the lanes' time line: the first span's start. */
-  private origin: HrTime | undefined;
 
   constructor(
     private readonly sink: ChromeTraceSink,
@@ -93,13 +90,13 @@ export class ChromeTraceWriter {
       return;
     }
     const context = span.spanContext();
-    this.origin ??= span.startTime;
-    const start = nanosBetween(this.origin, span.startTime);
-    const end = Math.max(start, nanosBetween(this.origin, span.endTime));
+    // The times as a reader will hold them: the lanes must be stacks in the reader's eyes.
+    const start = readerMicros(span.startTime);
+    const end = Math.max(start, readerMicros(span.endTime));
     const place = this.lanes.place(context.traceId, start, end);
     if (place.newProcess) this.event(metadataEvent('process_name', place.pid, 0, `trace ${context.traceId}`));
     if (place.newThread) this.event(metadataEvent('thread_name', place.pid, place.tid, place.tid === 1 ? `${this.label} #1` : `${this.label} #1 (${place.tid})`));
-    this.event(completeEvent(span, place));
+    this.event(completeEvent(span, place, start, end));
     for (const instant of instantEvents(span, place)) this.event(instant);
     this.spanCount++;
     this.pendingSpans++;
