@@ -30,7 +30,9 @@ export { DEFAULT_INSTRUMENT_OPTIONS, ENABLED_GLOBAL, type InstrumentOptions } fr
 export { runInWorker, type WorkerRun, type WorkerRunOptions, type WorkerRunOutcome } from './host/worker/worker-run.js';
 export { DeliveryLedger, type TelemetrySignal } from './telemetry/delivery-ledger.js';
 export { DEFAULT_LIMITS, CLOSE_REASON_ATTRIBUTE, UNENDED_SPAN_NAME, ProblemCounter, type EngineLimits, type ProblemReason } from './engine/index.js';
-export { ConsoleTreeExporter, formatTraceTree } from './telemetry/console-tree-exporter.js';
+export { ConsoleTreeExporter, formatTraceTree, type TextSink } from './telemetry/console-tree-exporter.js';
+export type { TreeOptions } from './telemetry/trace-tree.js';
+export { waterfallStyleFor, DEFAULT_WATERFALL_WIDTH, type WaterfallStyle, type TerminalLike } from './telemetry/waterfall-style.js';
 export { telemetryFromEnv, type EnvTelemetry } from './telemetry/telemetry-from-env.js';
 export { OtlpGuestMetricExporter } from './telemetry/otlp-metric-exporter.js';
 export { ConsoleReport } from './telemetry/console-report.js';

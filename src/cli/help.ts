@@ -98,7 +98,8 @@ Telemetry (standard OpenTelemetry variables):
   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT
                         send spans, metrics and logs over OTLP; without an endpoint a
                         signal is printed on stderr (the trace tree with each log record under
-                        its span, then a metrics summary)
+                        its span, each span after a waterfall bar of when it ran within its
+                        trace, then a metrics summary)
   OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_PROTOCOL
                         http/protobuf (default, port 4318), http/json or grpc (port 4317)
   OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER, OTEL_LOGS_EXPORTER
@@ -115,6 +116,8 @@ Telemetry (standard OpenTelemetry variables):
                         (default $XDG_CACHE_HOME/wasm-otel or ~/.cache/wasm-otel)
   WASM_OTEL_MIN_SPAN_US default of --min-span-us
   WASM_OTEL_MAX_RECORD_BYTES  bytes of guest data one record may point at (default 1048576)
+  NO_COLOR, TERM=dumb   the waterfall in plain ASCII on a terminal too (always off a terminal)
+  COLUMNS               output width off a terminal: bars a quarter of it (10-60; default 24)
 
 Exit status: the guest's exit code (wasi:cli/exit, proc_exit); 0 when the call succeeded; 1
 when the guest trapped, returned an error or could not be loaded, e.g. an unsupported wasi:otel
