@@ -33,6 +33,8 @@ export { DEFAULT_LIMITS, CLOSE_REASON_ATTRIBUTE, UNENDED_SPAN_NAME, ProblemCount
 export { ConsoleTreeExporter, formatTraceTree, type TextSink } from './telemetry/console-tree-exporter.js';
 export type { TreeOptions } from './telemetry/trace-tree.js';
 export { waterfallStyleFor, DEFAULT_WATERFALL_WIDTH, type WaterfallStyle, type TerminalLike } from './telemetry/waterfall-style.js';
+export { ChromeTraceExporter, ChromeTraceSpanProcessor, type ChromeTraceOptions, type ChromeTraceSink, type ChromeTraceFailure } from './telemetry/chrome-trace-exporter.js';
+export { CHROME_TRACE_ARGS } from './telemetry/chrome-trace-events.js';
 export { telemetryFromEnv, type EnvTelemetry } from './telemetry/telemetry-from-env.js';
 export { OtlpGuestMetricExporter } from './telemetry/otlp-metric-exporter.js';
 export { ConsoleReport } from './telemetry/console-report.js';

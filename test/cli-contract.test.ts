@@ -56,7 +56,7 @@ describe('CLI contract: usage and load failures', () => {
 
   it('an unknown option is a usage error (exit 2, one line reason) that suggests the nearest option, or lists them', async () => {
     const usage = (line: string) => ({ code: 2, stdout: '', stderr: `wasm-otel: ${line}\nRun "wasm-otel --help" for usage.\n` });
-    expect(await runCli(['run', 'x.wasm', '--bogus'])).toEqual(usage('unknown option --bogus (options: -h/--help, -V/--version, --invoke, --dir, --env, --min-span-us, --no-cache, --listen, --imports, --request-timeout-ms, --threads, --reuse-instances, --trace-imports, --instrument, --include, --exclude, --min-instructions, -o/--output)'));
+    expect(await runCli(['run', 'x.wasm', '--bogus'])).toEqual(usage('unknown option --bogus (options: -h/--help, -V/--version, --invoke, --dir, --env, --min-span-us, --no-cache, --listen, --imports, --request-timeout-ms, --threads, --reuse-instances, --trace-imports, --instrument, --include, --exclude, --min-instructions, -o/--output, --trace-file, --html)'));
     expect(await runCli(['run', 'x.wasm', '--invok', 'spans'])).toEqual(usage('unknown option --invok (did you mean --invoke?)'));
     expect(await runCli(['run', 'x.wasm', '--min-span', '5'])).toEqual(usage('unknown option --min-span (did you mean --min-span-us?)'));
     expect(await runCli(['run', 'x.wasm', '--nocache'])).toEqual(usage('unknown option --nocache (did you mean --no-cache?)'));

@@ -6,12 +6,13 @@ Usage:
   wasm-otel run <file.wasm> [--invoke '<export>(<args>)'] [--dir <host-dir>[::<guest-dir>]]...
                 [--env <NAME>[=<value>]]... [--min-span-us <n>] [--imports <module.mjs>]
                 [--trace-imports] [--instrument [--include <glob>]... [--exclude <glob>]...
-                [--min-instructions <n>]] [--no-cache] [-- <guest args>]
+                [--min-instructions <n>]] [--trace-file <out.json>] [--html <out.html>]
+                [--no-cache] [-- <guest args>]
   wasm-otel instrument <file.wasm> [-o <out.wasm>] [--include <glob>]... [--exclude <glob>]...
                        [--min-instructions <n>]
   wasm-otel serve <file.wasm> [--listen <host>:<port>] [--imports <module.mjs>] [--dir ...]...
                   [--env ...]... [--request-timeout-ms <n>] [--threads <n>] [--reuse-instances]
-                  [--trace-imports] [--no-cache]
+                  [--trace-imports] [--trace-file <out.json>] [--html <out.html>] [--no-cache]
   wasm-otel view <trace.json> [-o <out.html>]
   wasm-otel help [<command>] | --help | --version
 
@@ -48,6 +49,13 @@ run
                                    defines the memory; one already instrumented runs as it is
   --include, --exclude, --min-instructions
                                    with --instrument: as for instrument
+  --trace-file <out.json>          also write every span to a Chrome Trace Event file (open
+                                   it in ui.perfetto.dev or chrome://tracing): a process per
+                                   trace, a thread per instance (more lanes where spans
+                                   overlap without nesting), span events as instant events;
+                                   written as spans end, complete on any exit
+  --html <out.html>                at exit, also write a page showing the trace (from the
+                                   --trace-file, or a temporary one)
   --no-cache                       transpile the component without the cache
 
 instrument
@@ -80,7 +88,7 @@ serve
   --threads <n>                    guest threads serving at once (default: CPUs, at most 4);
                                    each loads the component and an --imports module itself
   --reuse-instances                reuse an instance that answered (for guests built for it)
-  --imports, --dir, --env, --trace-imports, --no-cache
+  --imports, --dir, --env, --trace-imports, --trace-file, --html, --no-cache
                                    as for run (without --trace-imports: HTTP level only)
 
 view
