@@ -24,13 +24,13 @@ export function checkAttributes(what: What, field: Expect<ExpectedAttributes> | 
     return results.add(what(`${label}s are ${showAttributes(want)}`), sameAttributes(want, got), showAttributes(want), showAttributes(got), spanHs ?? expected.hostSpecific);
   }
   for (const [key, value] of Object.entries(expected.value)) {
-    const want = toOtlpValue(value);
     const why = spanHs ?? (isHostSpecific(value) ? value.hostSpecific : undefined);
     const present = Object.hasOwn(got, key);
     if (isHostSpecific(value) && value.expected === undefined) {
       results.note(what(`${label} "${key}"`), value.hostSpecific, present ? showValue(got[key]) : '(absent)');
       continue;
     }
+    const want = toOtlpValue(value);
     results.add(what(`${label} "${key}" is ${showValue(want)}`), present && sameValue(want, got[key]), showValue(want), present ? showValue(got[key]) : '(absent)', why);
   }
   const extra = Object.keys(got).filter((k) => !Object.hasOwn(expected.value!, k));

@@ -7,9 +7,13 @@
 import type { OtlpAttributes, OtlpValue } from './otlp-values.js';
 import { isHostSpecific, type Expect, type ExpectedAttributes, type ExpectedValue, type HostSpecific } from './scenario.js';
 
+/** What an unchecked host-specific value becomes inside a list or map: a value no decoded one equals. */
+const NO_VALUE: OtlpValue = Object.freeze({ '(host-specific)': Symbol.for('wasm-otel.no-value') as unknown as OtlpValue });
+
 /** The decoder's form of an expected value (a host-specific marker: its `expected`). */
 export function toOtlpValue(value: ExpectedValue): OtlpValue {
-  if (isHostSpecific(value)) return toOtlpValue(value.expected as ExpectedValue);
+  // A marker without `expected` stands for no particular value: nothing equals it.
+  if (isHostSpecific(value)) return value.expected === undefined ? NO_VALUE : toOtlpValue(value.expected as ExpectedValue);
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map(toOtlpValue);

@@ -93,8 +93,8 @@ export interface ExpectedLog {
   severityNumber?: Expect<number>;
   severityText?: Expect<string>;
   attributes?: Expect<ExpectedAttributes>;
-  /** Key of the span the record belongs to, or `none` (default: none). */
-  span?: Expect<string>;
+  /** Key of the span the record belongs to, `host` (the host's own span of the call), `none` (default), or fixed ids. */
+  span?: Expect<string | { traceId: string; spanId: string }>;
   sampled?: Expect<boolean>;
   time?: Expect<string>;
   observedTime?: Expect<string>;
@@ -226,7 +226,7 @@ function referenceProblem(scenario: Scenario, file: string): string | undefined 
     }
   }
   for (const [i, log] of (scenario.logs ?? []).entries()) {
-    if (typeof log.span === 'string' && log.span !== 'none' && !known(log.span)) return `logs[${i}].span: no span with key "${log.span}"`;
+    if (typeof log.span === 'string' && log.span !== 'none' && log.span !== 'host' && !known(log.span)) return `logs[${i}].span: no span with key "${log.span}"`;
   }
   return undefined;
 }

@@ -39,10 +39,12 @@ export function matchSpans(expectedSpans: readonly ExpectedSpan[], received: rea
 
 /**
  * Received spans that are the host's: ancestors of a matched span, and spans in a scope none of
- * the expected spans has (unless under a matched span, where the guest's children would be).
+ * the expected spans has (unless under a matched span, where the guest's children would be); with
+ * no expected spans, every span is the host's.
  */
 function hostOwnSpans(expectedSpans: readonly ExpectedSpan[], received: readonly OtlpSpan[], taken: Set<OtlpSpan>, byId: Map<string, OtlpSpan>): OtlpSpan[] {
-  const guestScopes = new Set(expectedSpans.map(scopeName).filter((n): n is string => n !== undefined));
+  // Spans the host closed (host-specific as a whole) may be in the host's scope: they do not name a guest scope.
+  const guestScopes = new Set(expectedSpans.filter((s) => s.hostSpecific === undefined).map(scopeName).filter((n): n is string => n !== undefined));
   const ancestors = new Set<OtlpSpan>();
   for (const span of taken) {
     let parent = byId.get(span.parentSpanId);
@@ -59,7 +61,7 @@ function hostOwnSpans(expectedSpans: readonly ExpectedSpan[], received: readonly
     }
     return false;
   };
-  return received.filter((s) => !taken.has(s) && (ancestors.has(s) || (guestScopes.size > 0 && !guestScopes.has(s.scope.name) && !underGuest(s))));
+  return received.filter((s) => !taken.has(s) && (ancestors.has(s) || (!guestScopes.has(s.scope.name) && !underGuest(s))));
 }
 
 function scopeName(span: ExpectedSpan): string | undefined {
