@@ -30,14 +30,14 @@ describe('CLI contract: usage and load failures', () => {
     expect(await runCli(['run', '--help'])).toEqual(help);
     expect(help.stdout).toContain('wasm-otel help [<command>]');
     expect(await runCli([])).toEqual({ code: 2, stdout: '', stderr: help.stdout });
-    expect(await runCli(['help', 'nope'])).toEqual({ code: 2, stdout: '', stderr: 'wasm-otel: unknown command "nope" (commands: run, serve, instrument, help)\nRun "wasm-otel --help" for usage.\n' });
+    expect(await runCli(['help', 'nope'])).toEqual({ code: 2, stdout: '', stderr: 'wasm-otel: unknown command "nope" (commands: run, serve, instrument, conformance, view, help)\nRun "wasm-otel --help" for usage.\n' });
   });
 
   it('--help lists every option, within 100 columns; the README shows the same usage and options', async () => {
     const help = (await runCli(['--help'])).stdout;
     expect(help.split('\n').filter((line) => line.length > 100)).toEqual([]);
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    for (const option of ['--invoke', '--dir', '--env', '--min-span-us', '--no-cache', '--listen', '--imports', '--request-timeout-ms', '--threads', '--reuse-instances', '--trace-imports', '--instrument', '--include', '--exclude', '--min-instructions', '--output', '--help', '--version']) {
+    for (const option of ['--invoke', '--dir', '--env', '--min-span-us', '--no-cache', '--listen', '--imports', '--request-timeout-ms', '--threads', '--reuse-instances', '--trace-imports', '--instrument', '--include', '--exclude', '--min-instructions', '--output', '--host', '--scenario', '--components', '--timeout', '--jobs', '--json', '--help', '--version']) {
       expect(help, option).toMatch(new RegExp(`^  ${option}\\b|^  -\\w, ${option}\\b|\\[${option}\\b|\\| ${option}\\b| ${option} \\|`, 'm'));
       expect(readme, option).toContain(`\`${option}`);
     }
@@ -56,7 +56,7 @@ describe('CLI contract: usage and load failures', () => {
 
   it('an unknown option is a usage error (exit 2, one line reason) that suggests the nearest option, or lists them', async () => {
     const usage = (line: string) => ({ code: 2, stdout: '', stderr: `wasm-otel: ${line}\nRun "wasm-otel --help" for usage.\n` });
-    expect(await runCli(['run', 'x.wasm', '--bogus'])).toEqual(usage('unknown option --bogus (options: -h/--help, -V/--version, --invoke, --dir, --env, --min-span-us, --no-cache, --listen, --imports, --request-timeout-ms, --threads, --reuse-instances, --trace-imports, --instrument, --include, --exclude, --min-instructions, -o/--output, --trace-file, --html)'));
+    expect(await runCli(['run', 'x.wasm', '--bogus'])).toEqual(usage('unknown option --bogus (options: -h/--help, -V/--version, --invoke, --dir, --env, --min-span-us, --no-cache, --listen, --imports, --request-timeout-ms, --threads, --reuse-instances, --trace-imports, --instrument, --include, --exclude, --min-instructions, -o/--output, --trace-file, --html, --host, --scenario, --components, --timeout, --jobs, --json)'));
     expect(await runCli(['run', 'x.wasm', '--invok', 'spans'])).toEqual(usage('unknown option --invok (did you mean --invoke?)'));
     expect(await runCli(['run', 'x.wasm', '--min-span', '5'])).toEqual(usage('unknown option --min-span (did you mean --min-span-us?)'));
     expect(await runCli(['run', 'x.wasm', '--nocache'])).toEqual(usage('unknown option --nocache (did you mean --no-cache?)'));
@@ -107,7 +107,7 @@ describe('CLI contract: usage and load failures', () => {
   it('an unknown command is a usage error', async () => {
     const result = await runCli(['deploy', 'x.wasm']);
     expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')[0]).toBe('wasm-otel: unknown command "deploy" (commands: run, serve, instrument, help)');
+    expect(result.stderr.split('\n')[0]).toBe('wasm-otel: unknown command "deploy" (commands: run, serve, instrument, conformance, view, help)');
   });
 
   it('a missing file exits 1 with one line', async () => {

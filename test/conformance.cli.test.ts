@@ -48,10 +48,17 @@ describe('wasm-otel conformance on our own host', () => {
     expect(table.stderr).toBe('');
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^RESULT {2}SCENARIO {6}EXPECTATION +DETAIL$/);
-    const rows = lines.slice(1, -3);
+    const rows = lines.slice(1, -6);
     expect(rows.map((line) => /^(PASS|INFO) {2,}nested-spans {2}(.+?) {2,}/.exec(line)?.slice(1, 3))).toEqual(json.results.map((x) => [x.outcome.toUpperCase(), x.expectation.replace('nested-spans: ', '')]));
     expect(rows).toContain(rows.find((line) => /^PASS +nested-spans {2}span "middle" parent is "outer" +span "outer"$/.test(line)));
-    expect(lines.slice(-3)).toEqual(['', 'host: wasm-otel run [--invoke {invoke}] {component} (this package)', `${json.summary.expectations} expectations: ${json.summary.passed} passed, 0 failed, ${json.summary.info} info, 0 skipped (1 scenarios)`]);
+    expect(lines.slice(-6)).toEqual([
+      '',
+      'SCENARIO      PASS  FAIL  INFO  SKIP',
+      `nested-spans  ${String(json.summary.passed).padStart(4)}     0  ${String(json.summary.info).padStart(4)}     0`,
+      '',
+      'host: wasm-otel run [--invoke {invoke}] {component} (this package)',
+      `${json.summary.expectations} expectations: ${json.summary.passed} passed, 0 failed, ${json.summary.info} info, 0 skipped (1 scenarios)`,
+    ]);
   });
 });
 

@@ -107,7 +107,11 @@ describe('npm pack', () => {
 
   it('ships dist, bin, the served WIT and its shape signatures, the --imports example, README, LICENSE, CHANGELOG and package.json, nothing else', () => {
     const top = new Set(packed.map((path) => (path.includes('/') ? `${path.split('/')[0]}/` : path)));
-    expect([...top].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'bin/', 'dist/', 'examples/', 'generated/', 'package.json', 'wit/']);
+    expect([...top].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'bin/', 'components/', 'dist/', 'examples/', 'generated/', 'package.json', 'wit/']);
+    // For `wasm-otel conformance`: the scenario files and exactly the guests they run (npm adds the folder's README).
+    const scenarioFiles = readdirSync(join(ROOT, 'components/expectations'));
+    const guests = new Set(scenarioFiles.filter((name) => name.endsWith('.json') && name !== 'schema.json').map((name) => (JSON.parse(readFileSync(join(ROOT, 'components/expectations', name), 'utf8')) as { component: string }).component));
+    expect(packed.filter((path) => path.startsWith('components/'))).toEqual(['components/README.md', ...scenarioFiles.map((name) => `components/expectations/${name}`), ...[...guests].map((name) => `components/${name}`)].sort());
     expect(packed.filter((path) => path.startsWith('examples/'))).toEqual(['examples/spin-key-value.d.mts', 'examples/spin-key-value.mjs']);
     // Read at run time to recognise a component's wasi:otel shape (src/otel/shapes.ts); the types
     // are not shipped (npm adds the folder's README, which describes the file).
@@ -173,6 +177,17 @@ describe('installed from the tarball into a scratch project', () => {
     });
     expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
     expectScenario('nested-spans', await receiver.waitForSpans(4));
+  });
+
+  it('npx wasm-otel conformance: the shipped scenarios and guests, on the installed package (exit 0)', async () => {
+    const result = await run('npx', ['--no', 'wasm-otel', 'conformance', '--scenario', 'nested-spans', '--json'], installed, { WASM_OTEL_CACHE_DIR: join(scratch, 'cache') });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { components: string; summary: { failed: number; passed: number; scenarios: number } };
+    expect(report.components).toBe(join(installed, 'node_modules/wasm-otel/components'));
+    expect(report.summary.failed).toBe(0);
+    expect(report.summary.scenarios).toBe(1);
+    expect(report.summary.passed).toBeGreaterThan(40);
   });
 
   it('npx wasm-otel --version', async () => {

@@ -14,6 +14,8 @@ Usage:
                   [--env ...]... [--request-timeout-ms <n>] [--threads <n>] [--reuse-instances]
                   [--trace-imports] [--trace-file <out.json>] [--html <out.html>] [--no-cache]
   wasm-otel view <trace.json> [-o <out.html>]
+  wasm-otel conformance [--host "<command>"] [--scenario <glob>]... [--components <dir>]
+                        [--timeout <s>] [--jobs <n>] [--json]
   wasm-otel help [<command>] | --help | --version
 
 run
@@ -101,6 +103,26 @@ view
   and stderr say how many were left out); the flame graph merges every span.
   -o, --output <out.html>          where to write it (default: <trace>.html beside it, the
                                    input's .json replaced)
+
+conformance
+  Runs the conformance scenarios (components/expectations/*.json: every wasi:otel shape,
+  wasi:observe, the scenario and forwarder guests, bad input) on a host and checks the OTLP it
+  exports, received on 127.0.0.1 (OTLP/HTTP protobuf or JSON; a fresh port per scenario).
+  Prints a row per expectation (PASS, FAIL, INFO for a host-specific field that differs from
+  what wasm-otel does, SKIP), the counts per scenario and a summary line. Exit 0 when nothing
+  failed, 1 when an expectation failed.
+  --host "<command>"               the host to test (default: this wasm-otel). Run by /bin/sh
+                                   with OTEL_EXPORTER_OTLP_ENDPOINT and _PROTOCOL=http/protobuf
+                                   set; placeholders, each shell-quoted: {component} (required:
+                                   the guest's path), {endpoint}, {invoke} (the WAVE call;
+                                   "--invoke {invoke}" disappears for a wasi:cli/run scenario),
+                                   {args}, {env} (--env NAME=value each); a scenario that needs
+                                   one the command lacks is skipped
+  --scenario <glob>                run only these scenario ids (repeatable; * ? [..] {a,b})
+  --components <dir>               guests and their expectations/ (default: the package's)
+  --timeout <s>                    longest one scenario's host may run (default 60)
+  --jobs <n>                       scenarios run at once (default 1)
+  --json                           the JSON report on stdout instead of the table
 
 Telemetry (standard OpenTelemetry variables):
   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT

@@ -1,6 +1,7 @@
 /**
  * The conformance report as text: a table with one row per expectation (result, scenario,
- * expectation, detail) and a summary line; or as JSON (`--json`), 64-bit values as strings.
+ * expectation, detail), then one row per scenario (its counts) and the summary line; or as JSON
+ * (`--json`), 64-bit values as strings.
  */
 import type { ConformanceReport, ConformanceSummary, ReportRow } from './run-conformance.js';
 
@@ -32,13 +33,24 @@ export function formatReportTable(report: ConformanceReport, colour: boolean): s
     const label = LABEL[r.outcome].padEnd('RESULT'.length);
     out.push(line(colour ? `${COLOUR[r.outcome]}${label}\x1b[0m` : label, r.scenario, r.expectation, r.detail));
   }
-  out.push('', `host: ${report.host}`, summaryLine(report.summary));
+  out.push('', ...scenarioCounts(report, scenarioWidth), '', `host: ${report.host}`, summaryLine(report.summary));
   return `${out.join('\n')}\n`;
 }
 
 /** The report as JSON (bigints as decimal strings). */
 export function formatReportJson(report: ConformanceReport): string {
   return `${JSON.stringify(report, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`;
+}
+
+/** One line per scenario: its passed, failed, info and skipped counts. */
+function scenarioCounts(report: ConformanceReport, width: number): string[] {
+  const lines = [`${'SCENARIO'.padEnd(width)}  PASS  FAIL  INFO  SKIP`];
+  for (const { id } of report.scenarios) {
+    const rows = report.results.filter((r) => r.scenario === id);
+    const count = (outcome: ReportRow['outcome']): string => String(rows.filter((r) => r.outcome === outcome).length).padStart(4);
+    lines.push(`${id.padEnd(width)}  ${count('pass')}  ${count('fail')}  ${count('info')}  ${count('skip')}`);
+  }
+  return lines;
 }
 
 function cut(text: string, max: number): string {
