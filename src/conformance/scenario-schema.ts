@@ -9,10 +9,17 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../../components/expectations/schema.json', import.meta.url));
 
+interface Schema {
+  definitions: Record<string, object>;
+}
+
 let validator: ValidateFunction | undefined;
+let schema: Schema | undefined;
 
 function compiled(): ValidateFunction {
-  validator ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as object);
+  schema ??= JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Schema;
+  // verbose: errors carry the data and the (sub)schema they are about, for the message.
+  validator ??= new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true }).compile(schema);
   return validator;
 }
 
@@ -58,22 +65,34 @@ function describeErrors(errors: ErrorObject[]): string {
   const deepest = Math.max(...errors.map(depth));
   const at = errors.filter((e) => depth(e) === deepest);
   const path = at[0]!.instancePath;
-  // An unknown or missing field is the most useful thing to say, then a wrong enum value.
-  const preferred = at.find((e) => e.keyword === 'additionalProperties' && !isMarkerBranch(e)) ?? at.find((e) => e.keyword === 'enum');
   const own = at.filter((e) => e.keyword !== 'anyOf' && !isMarkerBranch(e));
   const distinct = [...new Set(own.map(describeOne))];
-  const what = preferred ? describeOne(preferred) : distinct.length === 1 ? distinct[0]! : `${JSON.stringify(truncated(at[0]!.data))} is none of the forms this field takes (see schema.json ${formsOf(errors, path)})`;
+  const severalForms = errors.some((e) => e.keyword === 'anyOf' && e.instancePath === path);
+  // A wrong enum value says what is allowed; a field of one form: its unknown or missing field;
+  // a field of several forms: that it is none of them, unless only one form could apply.
+  const enumError = own.find((e) => e.keyword === 'enum');
+  const fieldError = own.find((e) => e.keyword === 'additionalProperties' || e.keyword === 'required');
+  const what = enumError
+    ? describeOne(enumError)
+    : !severalForms && fieldError
+      ? describeOne(fieldError)
+      : distinct.length === 1
+        ? distinct[0]!
+        : `${JSON.stringify(truncated(at[0]!.data))} is none of the forms this field takes (see schema.json ${formsOf(errors, path)})`;
   return `${fieldPath(path)}: ${what}`;
 }
 
 /** Errors from trying a host-specific marker, which only confuse the message about the value itself. */
 function isMarkerBranch(error: ErrorObject): boolean {
-  return error.schemaPath.startsWith('#/definitions/hostSpecific');
+  return error.parentSchema === schema?.definitions.hostSpecific;
 }
 
+/** Where the forms of the field at `path` are defined: `#/definitions/value`, else the schema path. */
 function formsOf(errors: ErrorObject[], path: string): string {
   const anyOf = errors.find((e) => e.keyword === 'anyOf' && e.instancePath === path);
-  return anyOf ? anyOf.schemaPath.replace(/\/anyOf$/, '') : 'definitions';
+  if (!anyOf) return 'definitions';
+  const name = Object.entries(schema?.definitions ?? {}).find(([, definition]) => definition === anyOf.parentSchema)?.[0];
+  return name ? `#/definitions/${name}` : anyOf.schemaPath.replace(/\/anyOf$/, '');
 }
 
 function truncated(data: unknown): unknown {
