@@ -26,6 +26,13 @@ export async function conformanceCommand(command: ConformanceCommand): Promise<n
     writeStderr(`wasm-otel: ${error.message}\n`);
     return error instanceof ScenarioSelectionError ? 2 : 1;
   }
-  process.stdout.write(command.json ? formatReportJson(report) : formatReportTable(report, process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb'));
+  await writeStdout(command.json ? formatReportJson(report) : formatReportTable(report, process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb'));
   return report.summary.failed > 0 ? 1 : 0;
+}
+
+/** Writes to stdout and waits until it is handed off: the CLI exits right after (a pipe would lose the rest). */
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    process.stdout.write(text, () => resolve());
+  });
 }

@@ -108,16 +108,24 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   return { host: describeHost(options.host), components: componentsDir, scenarios: runs.map((r) => r.run), results, summary: summarize(results, scenarios.length) };
 }
 
+/**
+ * One scenario: the runner's own expectation `<id>: the host runs the guest` (fails when the
+ * command could not run or timed out), then the checker's.
+ */
 async function runScenario(scenario: Scenario, componentsDir: string, options: ConformanceOptions): Promise<{ run: ScenarioRun; rows: ReportRow[] }> {
   const component = join(componentsDir, scenario.component);
   const run: ScenarioRun = { id: scenario.id, component: scenario.component, invoke: scenario.invoke, command: undefined, exit: undefined, received: { spans: 0, logs: 0, metrics: 0 }, rejected: [], skipped: undefined };
-  if (!existsSync(component)) return { run, rows: failAll(checked(scenario, NOTHING), `${component}: no such file`) };
+  const hostRuns = (outcome: ReportRow['outcome'], detail: string): ReportRow => ({ scenario: scenario.id, expectation: `${scenario.id}: the host runs the guest`, outcome, detail });
+  if (!existsSync(component)) {
+    const missing = `${component}: no such file`;
+    return { run, rows: [hostRuns('fail', missing), ...failAll(checked(scenario, NOTHING), missing)] };
+  }
   const collector = await startCollector();
   try {
     const invocation = hostInvocation(options.host, scenario, component, collector.endpoint);
     if ('skip' in invocation) {
       run.skipped = invocation.skip;
-      return { run, rows: checked(scenario, NOTHING).map((r) => ({ ...r, outcome: 'skip', detail: invocation.skip })) };
+      return { run, rows: [hostRuns('skip', invocation.skip), ...checked(scenario, NOTHING).map((r): ReportRow => ({ ...r, outcome: 'skip', detail: invocation.skip }))] };
     }
     run.command = invocation.display;
     const exit = await runHostProcess(invocation.file, invocation.args, invocation.env, options.timeoutMs);
@@ -128,10 +136,11 @@ async function runScenario(scenario: Scenario, componentsDir: string, options: C
     run.rejected = collector.rejected();
     const nothing = received.spans.length + received.logs.length + received.metrics.length === 0;
     const how = describeExit(exit, options.timeoutMs);
-    if (nothing && hostDidNotRun(exit)) options.onHostProblem?.(`${scenario.id}: ${how}`);
-    const rows: ReportRow[] = checked(scenario, received);
+    const didNotRun = nothing && hostDidNotRun(exit);
+    if (didNotRun) options.onHostProblem?.(`${scenario.id}: ${how}`);
     const why = [how, ...(run.rejected.length > 0 ? [`refused: ${run.rejected[0]}`] : [])].join('; ');
-    return { run, rows: rows.map((r) => (r.outcome === 'fail' ? { ...r, detail: `${r.detail} (${why})` } : r)) };
+    const rows = checked(scenario, received).map((r): ReportRow => (r.outcome === 'fail' ? { ...r, detail: `${r.detail} (${why})` } : r));
+    return { run, rows: [hostRuns(didNotRun || exit.timedOut ? 'fail' : 'pass', how), ...rows] };
   } finally {
     await collector.close();
   }
