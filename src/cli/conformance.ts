@@ -6,11 +6,22 @@
  */
 import { formatReportJson, formatReportTable } from '../conformance/report-table.js';
 import { DEFAULT_COMPONENTS_DIR, runConformance, ScenarioSelectionError } from '../conformance/run-conformance.js';
+import { killRunningHosts } from '../conformance/host-process.js';
 import { ConformanceError } from '../conformance/scenario.js';
 import { writeStderr } from '../telemetry/diag-line.js';
 import type { ConformanceCommand } from './conformance-args.js';
 
+/** SIGINT, SIGTERM, SIGHUP: the hosts (in process groups of their own) are stopped too, exit 128 + n. */
+const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+
 export async function conformanceCommand(command: ConformanceCommand): Promise<number> {
+  for (const [signal, number] of Object.entries(STOP_SIGNALS)) {
+    process.once(signal, () => {
+      killRunningHosts();
+      writeStderr(`wasm-otel: ${signal}: conformance run stopped, no report\n`);
+      process.exit(128 + number);
+    });
+  }
   let report;
   try {
     report = await runConformance({

@@ -1,6 +1,7 @@
 /**
  * Runs one host process for a scenario: its own process group (so a timeout stops the shell and
- * what it started), stdout discarded, the end of stderr kept for the report.
+ * what it started; an interrupted runner stops them all, see {@link killRunningHosts}), stdout
+ * discarded, the end of stderr kept for the report.
  */
 import { spawn } from 'node:child_process';
 
@@ -21,6 +22,21 @@ const STDERR_TAIL_BYTES = 8192;
 /** After SIGTERM at the timeout, how long before SIGKILL. */
 const KILL_GRACE_MS = 3000;
 
+/** Process groups of the hosts running now (each host runs in its own, see {@link runHostProcess}). */
+const running = new Set<number>();
+
+/** Stops every host still running (SIGKILL to its process group): for a runner that is interrupted. */
+export function killRunningHosts(): void {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  running.clear();
+}
+
 /** Starts `file args` with `env` and resolves when it has exited (killed after `timeoutMs`). */
 export function runHostProcess(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<HostExit> {
   return new Promise((resolve) => {
@@ -28,6 +44,7 @@ export function runHostProcess(file: string, args: string[], env: NodeJS.Process
     let timedOut = false;
     let startError: string | undefined;
     const child = spawn(file, args, { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    if (child.pid !== undefined) running.add(child.pid);
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_TAIL_BYTES);
@@ -49,6 +66,7 @@ export function runHostProcess(file: string, args: string[], env: NodeJS.Process
     const end = (code: number | null, signal: NodeJS.Signals | null): void => {
       if (ended) return;
       ended = true;
+      if (child.pid !== undefined) running.delete(child.pid);
       clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
       const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
