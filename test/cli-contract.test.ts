@@ -17,7 +17,11 @@ describe('CLI contract: usage and load failures', () => {
     expect(result.stdout).toContain("wasm-otel run <file.wasm> [--invoke '<export>(<args>)'] [--dir <host-dir>[::<guest-dir>]]...");
     expect(result.stdout).toContain('[--env <NAME>[=<value>]]... [--min-span-us <n>] [--imports <module.mjs>]');
     expect(result.stdout).toContain('[--trace-imports] [--instrument [--include <glob>]... [--exclude <glob>]...');
-    expect(result.stdout).toContain('[--min-instructions <n>]] [--no-cache] [-- <guest args>]');
+    expect(result.stdout).toContain('[--min-instructions <n>]] [--trace-file <out.json>] [--html <out.html>]');
+    expect(result.stdout).toContain('[--no-cache] [-- <guest args>]');
+    expect(result.stdout).toContain('[--trace-imports] [--trace-file <out.json>] [--html <out.html>] [--no-cache]');
+    expect(result.stdout).toContain('wasm-otel view <trace.json> [-o <out.html>]');
+    expect(result.stdout).toContain('wasm-otel conformance [--host "<command>"] [--scenario <glob>]... [--components <dir>]');
     expect(result.stdout).toContain('wasm-otel instrument <file.wasm> [-o <out.wasm>] [--include <glob>]... [--exclude <glob>]...');
     expect(result.stdout).toContain('wasm-otel serve <file.wasm> [--listen <host>:<port>]');
     expect(result.stderr).toBe('');

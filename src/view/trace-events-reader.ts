@@ -40,29 +40,31 @@ export type TraceFileLayout = 'line-per-event' | 'json';
  * are handed over again from the first. Returns the layout, so that a second read of the same
  * file goes the right way at once.
  */
-export async function readTraceEvents(file: string, onEvent: (event: TraceEvent) => void, restart: () => void, layout?: TraceFileLayout): Promise<TraceFileLayout> {
+export async function readTraceEvents(file: string, onEvent: (event: TraceEvent) => void, restart: () => void, layout?: TraceFileLayout): Promise<{ layout: TraceFileLayout; producer: string | null }> {
   const shape = await firstCharacter(file);
   if (shape !== '{' && shape !== '[') throw new TraceFileError(`${file}: not a Chrome trace file (${shape === '' ? 'the file is empty' : 'expected a JSON object with "traceEvents", or an array of events'})`);
   if (layout !== 'json') {
     try {
-      await readLinePerEvent(file, onEvent);
-      return 'line-per-event';
+      const producer = await readLinePerEvent(file, onEvent);
+      return { layout: 'line-per-event', producer };
     } catch (error) {
       if (!(error instanceof NotOnePerLine)) throw error;
       restart();
     }
   }
   await readAnyJson(file, shape, onEvent);
-  return 'json';
+  return { layout: 'json', producer: null };
 }
 
 /** The opening of the object format on a line of its own (or before the first event). */
 const OBJECT_HEAD = /^\{\s*"traceEvents"\s*:\s*\[\s*/;
 
-async function readLinePerEvent(file: string, onEvent: (event: TraceEvent) => void): Promise<void> {
+/** Returns `otherData.producer` of the object after the events, if it says one. */
+async function readLinePerEvent(file: string, onEvent: (event: TraceEvent) => void): Promise<string | null> {
   const input = openFile(file);
   const lines = createInterface({ input, crlfDelay: Infinity });
   let state: 'head' | 'events' | 'tail' = 'head';
+  let tail = '';
   try {
     for await (const raw of lines) {
       let line = raw.trim();
@@ -74,10 +76,15 @@ async function readLinePerEvent(file: string, onEvent: (event: TraceEvent) => vo
         state = 'events';
         if (line === '') continue;
       }
-      if (state === 'tail') throw new NotOnePerLine();
+      if (state === 'tail') {
+        tail += line;
+        if (tail.length > 65_536) throw new NotOnePerLine();
+        continue;
+      }
       if (line.startsWith(']')) {
-        // `]` or `],"displayTimeUnit":"ms",...}`: the rest of the object is not read.
+        // `]` or `],"displayTimeUnit":"ms",...}`: the rest of the object.
         state = 'tail';
+        tail = line.slice(1);
         continue;
       }
       if (line.endsWith(',')) line = line.slice(0, -1);
@@ -99,6 +106,19 @@ async function readLinePerEvent(file: string, onEvent: (event: TraceEvent) => vo
     input.destroy();
   }
   if (state === 'head') throw new NotOnePerLine();
+  return producerOf(tail);
+}
+
+/** `,"displayTimeUnit":"ms","otherData":{"producer":"..."}}` -> the producer. */
+function producerOf(tail: string): string | null {
+  const rest = tail.trim().replace(/^,/, '');
+  if (!rest.endsWith('}')) return null;
+  try {
+    const producer = (JSON.parse(`{${rest}`) as { otherData?: { producer?: unknown } }).otherData?.producer;
+    return typeof producer === 'string' ? producer : null;
+  } catch {
+    return null;
+  }
 }
 
 async function readAnyJson(file: string, shape: '{' | '[', onEvent: (event: TraceEvent) => void): Promise<void> {

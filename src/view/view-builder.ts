@@ -27,7 +27,7 @@ export const DEFAULT_VIEW_LIMITS: ViewLimits = { spans: 50_000, events: 200_000,
  */
 export async function buildViewData(traceFile: string, limits: ViewLimits = DEFAULT_VIEW_LIMITS): Promise<ViewData> {
   let collector = new TraceCollector(limits.spans, limits.events);
-  const layout = await readTraceEvents(traceFile, (event) => collector.add(event), () => (collector = new TraceCollector(limits.spans, limits.events)));
+  const { layout, producer } = await readTraceEvents(traceFile, (event) => collector.add(event), () => (collector = new TraceCollector(limits.spans, limits.events)));
   const { table } = collector;
   resolveParents(table);
   const { chosen } = chooseSpans(table, limits.spans);
@@ -83,7 +83,7 @@ export async function buildViewData(traceFile: string, limits: ViewLimits = DEFA
   });
   return {
     title: basename(traceFile),
-    producer: null,
+    producer,
     startMicros: startMicros > 1e14 ? startMicros : 0,
     spanCount: table.count,
     spansLeftOut: table.count - spans.length,
