@@ -6,12 +6,12 @@
  * use http/protobuf.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { answerError, answerSuccess, decodeHttpRequest, OtlpHttpError } from './otlp-http-request.js';
 import { logsOf, metricsOf } from './otlp-metrics-logs.js';
 import { assertLongSupport } from './otlp-schema.js';
 import { spansOf } from './otlp-spans.js';
 import type { Received } from './received.js';
+import { listenOnLoopback } from './listen-loopback.js';
 
 export interface Collector {
   /** Base URL, e.g. `http://127.0.0.1:41234` (the host's OTEL_EXPORTER_OTLP_ENDPOINT). */
@@ -66,14 +66,7 @@ export async function startCollector(): Promise<Collector> {
     });
     void handle(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     received: () => ({ spans: [...received.spans], logs: [...received.logs], metrics: [...received.metrics] }),

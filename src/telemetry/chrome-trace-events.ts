@@ -9,8 +9,9 @@
  * reader's `ts + dur` is the span's rounded end: exact decimals (nanoseconds) would be rounded
  * by the reader on `ts` and on the sum separately, which unnests short spans from their parents.
  */
-import { SpanKind, SpanStatusCode, type Attributes, type AttributeValue, type HrTime } from '@opentelemetry/api';
+import { SpanStatusCode, type Attributes, type AttributeValue, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { SPAN_KIND_NAMES } from './span-kind-names.js';
 
 /** The OpenTelemetry fields of a span, in its complete event's `args` (beside its attributes). */
 export const CHROME_TRACE_ARGS = Object.freeze({
@@ -23,14 +24,6 @@ export const CHROME_TRACE_ARGS = Object.freeze({
   scope: 'otel.scope',
   links: 'otel.links',
 });
-
-const KIND_NAMES: Record<SpanKind, string> = {
-  [SpanKind.INTERNAL]: 'internal',
-  [SpanKind.SERVER]: 'server',
-  [SpanKind.CLIENT]: 'client',
-  [SpanKind.PRODUCER]: 'producer',
-  [SpanKind.CONSUMER]: 'consumer',
-};
 
 const STATUS_NAMES: Record<SpanStatusCode, string> = {
   [SpanStatusCode.UNSET]: 'UNSET',
@@ -92,7 +85,7 @@ export function completeEvent(span: ReadableSpan, place: EventPlace, start: numb
   args.push(`"${CHROME_TRACE_ARGS.traceId}":"${context.traceId}"`, `"${CHROME_TRACE_ARGS.spanId}":"${context.spanId}"`);
   const parent = span.parentSpanContext?.spanId;
   if (parent) args.push(`"${CHROME_TRACE_ARGS.parentSpanId}":${JSON.stringify(parent)}`);
-  args.push(`"${CHROME_TRACE_ARGS.kind}":"${KIND_NAMES[span.kind] ?? 'internal'}"`, `"${CHROME_TRACE_ARGS.statusCode}":"${STATUS_NAMES[span.status.code] ?? 'UNSET'}"`);
+  args.push(`"${CHROME_TRACE_ARGS.kind}":"${SPAN_KIND_NAMES[span.kind] ?? 'internal'}"`, `"${CHROME_TRACE_ARGS.statusCode}":"${STATUS_NAMES[span.status.code] ?? 'UNSET'}"`);
   if (span.status.message) args.push(`"${CHROME_TRACE_ARGS.statusMessage}":${JSON.stringify(span.status.message)}`);
   args.push(`"${CHROME_TRACE_ARGS.scope}":${JSON.stringify(scope)}`);
   if (span.links.length > 0) args.push(`"${CHROME_TRACE_ARGS.links}":${JSON.stringify(span.links.map((link) => `${link.context.traceId}/${link.context.spanId}`))}`);

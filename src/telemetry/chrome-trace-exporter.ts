@@ -20,58 +20,12 @@ function writerFor(options: ChromeTraceOptions): ChromeTraceWriter {
   return new ChromeTraceWriter(sink, options);
 }
 
-/**
- * A SpanExporter writing Chrome Trace Event Format. The file is opened in the constructor (which
- * throws the fs error when it cannot be); export() writes at once; shutdown() writes the closing.
- */
-export class ChromeTraceExporter implements SpanExporter {
-  private readonly writer: ChromeTraceWriter;
+/** What the exporter and the processor share: the writer, its counts, flush and close. */
+abstract class ChromeTraceOutput {
+  protected readonly writer: ChromeTraceWriter;
 
   constructor(options: ChromeTraceOptions) {
     this.writer = writerFor(options);
-  }
-
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    for (const span of spans) this.writer.writeSpan(span);
-    const failure = this.writer.failed;
-    resultCallback(failure ? { code: ExportResultCode.FAILED, error: failure.error instanceof Error ? failure.error : new Error(String(failure.error)) } : { code: ExportResultCode.SUCCESS });
-  }
-
-  /** Spans written so far. */
-  get written(): number {
-    return this.writer.written;
-  }
-
-  /** Set once writing failed: why, and how many spans were lost. */
-  get failed(): ChromeTraceFailure | undefined {
-    return this.writer.failed;
-  }
-
-  async forceFlush(): Promise<void> {
-    this.writer.flush();
-  }
-
-  async shutdown(): Promise<void> {
-    this.writer.close();
-  }
-}
-
-/**
- * A SpanProcessor writing each sampled span in Chrome Trace Event Format as it ends, on the
- * caller's thread (unlike a BatchSpanProcessor, it has no queue to overflow: no span is lost).
- */
-export class ChromeTraceSpanProcessor implements SpanProcessor {
-  private readonly writer: ChromeTraceWriter;
-
-  constructor(options: ChromeTraceOptions) {
-    this.writer = writerFor(options);
-  }
-
-  onStart(_span: Span, _parentContext: Context): void {}
-
-  onEnd(span: ReadableSpan): void {
-    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    this.writer.writeSpan(span);
   }
 
   /** Spans written so far. */
@@ -96,5 +50,30 @@ export class ChromeTraceSpanProcessor implements SpanProcessor {
   /** The same as shutdown(), synchronously: for an exit that cannot wait. */
   closeNow(): void {
     this.writer.close();
+  }
+}
+
+/**
+ * A SpanExporter writing Chrome Trace Event Format. The file is opened in the constructor (which
+ * throws the fs error when it cannot be); export() writes at once; shutdown() writes the closing.
+ */
+export class ChromeTraceExporter extends ChromeTraceOutput implements SpanExporter {
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    for (const span of spans) this.writer.writeSpan(span);
+    const failure = this.writer.failed;
+    resultCallback(failure ? { code: ExportResultCode.FAILED, error: failure.error instanceof Error ? failure.error : new Error(String(failure.error)) } : { code: ExportResultCode.SUCCESS });
+  }
+}
+
+/**
+ * A SpanProcessor writing each sampled span in Chrome Trace Event Format as it ends, on the
+ * caller's thread (unlike a BatchSpanProcessor, it has no queue to overflow: no span is lost).
+ */
+export class ChromeTraceSpanProcessor extends ChromeTraceOutput implements SpanProcessor {
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    this.writer.writeSpan(span);
   }
 }

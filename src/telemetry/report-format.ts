@@ -1,19 +1,12 @@
-import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { HOST_SCOPE_NAME } from '../engine/index.js';
 import { withoutHostIdentity } from './host-span-attributes.js';
+import { SPAN_KIND_NAMES } from './span-kind-names.js';
 
 /* How the console report writes spans, log records and values (one line each). */
-
-const KIND_NAMES: Record<SpanKind, string> = {
-  [SpanKind.INTERNAL]: 'internal',
-  [SpanKind.SERVER]: 'server',
-  [SpanKind.CLIENT]: 'client',
-  [SpanKind.PRODUCER]: 'producer',
-  [SpanKind.CONSUMER]: 'consumer',
-};
 
 /** Where a moment is shown from: the span it belongs to, or the run (milliseconds since 1970). */
 export interface TimeFrame {
@@ -87,7 +80,7 @@ export function formatLogLine(log: ReadableLogRecord, frame?: TimeFrame): string
 }
 
 export function spanLine(span: ReadableSpan): string {
-  const parts = [span.name, KIND_NAMES[span.kind] ?? String(span.kind), formatMs(hrTimeToMilliseconds(span.duration))];
+  const parts = [span.name, SPAN_KIND_NAMES[span.kind] ?? String(span.kind), formatMs(hrTimeToMilliseconds(span.duration))];
   if (span.status.code === SpanStatusCode.OK) parts.push('OK');
   if (span.status.code === SpanStatusCode.ERROR) parts.push(span.status.message ? `ERROR ${JSON.stringify(span.status.message)}` : 'ERROR');
   return parts.join('  ');

@@ -15,11 +15,11 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { answerError, answerSuccess, decodeHttpRequest, OtlpHttpError, readBody, requestPath } from '../../src/conformance/otlp-http-request.js';
 import { assertLongSupport, signalOfPath, type OtlpEncoding, type OtlpSignal } from '../../src/conformance/otlp-schema.js';
 import { spansOf, type OtlpSpan } from '../../src/conformance/otlp-spans.js';
 import type { DecodedOtlpMessage } from '../../src/conformance/otlp-values.js';
+import { listenOnLoopback } from '../../src/conformance/listen-loopback.js';
 
 export { parseJsonExact } from '../../src/conformance/otlp-json.js';
 export { decodeProtobufRequest, emptyProtobufResponse, type OtlpEncoding, type OtlpSignal } from '../../src/conformance/otlp-schema.js';
@@ -161,14 +161,7 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
     void handle(req, res);
   };
   const server = options.tls ? createHttpsServer(options.tls, onRequest) : createServer(onRequest);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return log.receiver(`${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`, async () => {
     await new Promise<void>((resolve, reject) => {
       server.close((err) => (err ? reject(err) : resolve()));
