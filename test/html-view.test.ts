@@ -131,6 +131,41 @@ describe('the page data', () => {
     expect(data.flame.nodes).toEqual([[-1, 0, 100, 50, 1], [0, 1, 30, 25, 1], [1, 2, 5, 5, 1], [0, 3, 20, 10, 1], [3, 1, 10, 10, 1], [-1, 4, 40, 40, 1]]);
   });
 
+  it('two traces that reuse the same span ids (as a guest does in every call): two trees, each event on its own trace\'s span', async () => {
+    const root = 'a000000000000001';
+    const child = 'a000000000000002';
+    const events = [
+      { ph: 'X', pid: 1, tid: 1, name: 'work', ts: T0 + 100, dur: 400, args: otelArgs(TRACE_A, child, root) },
+      // Written by this version: the event names its trace.
+      { ph: 'i', s: 't', pid: 1, tid: 1, name: 'a-done', ts: T0 + 500, args: { 'otel.trace_id': TRACE_A, 'otel.span_id': child } },
+      { ph: 'X', pid: 1, tid: 1, name: 'request', ts: T0, dur: 1000, args: otelArgs(TRACE_A, root, undefined) },
+      { ph: 'X', pid: 2, tid: 1, name: 'work', ts: T0 + 5500, dur: 1000, args: otelArgs(TRACE_B, child, root) },
+      // As files written before: the span id alone, the trace found through the pid.
+      { ph: 'i', s: 't', pid: 2, tid: 1, name: 'b-done', ts: T0 + 6000, args: { 'otel.span_id': child } },
+      { ph: 'X', pid: 2, tid: 1, name: 'request', ts: T0 + 5000, dur: 2000, args: otelArgs(TRACE_B, root, undefined) },
+    ];
+    const file = writeTrace('same-ids.json', events);
+    const html = join(dir, 'same-ids.html');
+    expect(await writeHtmlViewWithSummary(file, html)).toEqual({ spans: 4, spansLeftOut: 0, eventsLeftOut: 0, traces: 2 });
+    const data = embedded(html);
+    expect(summaryOf(data)).toEqual([
+      ['request', 0, 0, 1000, -1, 0],
+      ['work', 1, 100, 400, 0, 0],
+      ['request', 0, 5000, 2000, -1, 1],
+      ['work', 1, 5500, 1000, 2, 1],
+    ]);
+    expect(data.spans.map((s) => [s.traceId, s.events.map((e) => [e.name, e.offset])])).toEqual([
+      [TRACE_A, []], [TRACE_A, [['a-done', 400]]], [TRACE_B, []], [TRACE_B, [['b-done', 500]]],
+    ]);
+    // request: 1000 + 2000 in all, self (1000 - 400) + (2000 - 1000); work: 400 + 1000.
+    expect(data.flame.names).toEqual(['request', 'work']);
+    expect(data.flame.nodes).toEqual([[-1, 0, 3000, 1600, 2], [0, 1, 1400, 1400, 2]]);
+    // Over the limit (a second read for the details): only the first trace's event is kept.
+    const capped = join(dir, 'same-ids-capped.html');
+    expect(await writeHtmlViewWithSummary(file, capped, { spans: 2, events: 100, flameNodes: 100 })).toEqual({ spans: 4, spansLeftOut: 2, eventsLeftOut: 1, traces: 1 });
+    expect(embedded(capped).spans.map((s) => [s.name, s.traceId, s.events.map((e) => e.name)])).toEqual([['request', TRACE_A, []], ['work', TRACE_A, ['a-done']]]);
+  });
+
   it('over the limit: the first spans by start and their ancestors are embedded, the flame graph has every span', async () => {
     const trace = TRACE_A;
     const id = (n: number) => n.toString(16).padStart(16, '0');

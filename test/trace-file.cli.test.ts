@@ -115,7 +115,7 @@ describe('run --trace-file', () => {
       expect(e!.dur! % 1000).toBe(0);
     }
     const event = doc.traceEvents.find((e) => e.ph === 'i')!;
-    expect(event).toEqual({ ph: 'i', s: 't', pid: 1, tid: 1, name: 'work-done', ts: expect.any(Number), args: { result: 'success', 'otel.span_id': 'a000000000000003' } });
+    expect(event).toEqual({ ph: 'i', s: 't', pid: 1, tid: 1, name: 'work-done', ts: expect.any(Number), args: { result: 'success', 'otel.trace_id': host.args['otel.trace_id'], 'otel.span_id': 'a000000000000003' } });
     expect(event.ts!).toBeGreaterThanOrEqual(inner!.ts!);
     expect(event.ts!).toBeLessThanOrEqual(endOf(inner!));
   });
@@ -144,10 +144,12 @@ describe('run --trace-file', () => {
     const span = named(events, 'events');
     expect(span.args['otel.links']).toBeUndefined();
     const instants = events.traceEvents.filter((e) => e.ph === 'i');
+    const ids = { 'otel.trace_id': span.args['otel.trace_id'], 'otel.span_id': 'a000000000000001' };
+    expect(ids['otel.trace_id']).toMatch(/^[0-9a-f]{32}$/);
     expect(instants.map((e) => [e.name, e.args, e.pid, e.tid, e.s])).toEqual([
-      ['first', { index: 1, 'otel.span_id': 'a000000000000001' }, 1, 1, 't'],
-      ['second', { index: 2, explicit: true, 'otel.span_id': 'a000000000000001' }, 1, 1, 't'],
-      ['third', { index: 3, 'otel.span_id': 'a000000000000001' }, 1, 1, 't'],
+      ['first', { index: 1, ...ids }, 1, 1, 't'],
+      ['second', { index: 2, explicit: true, ...ids }, 1, 1, 't'],
+      ['third', { index: 3, ...ids }, 1, 1, 't'],
     ]);
     // { seconds: 1700000000, nanoseconds: 123456789 }: 1700000000123456.789 us is the double ...456.75.
     expect(readFileSync(paths.events, 'utf8')).toContain('"name":"second","ts":1700000000123456.8,');

@@ -7,7 +7,7 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 import * as TraceEngine from '@paulirish/trace_engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChromeTraceExporter, ChromeTraceSpanProcessor, createHost, type ChromeTraceSink } from '../src/index.js';
-import { ChromeTraceLanes } from '../src/telemetry/chrome-trace-lanes.js';
+import { ChromeTraceLanes, MAX_TRACES } from '../src/telemetry/chrome-trace-lanes.js';
 import { runCli } from './support/cli.js';
 import { component } from './support/paths.js';
 
@@ -209,8 +209,9 @@ describe('ChromeTraceExporter under the SDK', () => {
     ]);
     // 1,700,000,000 s + 1 ns to + 100.999 us: a double that large holds quarters of a microsecond.
     expect(sink.text).toContain('"name":"request","cat":"lib-test","ts":1700000000000000,"dur":101,"args":{"list":["a","b"],"n":7,');
-    expect(sink.text).toContain('"name":"tick","ts":1700000000000015.5,"args":{"n":1,"otel.span_id":"');
     const request = events.find((e) => e.name === 'request')!;
+    const aEvent = events.find((e) => e.ph === 'X' && e.name === 'a')!;
+    expect(sink.text).toContain(`"name":"tick","ts":1700000000000015.5,"args":{"n":1,"otel.trace_id":"${request.args['otel.trace_id']}","otel.span_id":"${aEvent.args['otel.span_id']}"}}`);
     expect(request.args['otel.status_message']).toBe('failed');
     expect(request.args['otel.parent_span_id']).toBeUndefined();
     expect(events.find((e) => e.name === 'b')!.args['otel.parent_span_id']).toBe(request.args['otel.span_id']);
@@ -259,5 +260,19 @@ describe('lanes (which thread a span is drawn on)', () => {
     expect(tid(3, 19_000, 'c')).toBe(2); // starts inside the forgotten block: cannot be checked there
     expect(tid(0, 20_000, 'c')).toBe(1); // contains the forgotten block and all after it: their parent
     expect(tid(20_000, 20_001, 'c')).toBe(1);
+  });
+
+  it('past MAX_TRACES the least recently used trace is forgotten: a long-lived one keeps its pid however many come after it', () => {
+    const lanes = new ChromeTraceLanes();
+    expect(lanes.place('long', 0, 1)).toEqual({ pid: 1, tid: 1, newProcess: true, newThread: true });
+    expect(lanes.place('old', 0, 1).pid).toBe(2);
+    for (let n = 0; n < MAX_TRACES - 2; n++) lanes.place(`short-${n}`, 0, 1);
+    // Every new trace from here on forgets one; `long` is used between them, so it is never the one.
+    for (let n = 0; n < MAX_TRACES * 2; n++) {
+      expect(lanes.place('long', 2 * n + 2, 2 * n + 3)).toEqual({ pid: 1, tid: 1, newProcess: false, newThread: false });
+      lanes.place(`later-${n}`, 0, 1);
+    }
+    // `old` was the least recently used when the first later trace came: it was forgotten, and comes back as a new process.
+    expect(lanes.place('old', 5, 6)).toEqual({ pid: MAX_TRACES + MAX_TRACES * 2 + 1, tid: 1, newProcess: true, newThread: true });
   });
 });

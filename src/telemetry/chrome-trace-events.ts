@@ -75,7 +75,7 @@ function attributesText(attributes: Attributes | undefined, own: Set<string>): s
 }
 
 const OWN_SPAN_ARGS = new Set(Object.values(CHROME_TRACE_ARGS));
-const OWN_EVENT_ARGS = new Set([CHROME_TRACE_ARGS.spanId]);
+const OWN_EVENT_ARGS = new Set([CHROME_TRACE_ARGS.traceId, CHROME_TRACE_ARGS.spanId]);
 
 /** The complete event of a span that runs from `start` to `end` (readerMicros of its times, end >= start). */
 export function completeEvent(span: ReadableSpan, place: EventPlace, start: number, end: number): string {
@@ -93,13 +93,18 @@ export function completeEvent(span: ReadableSpan, place: EventPlace, start: numb
   return `{"ph":"X","pid":${place.pid},"tid":${place.tid},"name":${JSON.stringify(span.name)},"cat":${JSON.stringify(scope)},"ts":${start},"dur":${end - start},"args":{${args.join(',')}}}`;
 }
 
-/** The instant events (thread scope) of a span's events, on the span's place. */
+/**
+ * The instant events (thread scope) of a span's events, on the span's place. Each names its span
+ * by trace id and span id: guests fix span ids (the same ids in every call), so a span id alone
+ * does not tell which trace's span an event belongs to.
+ */
 export function instantEvents(span: ReadableSpan, place: EventPlace): string[] {
   if (span.events.length === 0) return [];
-  const spanIdArg = `"${CHROME_TRACE_ARGS.spanId}":"${span.spanContext().spanId}"`;
+  const context = span.spanContext();
+  const idArgs = `"${CHROME_TRACE_ARGS.traceId}":"${context.traceId}","${CHROME_TRACE_ARGS.spanId}":"${context.spanId}"`;
   return span.events.map((event) => {
     const args = attributesText(event.attributes, OWN_EVENT_ARGS);
-    args.push(spanIdArg);
+    args.push(idArgs);
     return `{"ph":"i","s":"t","pid":${place.pid},"tid":${place.tid},"name":${JSON.stringify(event.name)},"ts":${readerMicros(event.time)},"args":{${args.join(',')}}}`;
   });
 }

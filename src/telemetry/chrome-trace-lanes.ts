@@ -17,7 +17,11 @@
 const LANE_MEMORY = 1024;
 /** Lanes per trace at most; past it, spans share the last lane (a viewer may then draw them oddly). */
 export const MAX_LANES_PER_TRACE = 256;
-/** Traces remembered at once; the oldest is forgotten past it (it gets a new pid if it comes back). */
+/**
+ * Traces remembered at once; past it, the one least recently given a span is forgotten (it gets a
+ * new pid if it comes back), so that a long-lived trace in `serve` keeps its pid however many
+ * short ones come and go around it.
+ */
 export const MAX_TRACES = 4096;
 
 /** The intervals (microseconds, as the file's reader holds them) one thread of a trace holds. */
@@ -87,10 +91,11 @@ export class ChromeTraceLanes {
     let trace = this.traces.get(traceId);
     const newProcess = trace === undefined;
     if (trace === undefined) {
+      // A Map iterates in insertion order, and every use re-inserts: the first key is the least recently used.
       if (this.traces.size >= MAX_TRACES) this.traces.delete(this.traces.keys().next().value!);
       trace = { pid: this.nextPid++, lanes: [] };
-      this.traces.set(traceId, trace);
-    }
+    } else this.traces.delete(traceId);
+    this.traces.set(traceId, trace);
     const { lanes } = trace;
     for (let i = 0; i < lanes.length; i++) {
       if (lanes[i]!.take(start, end)) return { pid: trace.pid, tid: i + 1, newProcess, newThread: false };

@@ -31,15 +31,20 @@ export class SpanTable {
     if (this.count === this.start.length) this.grow();
     const i = this.count++;
     const args = argsOf(event);
-    const traceId = stringOr(args['otel.trace_id']);
     this.start[i] = start;
     this.duration[i] = duration;
     this.name[i] = this.names.id(typeof event.name === 'string' ? event.name : String(event.name ?? '(unnamed)'));
     this.thread[i] = this.threads.id(threadKey(event));
-    this.trace[i] = this.traces.id(traceId !== undefined ? `trace ${traceId}` : `pid ${String(event.pid ?? 0)}`);
+    this.trace[i] = this.traces.id(traceKeyOfId(args['otel.trace_id']) ?? `pid ${String(event.pid ?? 0)}`);
     this.spanIds.push(stringOr(args['otel.span_id']));
     this.parentSpanIds.push(stringOr(args['otel.parent_span_id']));
     return i;
+  }
+
+  /** The key of span `i` (see spanKey), or undefined for a span without an id. */
+  keyOf(i: number): string | undefined {
+    const id = this.spanIds[i];
+    return id !== undefined ? spanKey(this.traces.values[this.trace[i]!]!, id) : undefined;
   }
 
   private grow(): void {
@@ -55,6 +60,20 @@ export class SpanTable {
     this.thread = wider(this.thread, (n) => new Int32Array(n));
     this.trace = wider(this.trace, (n) => new Int32Array(n));
   }
+}
+
+/**
+ * A span's key across the file: its trace's key (`trace <id>`, or `pid <pid>`) and its span id.
+ * A span id alone is not one: guests fix their ids, so every trace of a run can reuse them.
+ */
+export function spanKey(traceKey: string, spanId: string): string {
+  return `${traceKey}\n${spanId}`;
+}
+
+/** The trace key of an event's `otel.trace_id` (`trace <id>`), if it has one. */
+export function traceKeyOfId(traceId: unknown): string | undefined {
+  const id = stringOr(traceId);
+  return id !== undefined ? `trace ${id}` : undefined;
 }
 
 /** Strings numbered in the order first seen. */

@@ -1,18 +1,22 @@
 import type { SpanTable } from './span-table.js';
 
 /**
- * Fills `table.parent`: a span's parent is the span its `otel.parent_span_id` names, when that
- * span is in the file (a remote parent makes a root); a span without otel ids (a file of another
+ * Fills `table.parent`: a span's parent is the span of its trace that its `otel.parent_span_id`
+ * names, when that span is in the file (a remote parent makes a root; the same id in another
+ * trace is another span); a span without otel ids (a file of another
  * tool) nests by time in the innermost span without ids that encloses it on the same thread. A
  * parent chain that loops is cut where the loop closes.
  */
 export function resolveParents(table: SpanTable): void {
   const { count } = table;
   const parent = new Int32Array(count).fill(-1);
+  // Keyed by trace and span id (the trace as its number in table.traces).
   const byId = new Map<string, number>();
   for (let i = 0; i < count; i++) {
     const id = table.spanIds[i];
-    if (id !== undefined && !byId.has(id)) byId.set(id, i);
+    if (id === undefined) continue;
+    const key = `${table.trace[i]!} ${id}`;
+    if (!byId.has(key)) byId.set(key, i);
   }
   const withoutIds: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -21,7 +25,7 @@ export function resolveParents(table: SpanTable): void {
       continue;
     }
     const parentId = table.parentSpanIds[i];
-    const found = parentId !== undefined ? byId.get(parentId) : undefined;
+    const found = parentId !== undefined ? byId.get(`${table.trace[i]!} ${parentId}`) : undefined;
     if (found !== undefined && found !== i) parent[i] = found;
   }
   nestByTime(table, withoutIds, parent);

@@ -1,12 +1,30 @@
-import { argsOf, SpanTable, threadKey } from './span-table.js';
+import { argsOf, spanKey, SpanTable, threadKey, traceKeyOfId } from './span-table.js';
 import type { TraceEvent } from './trace-events-reader.js';
 
-/** A span event as read: its span's id, name, absolute time and args. */
+/** A span event as read: its span's trace (when the event names it) and id, its pid, name, absolute time and args. */
 export interface CollectedEvent {
+  /** `trace <id>` from the event's `otel.trace_id`; undefined in files written before it was added, or by other tools. */
+  traceKey: string | undefined;
+  pid: string;
   spanId: string;
   name: string;
   ts: number;
   args: Record<string, unknown>;
+}
+
+/** What a second read keeps: the chosen spans' indexes and keys, and the first read's pid -> trace. */
+export interface WantedSpans {
+  indexes: Uint8Array;
+  spanKeys: Set<string>;
+  traceOfPid: ReadonlyMap<string, string>;
+}
+
+/**
+ * The key of the span an event belongs to: its own trace id when it says one, else the trace of
+ * the first span on its pid (wasm-otel draws each trace as a process of its own), else the pid.
+ */
+export function eventSpanKey(event: CollectedEvent, traceOfPid: ReadonlyMap<string, string>): string {
+  return spanKey(event.traceKey ?? traceOfPid.get(event.pid) ?? `pid ${event.pid}`, event.spanId);
 }
 
 /**
@@ -20,6 +38,8 @@ export class TraceCollector {
   readonly table = new SpanTable();
   readonly processNames = new Map<string, string>();
   readonly threadNames = new Map<string, string>();
+  /** The trace key of the first span seen on each pid: the trace of span events without `otel.trace_id`. */
+  readonly traceOfPid = new Map<string, string>();
   /** Per span index, the event, while kept. */
   details: (TraceEvent | undefined)[] | undefined = [];
   events: CollectedEvent[] = [];
@@ -33,7 +53,7 @@ export class TraceCollector {
     private readonly keepLimit: number,
     private readonly eventLimit: number,
     /** On a second read: the span indexes whose details and events to keep. */
-    private readonly wanted?: { indexes: Uint8Array; spanIds: Set<string> },
+    private readonly wanted?: WantedSpans,
   ) {}
 
   /** Whether the details were dropped, so that a second read is needed. */
@@ -81,6 +101,8 @@ export class TraceCollector {
 
   private addSpan(event: TraceEvent, ts: number, duration: number): void {
     const index = this.table.add(event, ts, duration);
+    const pid = String(event.pid ?? 0);
+    if (!this.traceOfPid.has(pid)) this.traceOfPid.set(pid, this.table.traces.values[this.table.trace[index]!]!);
     if (this.wanted !== undefined) {
       if (this.wanted.indexes[index] === 1) this.details![index] = event;
       return;
@@ -102,12 +124,13 @@ export class TraceCollector {
     const ts = finite(event.ts);
     if (typeof spanId !== 'string' || ts === undefined) return;
     this.eventCount++;
-    const keep = this.wanted !== undefined ? this.wanted.spanIds.has(spanId) : this.details !== undefined;
+    const collected: CollectedEvent = { traceKey: traceKeyOfId(args['otel.trace_id']), pid: String(event.pid ?? 0), spanId, name: String(event.name ?? ''), ts, args };
+    const keep = this.wanted !== undefined ? this.wanted.spanKeys.has(eventSpanKey(collected, this.wanted.traceOfPid)) : this.details !== undefined;
     if (!keep || this.events.length >= this.eventLimit) {
       this.eventsLeftOut++;
       return;
     }
-    this.events.push({ spanId, name: String(event.name ?? ''), ts, args });
+    this.events.push(collected);
   }
 
   private addName(event: TraceEvent): void {

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { flameGraph } from './flame-graph.js';
 import { argsOf } from './span-table.js';
 import { chooseSpans, resolveParents, treeOrder } from './span-tree.js';
-import { TraceCollector, type CollectedEvent } from './trace-collector.js';
+import { eventSpanKey, TraceCollector, type CollectedEvent } from './trace-collector.js';
 import { readTraceEvents } from './trace-events-reader.js';
 import type { ViewData, ViewSpan, ViewSpanEvent } from './view-data.js';
 
@@ -33,9 +33,13 @@ export async function buildViewData(traceFile: string, limits: ViewLimits = DEFA
   const { chosen } = chooseSpans(table, limits.spans);
   let details = collector;
   if (collector.overLimit) {
-    const spanIds = new Set<string>();
-    for (let i = 0; i < table.count; i++) if (chosen[i] === 1 && table.spanIds[i] !== undefined) spanIds.add(table.spanIds[i]!);
-    const again = (): TraceCollector => new TraceCollector(limits.spans, limits.events, { indexes: chosen, spanIds });
+    const spanKeys = new Set<string>();
+    for (let i = 0; i < table.count; i++) {
+      const key = chosen[i] === 1 ? table.keyOf(i) : undefined;
+      if (key !== undefined) spanKeys.add(key);
+    }
+    const wanted = { indexes: chosen, spanKeys, traceOfPid: collector.traceOfPid };
+    const again = (): TraceCollector => new TraceCollector(limits.spans, limits.events, wanted);
     details = again();
     await readTraceEvents(traceFile, (event) => details.add(event), () => (details = again()), layout);
   }
@@ -44,8 +48,12 @@ export async function buildViewData(traceFile: string, limits: ViewLimits = DEFA
   for (let i = 0; i < table.count; i++) startMicros = Math.min(startMicros, table.start[i]!);
   if (!Number.isFinite(startMicros)) startMicros = 0;
 
+  // Events by the key of their span (trace and span id: guests reuse span ids in every trace).
   const eventsBySpan = new Map<string, CollectedEvent[]>();
-  for (const event of details.events) (eventsBySpan.get(event.spanId) ?? eventsBySpan.set(event.spanId, []).get(event.spanId)!).push(event);
+  for (const event of details.events) {
+    const key = eventSpanKey(event, collector.traceOfPid);
+    (eventsBySpan.get(key) ?? eventsBySpan.set(key, []).get(key)!).push(event);
+  }
   const position = new Map<number, number>();
   order.forEach((index, at) => position.set(index, at));
   const spans: ViewSpan[] = order.map((i) => {
@@ -53,7 +61,8 @@ export async function buildViewData(traceFile: string, limits: ViewLimits = DEFA
     const args = argsOf(event);
     const spanId = table.spanIds[i] ?? null;
     const start = table.start[i]!;
-    const events: ViewSpanEvent[] = (spanId !== null ? eventsBySpan.get(spanId) ?? [] : []).map((e) => ({ name: e.name, offset: e.ts - start, attributes: withoutOtel(e.args) }));
+    const key = table.keyOf(i);
+    const events: ViewSpanEvent[] = (key !== undefined ? eventsBySpan.get(key) ?? [] : []).map((e) => ({ name: e.name, offset: e.ts - start, attributes: withoutOtel(e.args) }));
     const threadKey = table.threads.values[table.thread[i]!]!;
     return {
       name: table.names.values[table.name[i]!]!,
