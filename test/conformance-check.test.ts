@@ -3,7 +3,8 @@
  * then copies with one thing broken — an event dropped, a span reparented, an attribute value
  * changed, an extra span, a metric point and a log severity changed — each failing exactly the
  * expectation about it; a host-specific difference (no host span, an unended span dropped) only
- * `info`; and malformed scenario files refused with one line naming the file and the field.
+ * `info`, but a parent or a log's span that no exported span has a failure; and malformed
+ * scenario files refused with one line naming the file and the field.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,7 @@ let receiver: OtlpReceiver;
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   const { host, flush } = hostFor(receiver);
-  for (const id of ['nested-spans', 'metrics-and-logs', 'never-ended']) real.set(id, (await runScenario(scenario(id), host, flush, receiver)).received);
+  for (const id of ['nested-spans', 'metrics-and-logs', 'never-ended', 'logging-only-log-all']) real.set(id, (await runScenario(scenario(id), host, flush, receiver)).received);
 });
 afterAll(async () => receiver.close());
 
@@ -86,8 +87,38 @@ describe('checkScenario on what our host exported', () => {
     expect(outcomes(results, 'fail')).toEqual([]);
     expect(outcomes(results, 'info')).toEqual(['nested-spans: span "outer" parent is the host\'s span']);
     expect(detailOf(results, 'nested-spans: span "outer" parent is the host\'s span')).toBe(
-      'host-specific (a host may make no span of its own, or not export it): wasm-otel gives the host\'s own span of the call, got a root (no parent)',
+      'host-specific (a host may make no span of its own): wasm-otel gives the host\'s own span of the call, got a root (no parent)',
     );
+  });
+
+  it('a parent that was not exported (the host dropped its own span but kept the guest\'s under it): a failure', () => {
+    const received = copyOf('nested-spans');
+    const hostSpan = span(received, 'scenarios.wasm');
+    received.spans = received.spans.filter((s) => s !== hostSpan);
+    const results = checkScenario(scenario('nested-spans'), received);
+    expect(outcomes(results, 'fail')).toEqual(['nested-spans: span "outer" parent is the host\'s span']);
+    expect(detailOf(results, 'nested-spans: span "outer" parent is the host\'s span')).toBe(`expected the host's own span of the call, got parent ${hostSpan.spanId} was not exported`);
+    expect(outcomes(results, 'info')).toEqual([]);
+  });
+
+  it('a dangling parent fails even on a span that is host-specific as a whole', () => {
+    const received = copyOf('never-ended');
+    received.spans = received.spans.filter((s) => s.name !== 'scenarios.wasm');
+    const results = checkScenario(scenario('never-ended'), received);
+    expect(outcomes(results, 'fail')).toEqual(['never-ended: span "never-ended" parent is the host\'s span']);
+    expect(detailOf(results, 'never-ended: span "never-ended" parent is the host\'s span')).toMatch(/^expected the host's own span of the call, got parent [0-9a-f]{16} was not exported$/);
+  });
+
+  it('a log record of the host\'s span: no span is info, a span that was not exported fails', () => {
+    const received = copyOf('logging-only-log-all');
+    received.logs[0]!.spanId = '';
+    received.logs[0]!.traceId = '';
+    received.logs[1]!.spanId = 'ffffffffffffffff';
+    const results = checkScenario(scenario('logging-only-log-all'), received);
+    expect(outcomes(results, 'fail')).toEqual(['logging-only-log-all: log "debug message" belongs to the host\'s span']);
+    expect(detailOf(results, 'logging-only-log-all: log "debug message" belongs to the host\'s span')).toBe('expected the host\'s own span of the call, got span ffffffffffffffff was not exported');
+    expect(outcomes(results, 'info')).toEqual(['logging-only-log-all: log "trace message" belongs to the host\'s span']);
+    expect(detailOf(results, 'logging-only-log-all: log "trace message" belongs to the host\'s span')).toBe('host-specific (a host may make no span of its own): wasm-otel gives the host\'s own span of the call, got no span');
   });
 
   it('a host that drops a span the guest never ended: info, not a failure', () => {

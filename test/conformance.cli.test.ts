@@ -1,8 +1,11 @@
 /**
  * `wasm-otel conformance`, run as users run it (bin/wasm-otel.js over dist/): our own host passes
  * every expectation of every scenario file; a deliberately broken host (support/broken-host.mjs,
- * the real library with its exports damaged) fails exactly the expectations it breaks, so the
- * runner cannot pass vacuously; bad host commands and flags get one line each.
+ * the real library with its exports damaged) fails exactly the expectations it breaks, hosts that
+ * never run the guest (exit 0, exit 1) fail every scenario but the few in which nothing must
+ * arrive and the call ends as they end it, and one that posts an export that is not OTLP fails
+ * the collector's expectation, so the runner cannot pass vacuously; bad host commands and flags
+ * get one line each.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +15,7 @@ import type { ConformanceReport } from '../src/conformance/run-conformance.js';
 import { loadScenarios } from '../src/conformance/scenario.js';
 import { runCli, startCli } from './support/cli.js';
 import { ROOT } from './support/paths.js';
+import { UNCHECKED_EXPECTATIONS } from './support/unchecked-fields.js';
 
 const SCENARIO_FILES = readdirSync(join(ROOT, 'components', 'expectations')).filter((n) => n.endsWith('.json') && n !== 'schema.json');
 const SCENARIOS = loadScenarios();
@@ -20,6 +24,17 @@ const broken = (mode: string): string => `node ${BROKEN_HOST} ${mode} --invoke {
 
 const report = (stdout: string): ConformanceReport => JSON.parse(stdout) as ConformanceReport;
 const failing = (r: ConformanceReport): string[] => r.results.filter((x) => x.outcome === 'fail').map((x) => x.expectation);
+/** Scenario ids with no failed expectation. */
+const withoutFailure = (r: ConformanceReport): string[] => r.scenarios.map((s) => s.id).filter((id) => !r.results.some((x) => x.scenario === id && x.outcome === 'fail'));
+const hostRunsRow = (r: ConformanceReport, id: string) => r.results.find((x) => x.expectation === `${id}: the host runs the guest`)!;
+/**
+ * The scenarios in which nothing must arrive (every span, log and metric host-specific as a
+ * whole: spans the guest never ended, or invalid data), by how their call ends.
+ */
+const nothingRequired = (callEnds: 'returns' | 'fails'): string[] =>
+  SCENARIOS.filter((s) => [...s.spans, ...(s.logs ?? []), ...(s.metrics ?? [])].every((x) => x.hostSpecific !== undefined))
+    .filter((s) => ((s.callEnds ?? 'returns') === 'returns') === (callEnds === 'returns'))
+    .map((s) => s.id);
 
 describe('wasm-otel conformance on our own host', () => {
   it('every expectation of every scenario file passes (exit 0); --json is the whole report', { timeout: 600_000 }, async () => {
@@ -28,13 +43,16 @@ describe('wasm-otel conformance on our own host', () => {
     const r = report(result.stdout);
     expect(failing(r)).toEqual([]);
     expect(result.code).toBe(0);
-    expect(r.summary).toEqual({ expectations: r.results.length, passed: r.results.filter((x) => x.outcome === 'pass').length, failed: 0, info: r.results.filter((x) => x.outcome === 'info').length, skipped: 0, scenarios: SCENARIO_FILES.length });
-    expect(r.summary.passed + r.summary.info).toBe(r.summary.expectations);
+    expect(r.summary).toEqual({ expectations: 2187, passed: 2182, failed: 0, info: 5, skipped: 0, scenarios: SCENARIO_FILES.length });
+    expect(r.results.length).toBe(r.summary.expectations);
+    // The only info results: the fields the files leave unchecked (as for the library, expectations.test.ts).
+    expect(r.results.filter((x) => x.outcome === 'info').map((x) => x.expectation).sort()).toEqual([...UNCHECKED_EXPECTATIONS].sort());
     // Every scenario file ran, in id order, and each expected span was looked for.
     expect(r.scenarios.map((s) => s.id)).toEqual([...SCENARIO_FILES].sort().map((n) => n.replace(/\.json$/, '')));
     for (const scenario of SCENARIOS) {
       const rows = r.results.filter((x) => x.scenario === scenario.id);
-      expect(rows[0], scenario.id).toEqual({ scenario: scenario.id, expectation: `${scenario.id}: the host runs the guest`, outcome: 'pass', detail: expect.stringMatching(/^host exited \d+/) });
+      expect(rows[0], scenario.id).toEqual({ scenario: scenario.id, expectation: `${scenario.id}: the host runs the guest`, outcome: 'pass', detail: expect.stringMatching((scenario.callEnds ?? 'returns') === 'returns' ? /^host exited 0(: |$)/ : /^host exited 1(: |$)/) });
+      expect(rows[1], scenario.id).toEqual({ scenario: scenario.id, expectation: `${scenario.id}: the collector accepted every export`, outcome: 'pass', detail: expect.stringMatching(/^[1-9]\d* requests?, none refused$/) });
       expect(rows.filter((x) => / arrives$/.test(x.expectation) && x.expectation.startsWith(`${scenario.id}: span `)).length, scenario.id).toBe(scenario.spans.length);
       expect(rows.every((x) => x.expectation.startsWith(`${scenario.id}: `))).toBe(true);
     }
@@ -91,6 +109,53 @@ describe('wasm-otel conformance on a broken host fails the right expectations', 
     const r = report(result.stdout);
     expect(failing(r)).toEqual(['metrics-and-logs: log "order placed" arrives']);
     expect(r.scenarios[0]!.received.logs).toBe(0);
+  });
+});
+
+describe('wasm-otel conformance on hosts that never run the guest: the runner cannot pass vacuously', () => {
+  // Both take every placeholder (so no scenario is skipped) and do nothing else.
+  it('a host that exits 0: every scenario fails but those where nothing must arrive and the call returns (exit 1)', { timeout: 240_000 }, async () => {
+    const result = await runCli(['conformance', '--host', 'true {component} {invoke} {args} {env}', '--jobs', '2', '--json']);
+    expect(result.code).toBe(1);
+    const r = report(result.stdout);
+    expect(r.scenarios.map((s) => s.id)).toEqual(SCENARIOS.map((s) => s.id));
+    expect(withoutFailure(r)).toEqual(nothingRequired('returns'));
+    expect(withoutFailure(r)).toEqual(['forwarder-draft-2025-03-start', 'forwarder-draft-2025-11-start', 'forwarder-draft-2025-12-start', 'forwarder-main-start', 'forwarder-rc.1-start', 'forwarder-rc.2-start', 'never-ended', 'observe-forwarder-bad-utf8']);
+    for (const s of SCENARIOS.filter((x) => (x.callEnds ?? 'returns') !== 'returns')) {
+      const wanted = s.callEnds === 'traps' ? 'a non-zero exit code (the call traps)' : 'a non-zero exit code (the guest calls wasi:cli/exit with err)';
+      expect(hostRunsRow(r, s.id), s.id).toMatchObject({ outcome: 'fail', detail: `expected ${wanted}, got: host exited 0` });
+    }
+    // Where a span, log record or metric must arrive, its "arrives" fails.
+    for (const id of SCENARIOS.map((s) => s.id).filter((id) => !nothingRequired('returns').includes(id) && !nothingRequired('fails').includes(id))) {
+      expect(r.results.some((x) => x.scenario === id && x.outcome === 'fail' && / arrives$/.test(x.expectation)), id).toBe(true);
+    }
+  });
+
+  it('a host that exits 1: every scenario fails but those where nothing must arrive and the call fails (exit 1)', { timeout: 240_000 }, async () => {
+    const result = await runCli(['conformance', '--host', 'exit 1; : {component} {invoke} {args} {env}', '--jobs', '2', '--json']);
+    expect(result.code).toBe(1);
+    const r = report(result.stdout);
+    expect(withoutFailure(r)).toEqual(nothingRequired('fails'));
+    expect(withoutFailure(r)).toEqual(['exit-with-error', 'observe-trap', 'trap']);
+    for (const s of SCENARIOS.filter((x) => (x.callEnds ?? 'returns') === 'returns')) {
+      expect(hostRunsRow(r, s.id), s.id).toMatchObject({ outcome: 'fail', detail: 'expected exit 0 (the call returns), got: host exited 1' });
+    }
+    // Each scenario in which nothing must arrive says so, and that the exit is what a host must get right.
+    for (const s of SCENARIOS.filter((x) => [...nothingRequired('returns'), ...nothingRequired('fails')].includes(x.id))) {
+      expect(s.description, s.id).toContain('so what a host must do here is');
+      expect(s.description, s.id).toContain(`${(s.callEnds ?? 'returns') === 'returns' ? 'exit 0' : 'a non-zero exit code'} (the runner's "the host runs the guest")`);
+    }
+  });
+
+  it('a host that posts an export that is not OTLP: exactly "the collector accepted every export" fails (exit 1)', async () => {
+    const garbage = `node -e 'fetch(process.argv[1] + "/v1/traces", { method: "POST", headers: { "content-type": "application/json" }, body: "{not otlp" }).then((r) => process.exit(r.status === 400 ? 0 : 3))' {endpoint}`;
+    const result = await runCli(['conformance', '--host', `node ${join(ROOT, 'bin', 'wasm-otel.js')} run --invoke {invoke} {component} && ${garbage}`, '--scenario', 'nested-spans', '--json']);
+    expect(result.code).toBe(1);
+    const r = report(result.stdout);
+    expect(failing(r)).toEqual(['nested-spans: the collector accepted every export']);
+    expect(r.results.find((x) => x.outcome === 'fail')!.detail).toMatch(/^1 of 2 requests refused, the first: 400 \/v1\/traces: .+$/);
+    expect(r.scenarios[0]!.rejected).toHaveLength(1);
+    expect(hostRunsRow(r, 'nested-spans')).toMatchObject({ outcome: 'pass', detail: 'host exited 0' });
   });
 });
 

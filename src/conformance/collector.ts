@@ -20,6 +20,8 @@ export interface Collector {
   received(): Received;
   /** Requests refused (`<status> <path>: <reason>`), e.g. undecodable bodies. */
   rejected(): string[];
+  /** How many requests were taken (answered with success). */
+  accepted(): number;
   /**
    * Resolves once no request has been in flight or arrived for `quietMs` from now (the host's
    * exports have stopped), or after `maxMs` at most.
@@ -33,6 +35,7 @@ export async function startCollector(): Promise<Collector> {
   assertLongSupport();
   const received: Received = { spans: [], logs: [], metrics: [] };
   const rejected: string[] = [];
+  let accepted = 0;
   let inFlight = 0;
   let lastActivity = 0;
 
@@ -48,6 +51,7 @@ export async function startCollector(): Promise<Collector> {
       received.spans.push(...into.spans);
       received.metrics.push(...into.metrics);
       received.logs.push(...into.logs);
+      accepted++;
       answerSuccess(res, request.signal, request.encoding);
     } catch (error) {
       const status = error instanceof OtlpHttpError ? error.status : 500;
@@ -71,6 +75,7 @@ export async function startCollector(): Promise<Collector> {
     endpoint: `http://127.0.0.1:${port}`,
     received: () => ({ spans: [...received.spans], logs: [...received.logs], metrics: [...received.metrics] }),
     rejected: () => [...rejected],
+    accepted: () => accepted,
     settled: async (quietMs, maxMs) => {
       const since = performance.now();
       const deadline = since + maxMs;

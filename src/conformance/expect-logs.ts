@@ -66,10 +66,12 @@ function checkLogFields(expected: ExpectedLog, log: OtlpLog, spans: MatchedSpans
     results.add(what(`belongs to span ${span.value.spanId}`), `${log.traceId}/${log.spanId}` === ids, ids, gotSpan, hs(span));
   } else if (span.value === 'none') results.add(what('belongs to no span'), log.spanId === '' && log.traceId === '', 'no trace or span id', gotSpan, hs(span));
   else if (span.value === 'host') {
-    // The host's own span of the call; a host that makes none leaves the record without a span.
+    // The host's own span of the call; a host that makes none leaves the record without a span
+    // (info), but a span id no exported span has fails unless the field itself is host-specific.
     const own = spans.hostOwn.some((s) => s.spanId === log.spanId && s.traceId === log.traceId);
-    const guest = [...spans.byKey.values()].some((s) => s.spanId === log.spanId);
-    results.add(what("belongs to the host's span"), own, "the host's own span of the call", gotSpan, hs(span) ?? (guest ? undefined : 'a host may make no span of its own'));
+    const exported = spans.byId.get(log.spanId)?.traceId === log.traceId;
+    if (own || log.spanId === '' || exported) results.add(what("belongs to the host's span"), own, "the host's own span of the call", gotSpan, hs(span) ?? (log.spanId === '' ? 'a host may make no span of its own' : undefined));
+    else results.add(what("belongs to the host's span"), false, "the host's own span of the call", `span ${log.spanId} was not exported`, span.hostSpecific);
   }
   else {
     const owner = spans.byKey.get(span.value);

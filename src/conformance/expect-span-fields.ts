@@ -96,9 +96,13 @@ function checkParent(expected: ExpectedSpan, span: OtlpSpan, matched: MatchedSpa
   if (parent.value === 'host') {
     const hostSpan = matched.hostOwn.find((s) => s.spanId === span.parentSpanId);
     if (hostSpan) return results.add(what("parent is the host's span"), true, '', got, why);
-    // A root: the host makes no span of its own. An unknown id: its span was not exported.
-    const guestParent = [...matched.byKey.values()].some((s) => s.spanId === span.parentSpanId);
-    return results.add(what("parent is the host's span"), false, "the host's own span of the call", got, guestParent ? why : (why ?? 'a host may make no span of its own, or not export it'));
+    // A root: the host makes no span of its own (info). A guest span, or an id no exported span
+    // has (the host exported a child of a span it never exported), fails unless the parent field
+    // itself is host-specific.
+    if (span.parentSpanId === '') return results.add(what("parent is the host's span"), false, "the host's own span of the call", got, why ?? 'a host may make no span of its own');
+    const fieldWhy = parent.hostSpecific;
+    if (!matched.byId.has(span.parentSpanId)) return results.add(what("parent is the host's span"), false, "the host's own span of the call", `parent ${span.parentSpanId} was not exported`, fieldWhy);
+    return results.add(what("parent is the host's span"), false, "the host's own span of the call", got, why);
   }
   const parentSpan = matched.byKey.get(parent.value);
   results.add(what(`parent is "${parent.value}"`), parentSpan !== undefined && span.parentSpanId === parentSpan.spanId, `span "${parent.value}"${parentSpan ? ` (${parentSpan.spanId})` : ' (which did not arrive)'}`, got, why);

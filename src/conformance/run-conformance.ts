@@ -13,6 +13,7 @@ import type { ExpectationResult } from './expect-results.js';
 import { describeHost, hostInvocation, type HostCommand } from './host-command.js';
 import { describeExit, hostDidNotRun, runHostProcess, type HostExit } from './host-process.js';
 import type { Received } from './received.js';
+import { collectorAcceptedExpectation, collectorAcceptedResult, hostRunsExpectation, hostRunsResult } from './runner-expectations.js';
 import { ConformanceError, loadScenarios, type Scenario } from './scenario.js';
 
 /** A result row of the report: the checker's outcomes, and `skip` for a scenario the host cannot run. */
@@ -109,23 +110,24 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
 }
 
 /**
- * One scenario: the runner's own expectation `<id>: the host runs the guest` (fails when the
- * command could not run or timed out), then the checker's.
+ * One scenario: the runner's own expectations (runner-expectations.ts: the host's exit against
+ * the scenario's `callEnds`, and no export refused), then the checker's.
  */
 async function runScenario(scenario: Scenario, componentsDir: string, options: ConformanceOptions): Promise<{ run: ScenarioRun; rows: ReportRow[] }> {
   const component = join(componentsDir, scenario.component);
   const run: ScenarioRun = { id: scenario.id, component: scenario.component, invoke: scenario.invoke, command: undefined, exit: undefined, received: { spans: 0, logs: 0, metrics: 0 }, rejected: [], skipped: undefined };
-  const hostRuns = (outcome: ReportRow['outcome'], detail: string): ReportRow => ({ scenario: scenario.id, expectation: `${scenario.id}: the host runs the guest`, outcome, detail });
+  const runnerRows = (outcome: ReportRow['outcome'], detail: string): ReportRow[] =>
+    [hostRunsExpectation(scenario), collectorAcceptedExpectation(scenario)].map((expectation) => ({ scenario: scenario.id, expectation, outcome, detail }));
   if (!existsSync(component)) {
     const missing = `${component}: no such file`;
-    return { run, rows: [hostRuns('fail', missing), ...failAll(checked(scenario, NOTHING), missing)] };
+    return { run, rows: [...runnerRows('fail', missing), ...failAll(checked(scenario, NOTHING), missing)] };
   }
   const collector = await startCollector();
   try {
     const invocation = hostInvocation(options.host, scenario, component, collector.endpoint);
     if ('skip' in invocation) {
       run.skipped = invocation.skip;
-      return { run, rows: [hostRuns('skip', invocation.skip), ...checked(scenario, NOTHING).map((r): ReportRow => ({ ...r, outcome: 'skip', detail: invocation.skip }))] };
+      return { run, rows: [...runnerRows('skip', invocation.skip), ...checked(scenario, NOTHING).map((r): ReportRow => ({ ...r, outcome: 'skip', detail: invocation.skip }))] };
     }
     run.command = invocation.display;
     const exit = await runHostProcess(invocation.file, invocation.args, invocation.env, options.timeoutMs);
@@ -136,11 +138,10 @@ async function runScenario(scenario: Scenario, componentsDir: string, options: C
     run.rejected = collector.rejected();
     const nothing = received.spans.length + received.logs.length + received.metrics.length === 0;
     const how = describeExit(exit, options.timeoutMs);
-    const didNotRun = nothing && hostDidNotRun(exit);
-    if (didNotRun) options.onHostProblem?.(`${scenario.id}: ${how}`);
+    if (nothing && hostDidNotRun(exit)) options.onHostProblem?.(`${scenario.id}: ${how}`);
     const why = [how, ...(run.rejected.length > 0 ? [`refused: ${run.rejected[0]}`] : [])].join('; ');
     const rows = checked(scenario, received).map((r): ReportRow => (r.outcome === 'fail' ? { ...r, detail: `${r.detail} (${why})` } : r));
-    return { run, rows: [hostRuns(didNotRun || exit.timedOut ? 'fail' : 'pass', how), ...rows] };
+    return { run, rows: [hostRunsResult(scenario, exit, nothing, options.timeoutMs), collectorAcceptedResult(scenario, collector.accepted(), run.rejected), ...rows] };
   } finally {
     await collector.close();
   }
