@@ -43,3 +43,4 @@ export { WASI_OTEL_SHAPES, SUPPORTED_OTEL_VERSIONS, type OtelShapeName } from '.
 export type { GuestExemplar, GuestNumber, GuestPointExtras } from './engine/index.js';
 export { VERSION } from './version.js';
 export { writeHtmlView, TraceFileError } from './view/html-view.js';
+export type { HtmlViewOptions } from './view/html-view.js';

@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -206,11 +207,11 @@ describe('wasm-otel view', () => {
     const garbage = join(dir, 'garbage.json');
     writeFileSync(garbage, 'hello');
     expect(await runCli(['view', garbage])).toEqual({ code: 1, stdout: '', stderr: `wasm-otel: ${garbage}: not a Chrome trace file (expected a JSON object with "traceEvents", or an array of events)\n` });
-    const cut = join(dir, 'cut.json');
-    writeFileSync(cut, '{"traceEvents":[{"ph":"X","name":');
-    const cutResult = await runCli(['view', cut]);
-    expect(cutResult.code).toBe(1);
-    expect(cutResult.stderr).toMatch(new RegExp(`^wasm-otel: ${cut.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON \\([^\\n]+\\)\\n$`));
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{"traceEvents":[{"ph":"X","name":"a"} {"ph":"X"}]}');
+    const brokenResult = await runCli(['view', broken]);
+    expect(brokenResult.code).toBe(1);
+    expect(brokenResult.stderr).toMatch(new RegExp(`^wasm-otel: ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON \\([^\\n]+\\)\\n$`));
     const other = join(dir, 'other-object.json');
     writeFileSync(other, '{"spans": []}');
     expect(await runCli(['view', other])).toEqual({ code: 1, stdout: '', stderr: `wasm-otel: ${other}: not a Chrome trace file (no "traceEvents" array)\n` });
@@ -218,7 +219,53 @@ describe('wasm-otel view', () => {
     expect((await runCli(['view', 'a.json', 'b.json'])).stderr).toBe('wasm-otel: unexpected argument "b.json" (view takes one trace file; the page goes to -o)\nRun "wasm-otel --help" for usage.\n');
     expect((await runCli(['view', 'a.json', '--invoke', 'x'])).stderr).toBe('wasm-otel: --invoke is not an option of view (it takes -o)\nRun "wasm-otel --help" for usage.\n');
     expect((await runCli(['view', 'a.json', '-o', 'a.json'])).code).toBe(2);
+    expect(await runCli(['view', 'a.json', '-o', 'x.html', '-o', 'y.html'])).toEqual({ code: 2, stdout: '', stderr: 'wasm-otel: --output given 2 times (once per run)\nRun "wasm-otel --help" for usage.\n' });
     expect((await runCli(['vew', 'a.json'])).stderr).toBe('wasm-otel: unknown command "vew" (did you mean "view"?)\nRun "wasm-otel --help" for usage.\n');
+  });
+
+  it('a file that ends early (a run that crashed): one line saying so, and the page of what was read', async () => {
+    const full = traceFileText(OTEL_EVENTS);
+    const oneLine = traceFileText(OTEL_EVENTS, 'one-line');
+    const cases: [string, string, number][] = [
+      // As --trace-file leaves it when the process dies: whole events, no closing.
+      ['lines', full.slice(0, full.indexOf('\n],')), 8],
+      ['lines-comma', `${full.slice(0, full.indexOf('\n],'))},\n`, 8],
+      ['cut-event', full.slice(0, full.indexOf('"background"')), 7],
+      ['one-line', oneLine.slice(0, oneLine.indexOf('],"displayTimeUnit"')), 8],
+      ['one-line-cut-event', oneLine.slice(0, oneLine.indexOf('"background"')), 7],
+      ['nothing-yet', '{"traceEvents":[\n', 0],
+    ];
+    for (const [name, text, events] of cases) {
+      const file = join(dir, `ends-early-${name}.json`);
+      writeFileSync(file, text);
+      const result = await runCli(['view', file]);
+      expect(result, name).toEqual({ code: 0, stdout: `${join(dir, `ends-early-${name}.html`)}\n`, stderr: `wasm-otel: ${file} ends early: ${events} event${events === 1 ? '' : 's'} read; the page shows them\n` });
+      const data = embedded(join(dir, `ends-early-${name}.html`));
+      expect(data.endsEarlyAfter, name).toBe(events);
+      expect(data.spans.map((s) => s.name), name).toEqual(events === 8 ? ['request', 'db.query', 'render', 'background'] : events === 7 ? ['request', 'db.query', 'render'] : []);
+    }
+    // A complete file says nothing of the kind.
+    const whole = join(dir, 'whole.html');
+    expect(await runCli(['view', writeTrace('whole.json', OTEL_EVENTS)])).toEqual({ code: 0, stdout: `${whole}\n`, stderr: '' });
+    expect(embedded(whole).endsEarlyAfter).toBeUndefined();
+  });
+
+  it('a second signal while the page is written (the process exits at once) leaves no half-written page aside', async () => {
+    const out = mkdtempSync(join(dir, 'exit-'));
+    const html = join(out, 'page.html');
+    // The write of the page completes, then the process exits before the rename, as a second signal's process.exit does.
+    const script = [
+      "import fsp from 'node:fs/promises';",
+      "import { syncBuiltinESMExports } from 'node:module';",
+      'const write = fsp.writeFile;',
+      'fsp.writeFile = async (...args) => { await write(...args); process.exit(130); };',
+      'syncBuiltinESMExports();',
+      `const { writeHtmlView } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'view', 'html-view.js')).href)});`,
+      `await writeHtmlView(${JSON.stringify(writeTrace('exit.json', OTEL_EVENTS))}, ${JSON.stringify(html)});`,
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect([child.status, child.stderr]).toEqual([130, '']);
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it('run --html: the page of a real component\'s trace', async () => {
@@ -226,6 +273,8 @@ describe('wasm-otel view', () => {
     const result = await runCli(['run', '--html', html, '--invoke', 'nested-spans()', component('scenarios.wasm')], { OTEL_TRACES_EXPORTER: 'none' });
     expect(result.code).toBe(0);
     const data = embedded(html);
+    // Titled after the guest, not the temporary trace file.
+    expect(data.title).toBe('scenarios.wasm');
     expect(data.spans.map((s) => [s.name, s.depth, s.scope])).toEqual([
       ['scenarios.wasm', 0, 'wasm-otel'], ['outer', 1, 'wasm-otel-scenarios'], ['middle', 2, 'wasm-otel-scenarios'], ['inner', 3, 'wasm-otel-scenarios'],
     ]);

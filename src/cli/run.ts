@@ -4,7 +4,7 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { runInWorker } from '../host/worker/worker-run.js';
 import { itemCount } from '../telemetry/delivery-ledger.js';
 import { writeStderrLine } from '../telemetry/diag-line.js';
-import { openTraceOutput } from '../telemetry/chrome-trace-output.js';
+import { openTraceOutput } from './trace-output.js';
 import { contextFromEnv } from '../telemetry/env-propagation.js';
 import { logRecordLimitsFromEnv } from '../telemetry/telemetry-from-env.js';
 import type { RunCommand } from './args.js';

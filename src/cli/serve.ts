@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import { oneLine } from '../host/errors.js';
 import { importsFrom } from '../host/imports-module.js';
 import { serveFile } from '../host/serve-file.js';
-import { openTraceOutput } from '../telemetry/chrome-trace-output.js';
+import { openTraceOutput } from './trace-output.js';
 import { writeStderrLine } from '../telemetry/diag-line.js';
 import { propagatorsFromEnv } from '../telemetry/env-propagation.js';
 import { logRecordLimitsFromEnv } from '../telemetry/telemetry-from-env.js';

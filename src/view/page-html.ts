@@ -11,6 +11,7 @@ var spanWord = function (n) { return n.toLocaleString('en-US') + (n === 1 ? ' sp
 document.getElementById('summary').textContent = spanWord(data.spanCount) + ' in ' + data.traces.length + (data.traces.length === 1 ? ' trace' : ' traces') + (data.producer ? ' \u00b7 ' + data.producer : '');
 var notes = [];
 if (data.spansLeftOut > 0) notes.push(spanWord(data.spansLeftOut) + ' of ' + data.spanCount.toLocaleString('en-US') + ' not drawn in the waterfall (it shows the first ' + data.spans.length.toLocaleString('en-US') + ' by start, with their parents); the flame graph includes them all');
+if (data.endsEarlyAfter !== undefined) notes.push('the trace file ends early (its writer did not finish it): the page shows the ' + data.endsEarlyAfter.toLocaleString('en-US') + ' events read before its end');
 if (data.eventsLeftOut > 0) notes.push(data.eventsLeftOut.toLocaleString('en-US') + ' span events not shown');
 if (data.flame.nodesLeftOut > 0) notes.push(data.flame.nodesLeftOut.toLocaleString('en-US') + ' of the smallest flame graph stacks not shown');
 var leftOut = document.getElementById('left-out');

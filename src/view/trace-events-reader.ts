@@ -30,6 +30,18 @@ class NotOnePerLine extends Error {}
 /** How a file was read: told by the first read, reused by a second one. */
 export type TraceFileLayout = 'line-per-event' | 'json';
 
+/** What a read found besides the events. */
+export interface TraceFileRead {
+  layout: TraceFileLayout;
+  /** `otherData.producer`, when the file says one. */
+  producer: string | null;
+  /**
+   * Set when the file stops inside its event array (a run that was killed, a full disk): how many
+   * events were read before the end. The events are handed over as usual; a cut last one is dropped.
+   */
+  endsEarly?: { events: number };
+}
+
 /**
  * Reads every event of `file` (the JSON Object Format `{"traceEvents": [...]}` or the JSON Array
  * Format `[...]`) and hands each to `onEvent`, without holding the file as one string. A file
@@ -38,33 +50,38 @@ export type TraceFileLayout = 'line-per-event' | 'json';
  * streaming parser (several times slower, but any valid JSON). `onEvent` must be able to start
  * over: when a file turns out not to be one event per line, `restart` is called and the events
  * are handed over again from the first. Returns the layout, so that a second read of the same
- * file goes the right way at once.
+ * file goes the right way at once. A file that ends inside its event array is read up to where it
+ * ends (see TraceFileRead.endsEarly): a run that crashed stays viewable.
  */
-export async function readTraceEvents(file: string, onEvent: (event: TraceEvent) => void, restart: () => void, layout?: TraceFileLayout): Promise<{ layout: TraceFileLayout; producer: string | null }> {
+export async function readTraceEvents(file: string, onEvent: (event: TraceEvent) => void, restart: () => void, layout?: TraceFileLayout): Promise<TraceFileRead> {
   const shape = await firstCharacter(file);
   if (shape !== '{' && shape !== '[') throw new TraceFileError(`${file}: not a Chrome trace file (${shape === '' ? 'the file is empty' : 'expected a JSON object with "traceEvents", or an array of events'})`);
   if (layout !== 'json') {
     try {
-      const producer = await readLinePerEvent(file, onEvent);
-      return { layout: 'line-per-event', producer };
+      return { layout: 'line-per-event', ...(await readLinePerEvent(file, onEvent)) };
     } catch (error) {
       if (!(error instanceof NotOnePerLine)) throw error;
       restart();
     }
   }
-  await readAnyJson(file, shape, onEvent);
-  return { layout: 'json', producer: null };
+  const endsEarly = await readAnyJson(file, shape, onEvent);
+  return { layout: 'json', producer: null, ...(endsEarly !== undefined ? { endsEarly } : {}) };
 }
 
 /** The opening of the object format on a line of its own (or before the first event). */
 const OBJECT_HEAD = /^\{\s*"traceEvents"\s*:\s*\[\s*/;
 
-/** Returns `otherData.producer` of the object after the events, if it says one. */
-async function readLinePerEvent(file: string, onEvent: (event: TraceEvent) => void): Promise<string | null> {
+/**
+ * Returns `otherData.producer` of the object after the events, if it says one, and whether the
+ * file ended inside the array. A line that is not a whole event, or a file that ends on one (a
+ * cut last event), is left to the general parser.
+ */
+async function readLinePerEvent(file: string, onEvent: (event: TraceEvent) => void): Promise<Omit<TraceFileRead, 'layout'>> {
   const input = openFile(file);
   const lines = createInterface({ input, crlfDelay: Infinity });
   let state: 'head' | 'events' | 'tail' = 'head';
   let tail = '';
+  let events = 0;
   try {
     for await (const raw of lines) {
       let line = raw.trim();
@@ -100,13 +117,16 @@ async function readLinePerEvent(file: string, onEvent: (event: TraceEvent) => vo
         throw new NotOnePerLine();
       }
       if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new NotOnePerLine();
+      events++;
       onEvent(event as TraceEvent);
     }
   } finally {
     input.destroy();
   }
   if (state === 'head') throw new NotOnePerLine();
-  return producerOf(tail);
+  // No `]`: the file stops after a whole event (the writer hands whole events to the file).
+  if (state === 'events') return { producer: null, endsEarly: { events } };
+  return { producer: producerOf(tail) };
 }
 
 /** `,"displayTimeUnit":"ms","otherData":{"producer":"..."}}` -> the producer. */
@@ -121,24 +141,59 @@ function producerOf(tail: string): string | null {
   }
 }
 
-async function readAnyJson(file: string, shape: '{' | '[', onEvent: (event: TraceEvent) => void): Promise<void> {
+/** Reads any layout; returns how many events were read when the file ends before its JSON does. */
+async function readAnyJson(file: string, shape: '{' | '[', onEvent: (event: TraceEvent) => void): Promise<{ events: number } | undefined> {
   const input = openFile(file);
   const pipeline = chain([input, parser({ streamValues: false }), ...(shape === '{' ? [pick({ filter: 'traceEvents', once: true })] : []), streamArray()]);
   let seen = 0;
+  let events = 0;
+  let endsEarly: { events: number } | undefined;
   try {
     for await (const item of pipeline as AsyncIterable<{ value: unknown }>) {
       seen++;
       const event = item.value;
-      if (event !== null && typeof event === 'object' && !Array.isArray(event)) onEvent(event as TraceEvent);
+      if (event !== null && typeof event === 'object' && !Array.isArray(event)) {
+        events++;
+        onEvent(event as TraceEvent);
+      }
     }
   } catch (error) {
     if (error instanceof TraceFileError) throw error;
-    const reason = String((error as Error).message ?? error).split('\n')[0];
-    throw new TraceFileError(`${file}: not valid JSON (${reason})`);
+    if (!(await isJsonPrefix(file))) {
+      const reason = String((error as Error).message ?? error).split('\n')[0];
+      throw new TraceFileError(`${file}: not valid JSON (${reason})`);
+    }
+    endsEarly = { events };
   } finally {
     input.destroy();
   }
   if (seen === 0 && shape === '{' && !(await mentionsTraceEvents(file))) throw new TraceFileError(`${file}: not a Chrome trace file (no "traceEvents" array)`);
+  return endsEarly;
+}
+
+/**
+ * Whether the file is the start of a JSON text that was cut off (so that its only fault is where
+ * it ends): the parser is fed the whole file but never told it ended, so it objects only to what
+ * is wrong inside.
+ */
+async function isJsonPrefix(file: string): Promise<boolean> {
+  const check = parser.asStream({ streamValues: false });
+  let wrong = false;
+  check.on('error', () => (wrong = true));
+  check.resume();
+  const input = openFile(file);
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      await new Promise<void>((resolve) => check.write(chunk, () => resolve()));
+      if (wrong) return false;
+    }
+    return !wrong;
+  } catch {
+    return false;
+  } finally {
+    input.destroy();
+    check.destroy();
+  }
 }
 
 /** The file as a stream whose open error is ours. */

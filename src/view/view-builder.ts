@@ -18,6 +18,12 @@ export interface ViewLimits {
 
 export const DEFAULT_VIEW_LIMITS: ViewLimits = { spans: 50_000, events: 200_000, flameNodes: 50_000 };
 
+/** What a page is made with besides the file and the limits. */
+export interface HtmlViewOptions {
+  /** The page's heading and title (default: the trace file's name). */
+  title?: string;
+}
+
 /**
  * Reads a Chrome Trace Event file into the data its page embeds: every span goes into the
  * tree and the flame graph, the first `limits.spans` by start (and their ancestors) into the
@@ -25,9 +31,9 @@ export const DEFAULT_VIEW_LIMITS: ViewLimits = { spans: 50_000, events: 200_000,
  * for the args of the chosen spans only), so memory stays bounded by the columns of
  * SpanTable. Throws TraceFileError for a file it cannot read.
  */
-export async function buildViewData(traceFile: string, limits: ViewLimits = DEFAULT_VIEW_LIMITS): Promise<ViewData> {
+export async function buildViewData(traceFile: string, limits: ViewLimits = DEFAULT_VIEW_LIMITS, options: HtmlViewOptions = {}): Promise<ViewData> {
   let collector = new TraceCollector(limits.spans, limits.events);
-  const { layout, producer } = await readTraceEvents(traceFile, (event) => collector.add(event), () => (collector = new TraceCollector(limits.spans, limits.events)));
+  const { layout, producer, endsEarly } = await readTraceEvents(traceFile, (event) => collector.add(event), () => (collector = new TraceCollector(limits.spans, limits.events)));
   const { table } = collector;
   resolveParents(table);
   const { chosen } = chooseSpans(table, limits.spans);
@@ -91,8 +97,9 @@ export async function buildViewData(traceFile: string, limits: ViewLimits = DEFA
     return { label: pid !== undefined ? collector.processNames.get(pid) ?? `process ${pid}` : key, first: segment.first, count: segment.count };
   });
   return {
-    title: basename(traceFile),
+    title: options.title ?? basename(traceFile),
     producer,
+    ...(endsEarly !== undefined ? { endsEarlyAfter: endsEarly.events } : {}),
     startMicros: startMicros > 1e14 ? startMicros : 0,
     spanCount: table.count,
     spansLeftOut: table.count - spans.length,

@@ -61,6 +61,8 @@ export interface ViewFlame {
 export interface ViewData {
   title: string;
   producer: string | null;
+  /** Set when the file ends inside its event array (a run that crashed): the events read before its end. */
+  endsEarlyAfter?: number;
   /** Absolute start of the file in microseconds since the epoch (0 when the file's clock is not the epoch's). */
   startMicros: number;
   /** Spans in the file, and how many of them are not embedded. */

@@ -9,16 +9,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ProblemCounter } from '../engine/index.js';
+import { fsReason } from '../runtime/fs-reason.js';
+import { ChromeTraceSpanProcessor } from '../telemetry/chrome-trace-exporter.js';
+import type { TelemetryExtras } from '../telemetry/telemetry-from-env.js';
 import { writeHtmlView } from '../view/html-view.js';
-import { ChromeTraceSpanProcessor } from './chrome-trace-exporter.js';
-import type { TelemetryExtras } from './telemetry-from-env.js';
 
 export interface TraceOutputRequest {
   /** `--trace-file`. */
   traceFile: string | undefined;
   /** `--html`. */
   html: string | undefined;
-  /** What the threads are named after (the guest file's name). */
+  /** What the threads are named after (the guest file's name); also the page's title when the trace file is a temporary one. */
   threadLabel: string;
 }
 
@@ -29,27 +30,17 @@ export interface TraceOutput {
   abandon(): void;
 }
 
-/** Why a path cannot be written, in a few words. */
-function unwritable(path: string, error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  if (code === 'ENOENT') return `no such directory ${dirname(path)}`;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'ENOTDIR') return `${dirname(path)} is not a directory`;
-  if (code === 'EROFS') return 'read-only file system';
-  return typeof code === 'string' ? code : error instanceof Error ? error.message.split('\n')[0]! : String(error);
-}
-
 /** `undefined` when the page can be written to `path`, else why not (without touching the file). */
 function htmlPathProblem(path: string): string | undefined {
   try {
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) return 'it is a directory';
+    // In fsReason's words for EISDIR and ENOTDIR.
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) return 'is a directory';
     const dir = dirname(path);
-    if (!statSync(dir).isDirectory()) return `${dir} is not a directory`;
+    if (!statSync(dir).isDirectory()) return 'a part of the path is not a directory';
     accessSync(dir, constants.W_OK);
     return undefined;
   } catch (error) {
-    return unwritable(path, error);
+    return fsReason(error, 'create');
   }
 }
 
@@ -70,7 +61,7 @@ export function openTraceOutput(request: TraceOutputRequest): TraceOutput | { er
   try {
     processor = new ChromeTraceSpanProcessor({ path: traceFile, threadLabel: request.threadLabel });
   } catch (error) {
-    return { error: temporary ? `--html ${html}: cannot write a temporary trace file in ${tmpdir()}: ${unwritable(traceFile, error)}` : `--trace-file ${traceFile}: cannot write it: ${unwritable(traceFile, error)}` };
+    return { error: temporary ? `--html ${html}: cannot write a temporary trace file in ${tmpdir()}: ${fsReason(error, 'create')}` : `--trace-file ${traceFile}: cannot write it: ${fsReason(error, 'create')}` };
   }
   /** Closes the trace file (valid JSON) at once, without the page. */
   const abandon = (): void => {
@@ -85,13 +76,14 @@ export function openTraceOutput(request: TraceOutputRequest): TraceOutput | { er
         const failure = processor.failed;
         if (failure !== undefined) {
           const lost = failure.lostSpans > 0 ? `${failure.lostSpans.toLocaleString('en-US')} span${failure.lostSpans === 1 ? '' : 's'} not written to ${traceFile}` : `${traceFile} not completed`;
-          problems.report('traces_export_failed', `${lost} (${unwritable(traceFile, failure.error)})`, Math.max(1, failure.lostSpans));
+          problems.report('traces_export_failed', `${lost} (${fsReason(failure.error, 'create')})`, Math.max(1, failure.lostSpans));
         }
         if (html !== undefined) {
           try {
-            await writeHtmlView(traceFile, html);
+            // A temporary file's name says nothing: the page is titled after the guest.
+            await writeHtmlView(traceFile, html, temporary ? { title: request.threadLabel } : {});
           } catch (error) {
-            problems.report('traces_export_failed', `--html ${html}: the page was not written (${unwritable(html, error)})`);
+            problems.report('traces_export_failed', `--html ${html}: the page was not written (${error instanceof Error ? error.message : String(error)})`);
           }
         }
         if (temporary) rmSync(traceFile, { force: true });
