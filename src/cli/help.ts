@@ -100,7 +100,9 @@ view
   shows the span's ids, kind, status, attributes, events and links) and a flame graph of the
   call stacks merged by name (total and self time per frame). Prints the page's path on
   stdout. The waterfall draws the first 50,000 spans by start and their parents (the page
-  and stderr say how many were left out); the flame graph merges every span.
+  and stderr say how many were left out); the flame graph merges every span. A file that
+  ends early (a run that crashed) makes the page of the events before its end, with one
+  line on stderr saying so.
   -o, --output <out.html>          where to write it (default: <trace>.html beside it, the
                                    input's .json replaced)
 
@@ -109,8 +111,9 @@ conformance
   wasi:observe, the scenario and forwarder guests, bad input) on a host and checks the OTLP it
   exports, received on 127.0.0.1 (OTLP/HTTP protobuf or JSON; a fresh port per scenario).
   Prints a row per expectation (PASS, FAIL, INFO for a host-specific field that differs from
-  what wasm-otel does, SKIP), the counts per scenario and a summary line. Exit 0 when nothing
-  failed, 1 when an expectation failed.
+  what wasm-otel does, SKIP), the counts per scenario and a summary line. Each scenario also
+  checks the host's exit (0, or non-zero where the guest traps or exits with an error) and that
+  the receiver refused no export. Exit 0 when nothing failed, 1 when an expectation failed.
   --host "<command>"               the host to test (default: this wasm-otel). Run by /bin/sh
                                    with OTEL_EXPORTER_OTLP_ENDPOINT and _PROTOCOL=http/protobuf
                                    set; placeholders, each shell-quoted: {component} (required:
