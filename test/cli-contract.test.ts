@@ -114,6 +114,26 @@ describe('CLI contract: usage and load failures', () => {
     expect(result.stderr.split('\n')[0]).toBe('wasm-otel: unknown command "deploy" (commands: run, serve, instrument, conformance, view, help)');
   });
 
+  it('--trace-file or --html naming the guest itself is a usage error, and the guest is left intact', async () => {
+    const guest = join(scratch, 'guest.wasm');
+    const bytes = readFileSync(component('trap.wasm'));
+    writeFileSync(guest, bytes);
+    for (const [flag, what] of [['--trace-file', 'trace'], ['--html', 'page']] as const) {
+      for (const command of ['run', 'serve']) {
+        const result = await runCli([command, guest, flag, guest], { OTEL_TRACES_EXPORTER: 'none' });
+        expect(result).toEqual({ code: 2, stdout: '', stderr: `wasm-otel: ${flag} ${guest}: the ${what} would overwrite the guest ${guest}\nRun "wasm-otel --help" for usage.\n` });
+      }
+    }
+    expect(readFileSync(guest).equals(bytes)).toBe(true);
+  });
+
+  it('a huge value in an error is cut, so the error stays one readable line', async () => {
+    const huge = '1'.repeat(100_000);
+    expect(await runCli(['run', 'x.wasm', '--min-span-us', huge])).toEqual({ code: 2, stdout: '', stderr: `wasm-otel: --min-span-us "${'1'.repeat(119)}...(100,003 chars) expected a number of microseconds >= 0\nRun "wasm-otel --help" for usage.\n` });
+    const missing = `${'d'.repeat(100_000)}.wasm`;
+    expect(await runCli(['run', missing], { OTEL_TRACES_EXPORTER: 'none' })).toEqual({ code: 1, stdout: '', stderr: `wasm-otel: cannot read ${'d'.repeat(120)}...(100,006 chars) name too long\n` });
+  });
+
   it('a missing file exits 1 with one line', async () => {
     const missing = join(scratch, 'nope.wasm');
     const result = await runCli(['run', missing], { OTEL_TRACES_EXPORTER: 'none' });

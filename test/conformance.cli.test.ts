@@ -185,6 +185,13 @@ describe('wasm-otel conformance: host commands and flags', () => {
     expect(r.summary.skipped).toBe(r.results.filter((x) => x.scenario === 'nested-spans').length);
   });
 
+  it('a run in which every scenario was skipped checked nothing: one line, exit 1', async () => {
+    const result = await runCli(['conformance', '--host', 'no-such-wasm-host {component}', '--scenario', 'trap']);
+    expect(result.code).toBe(1);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('7 expectations: 0 passed, 0 failed, 0 info, 7 skipped (1 scenarios)');
+    expect(result.stderr).toBe('wasm-otel: nothing was checked: every selected scenario was skipped (see the SKIP rows for the placeholder the host command lacks)\n');
+  });
+
   it('usage errors: one line, exit 2', async () => {
     const usage = (message: string) => ({ code: 2, stdout: '', stderr: `wasm-otel: ${message}\nRun "wasm-otel --help" for usage.\n` });
     const cases: [string[], unknown][] = [
@@ -197,6 +204,7 @@ describe('wasm-otel conformance: host commands and flags', () => {
       [['conformance', '--invoke', 'x'], usage('--invoke is not an option of conformance (it takes --host, --scenario, --components, --timeout, --jobs, --json)')],
       [['run', 'x.wasm', '--json'], usage('--json is an option of conformance, not of run')],
       [['conformance', '--scenario', 'zz*'], { code: 2, stdout: '', stderr: `wasm-otel: --scenario "zz*": no scenario matches (scenarios: ${SCENARIOS.map((s) => s.id).join(', ')})\n` }],
+      [['conformance', '--scenario', 'a'.repeat(70_000)], { code: 2, stdout: '', stderr: `wasm-otel: --scenario "${'a'.repeat(119)}...(70,003 chars) not a usable glob (Input length: 70000, exceeds maximum allowed length: 65536)\n` }],
     ];
     const results = await Promise.all(cases.map(([args]) => runCli(args)));
     expect(results).toEqual(cases.map(([, expected]) => expected));

@@ -161,7 +161,7 @@ export function parseCommandLine(argv: readonly string[], hostEnv: NodeJS.Proces
   if (command === 'instrument') return instrumentCommand(file, [...extra, ...guestArgs], parsed.values);
   if (parsed.values.output !== undefined) return { kind: 'usage-error', message: `-o/--output is an option of instrument, not of ${command}` };
   if (values.imports !== undefined && values.imports.trim() === '') return { kind: 'usage-error', message: '--imports needs a module file (.mjs or .js)' };
-  const traceOutput = traceOutputOf(values);
+  const traceOutput = traceOutputOf(values, file);
   if ('message' in traceOutput) return { kind: 'usage-error', message: traceOutput.message };
   const other = command === 'run' ? SERVE_ONLY : [...RUN_ONLY, ...REWRITE_OPTIONS];
   const misplaced = other.find((name) => values[name] !== undefined);
@@ -254,12 +254,15 @@ function defaultOutput(file: string): string {
 
 
 /** `--trace-file` and `--html` (files written at exit), or what is wrong with them. */
-function traceOutputOf(values: { 'trace-file'?: string | undefined; html?: string | undefined }): { traceFile: string | undefined; html: string | undefined } | { message: string } {
+function traceOutputOf(values: { 'trace-file'?: string | undefined; html?: string | undefined }, input: string): { traceFile: string | undefined; html: string | undefined } | { message: string } {
   const traceFile = values['trace-file'];
   const html = values.html;
   if (traceFile !== undefined && traceFile.trim() === '') return { message: '--trace-file needs a file name (e.g. trace.json)' };
   if (html !== undefined && html.trim() === '') return { message: '--html needs a file name (e.g. trace.html)' };
   if (traceFile !== undefined && html !== undefined && resolve(traceFile) === resolve(html)) return { message: `--html ${html}: the page would overwrite the --trace-file` };
+  // Both files are created before the guest is read: naming the guest would destroy it.
+  if (traceFile !== undefined && resolve(traceFile) === resolve(input)) return { message: `--trace-file ${traceFile}: the trace would overwrite the guest ${input}` };
+  if (html !== undefined && resolve(html) === resolve(input)) return { message: `--html ${html}: the page would overwrite the guest ${input}` };
   return { traceFile, html };
 }
 

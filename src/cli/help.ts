@@ -113,7 +113,8 @@ conformance
   Prints a row per expectation (PASS, FAIL, INFO for a host-specific field that differs from
   what wasm-otel does, SKIP), the counts per scenario and a summary line. Each scenario also
   checks the host's exit (0, or non-zero where the guest traps or exits with an error) and that
-  the receiver refused no export. Exit 0 when nothing failed, 1 when an expectation failed.
+  the receiver refused no export. Exit 0 when nothing failed, 1 when an expectation failed or
+  nothing was checked (every scenario skipped), 2 for a usage error.
   --host "<command>"               the host to test (default: this wasm-otel). Run by /bin/sh
                                    with OTEL_EXPORTER_OTLP_ENDPOINT and _PROTOCOL=http/protobuf
                                    set; placeholders, each shell-quoted: {component} (required:

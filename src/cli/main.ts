@@ -1,4 +1,4 @@
-import { writeStderr } from '../telemetry/diag-line.js';
+import { shortenLongWords, writeStderr } from '../telemetry/diag-line.js';
 import { VERSION } from '../version.js';
 import { parseCommandLine } from './args.js';
 import { USAGE } from './help.js';
@@ -24,7 +24,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     case 'usage-error':
-      writeStderr(`wasm-otel: ${command.message}\nRun "wasm-otel --help" for usage.\n`);
+      writeStderr(`wasm-otel: ${shortenLongWords(command.message)}\nRun "wasm-otel --help" for usage.\n`);
       return 2;
     case 'run':
       return runCommand(command);

@@ -84,11 +84,18 @@ export class ScenarioSelectionError extends ConformanceError {}
 /** The scenarios `globs` select (all for none); a glob that selects nothing is a ScenarioSelectionError. */
 export function selectScenarios(scenarios: Scenario[], globs: string[]): Scenario[] {
   if (globs.length === 0) return scenarios;
-  for (const glob of globs) {
-    if (!scenarios.some((s) => picomatch(glob)(s.id))) throw new ScenarioSelectionError(`--scenario ${JSON.stringify(glob)}: no scenario matches (scenarios: ${scenarios.map((s) => s.id).join(', ')})`);
-  }
-  const match = picomatch(globs);
-  return scenarios.filter((s) => match(s.id));
+  const matchers = globs.map((glob) => {
+    try {
+      return picomatch(glob);
+    } catch (error) {
+      // picomatch refuses patterns it cannot compile (longer than 65,536 characters, ...).
+      throw new ScenarioSelectionError(`--scenario ${JSON.stringify(glob)}: not a usable glob (${error instanceof Error ? error.message : String(error)})`);
+    }
+  });
+  matchers.forEach((match, i) => {
+    if (!scenarios.some((s) => match(s.id))) throw new ScenarioSelectionError(`--scenario ${JSON.stringify(globs[i])}: no scenario matches (scenarios: ${scenarios.map((s) => s.id).join(', ')})`);
+  });
+  return scenarios.filter((s) => matchers.some((match) => match(s.id)));
 }
 
 /** Runs the selected scenarios on the host; throws ConformanceError for unusable scenario files or folders. */

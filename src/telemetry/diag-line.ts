@@ -88,7 +88,22 @@ export class OneLineDiagLogger implements DiagLogger {
 
 /** Writes one line to stderr synchronously (retrying short writes of a pipe). */
 export function writeStderrLine(line: string): void {
-  writeStderr(`${line}\n`);
+  writeStderr(`${shortenLongWords(line)}\n`);
+}
+
+/** A word (a run without spaces) longer than this in a one-line message is cut. */
+const LONG_WORD = 300;
+/** How much of a cut word is kept. */
+const KEPT_OF_LONG_WORD = 120;
+
+/**
+ * A message line with every word longer than LONG_WORD characters cut to its first
+ * KEPT_OF_LONG_WORD and its length (`aaaa...(100,000 chars)`): a 100 KB flag value or path
+ * echoed in an error stays one readable line.
+ */
+export function shortenLongWords(line: string): string {
+  if (line.length <= LONG_WORD) return line;
+  return line.replace(new RegExp(`[^\\s]{${LONG_WORD + 1},}`, 'g'), (word) => `${word.slice(0, KEPT_OF_LONG_WORD)}...(${word.length.toLocaleString('en-US')} chars)`);
 }
 
 export function writeStderr(text: string): void {
