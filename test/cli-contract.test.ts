@@ -74,6 +74,8 @@ describe('CLI contract: usage and load failures', () => {
     const missing = await runCli(['run', 'x.wasm', '--invoke']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('wasm-otel: --invoke needs a value\nRun "wasm-otel --help" for usage.\n');
+    // A short option is named as typed (node:util says "'-o, --output <value>'").
+    expect(await runCli(['view', 'trace.json', '-o'])).toEqual(usage('-o needs a value'));
   });
 
   it('malformed --dir and --env are usage errors', async () => {

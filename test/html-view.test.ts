@@ -215,6 +215,9 @@ describe('wasm-otel view', () => {
     const other = join(dir, 'other-object.json');
     writeFileSync(other, '{"spans": []}');
     expect(await runCli(['view', other])).toEqual({ code: 1, stdout: '', stderr: `wasm-otel: ${other}: not a Chrome trace file (no "traceEvents" array)\n` });
+    const numbers = join(dir, 'numbers.json');
+    writeFileSync(numbers, '[1, 2, 3]');
+    expect(await runCli(['view', numbers])).toEqual({ code: 1, stdout: '', stderr: `wasm-otel: ${numbers}: not a Chrome trace file (3 elements, none an event object)\n` });
     expect(await runCli(['view'])).toEqual({ code: 2, stdout: '', stderr: 'wasm-otel: view needs a trace file (e.g. trace.json, written by run --trace-file)\nRun "wasm-otel --help" for usage.\n' });
     expect((await runCli(['view', 'a.json', 'b.json'])).stderr).toBe('wasm-otel: unexpected argument "b.json" (view takes one trace file; the page goes to -o)\nRun "wasm-otel --help" for usage.\n');
     expect((await runCli(['view', 'a.json', '--invoke', 'x'])).stderr).toBe('wasm-otel: --invoke is not an option of view (it takes -o)\nRun "wasm-otel --help" for usage.\n');

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -216,7 +216,8 @@ describe('run --trace-file', () => {
     const hanging = await startOtlpReceiver({ fault: () => (exportStarted(), { kind: 'hang' }) });
     try {
       const path = newPath();
-      const { child, result } = startCli(['run', component('scenarios.wasm'), '--invoke', 'nested-spans()', '--trace-file', path], {
+      const page = `${path}.html`;
+      const { child, result } = startCli(['run', component('scenarios.wasm'), '--invoke', 'nested-spans()', '--trace-file', path, '--html', page], {
         OTEL_EXPORTER_OTLP_ENDPOINT: hanging.endpoint,
         OTEL_METRICS_EXPORTER: 'none',
         OTEL_LOGS_EXPORTER: 'none',
@@ -241,6 +242,9 @@ describe('run --trace-file', () => {
       expect(done.stderr.split('\n')[0]).toBe('wasm-otel: SIGTERM while flushing telemetry: exiting when the flush is done (another signal exits at once)');
       expect(done.stderr.split('\n')[1]).toMatch(/^wasm-otel: second signal \(SIGINT\): exiting at once, without finishing the flush/);
       expect(complete(read(path)).map((e) => e.name)).toEqual(['inner', 'middle', 'outer', 'scenarios.wasm']);
+      // No time for the page: said, and the spans are kept for `view`.
+      expect(done.stderr.split('\n')).toContain(`wasm-otel: --html ${page} not written (second signal); the spans so far are in ${path} (wasm-otel view ${path} -o ${page} makes the page)`);
+      expect(existsSync(page)).toBe(false);
     } finally {
       await hanging.close();
     }

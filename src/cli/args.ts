@@ -338,7 +338,7 @@ function editDistance(a: string, b: string): number {
 function parseArgsMessage(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
-  const option = /'(-[^' ]*)/.exec(message)?.[1];
+  const option = /'(-[^', ]*)/.exec(message)?.[1];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
     const long = /^--([^=]+)/.exec(option)?.[1];
     const near = long !== undefined ? nearest(long, Object.keys(OPTIONS)) : undefined;

@@ -13,6 +13,7 @@ import { fsReason } from '../runtime/fs-reason.js';
 import { ChromeTraceSpanProcessor } from '../telemetry/chrome-trace-exporter.js';
 import type { TelemetryExtras } from '../telemetry/telemetry-from-env.js';
 import { writeHtmlView } from '../view/html-view.js';
+import { writeStderrLine } from '../telemetry/diag-line.js';
 
 export interface TraceOutputRequest {
   /** `--trace-file`. */
@@ -66,7 +67,8 @@ export function openTraceOutput(request: TraceOutputRequest): TraceOutput | { er
   /** Closes the trace file (valid JSON) at once, without the page. */
   const abandon = (): void => {
     processor.closeNow();
-    if (temporary) rmSync(traceFile, { force: true });
+    // No time for the page: say so, and keep the spans so far (a temporary file too) for `view`.
+    if (html !== undefined) writeStderrLine(`wasm-otel: --html ${html} not written (second signal); the spans so far are in ${traceFile} (wasm-otel view ${traceFile} -o ${html} makes the page)`);
   };
   return {
     extras: {

@@ -168,6 +168,8 @@ async function readAnyJson(file: string, shape: '{' | '[', onEvent: (event: Trac
     input.destroy();
   }
   if (seen === 0 && shape === '{' && !(await mentionsTraceEvents(file))) throw new TraceFileError(`${file}: not a Chrome trace file (no "traceEvents" array)`);
+  // Elements, none of them an event (`[1, 2, 3]`): some other JSON, not an empty trace.
+  if (seen > 0 && events === 0) throw new TraceFileError(`${file}: not a Chrome trace file (${seen.toLocaleString('en-US')} ${seen === 1 ? 'element' : 'elements'}, none an event object)`);
   return endsEarly;
 }
 
