@@ -22,7 +22,7 @@ check: build
 test: check
     npx vitest run --reporter=default --reporter=./test/support/count-reporter.ts
 
-# Guest span cost vs the OTel JS SDK (wasi:otel, wasi:observe); function-level hooks and our instrumenter (switch off, filter 0 and 20us); metrics and logs; serve; the CLI soak (1M spans, peak RSS).
+# Cold start (--version vs node -e 0, a small module's run vs node:wasi); guest span cost vs the OTel JS SDK (wasi:otel, wasi:observe); function-level hooks and our instrumenter (switch off, filter 0 and 20us); metrics and logs; serve; the CLI soak (1M spans, peak RSS).
 bench: build
     node --expose-gc bench/guest-span.bench.mjs
     node --expose-gc bench/observe-span.bench.mjs
@@ -31,6 +31,7 @@ bench: build
     node --expose-gc bench/instrument.bench.mjs
     node bench/serve-rps.bench.mjs
     node bench/soak.bench.mjs
+    node bench/cold-start.bench.mjs
 
 # Fuzz every front-end with `runs` cases each and a new seed (printed; WASM_OTEL_FUZZ_SEED=n repeats one).
 fuzz runs="5000": build

@@ -1,24 +1,28 @@
 import { shortenLongWords, writeStderr } from '../telemetry/diag-line.js';
 import { VERSION } from '../version.js';
-import { parseCommandLine } from './args.js';
-import { USAGE } from './help.js';
-import { runCommand } from './run.js';
-import { serveCommand } from './serve.js';
-import { instrumentCommand } from './instrument.js';
-import { conformanceCommand } from './conformance.js';
-import { viewCommand } from './view.js';
+
+/*
+ * Each command's module (and with it the runtime, the OTel SDK, jco's glue, binaryen) is loaded
+ * only when that command runs, and the argument parser only when there are arguments to parse:
+ * `wasm-otel --version` loads next to nothing.
+ */
 
 /** The CLI: returns the process exit code; writes only to stdout (help) and stderr. */
 export async function main(argv: readonly string[]): Promise<number> {
   onePerLineWarnings();
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const { parseCommandLine } = await import('./args.js');
   const command = parseCommandLine(argv);
   switch (command.kind) {
     case 'help':
-      process.stdout.write(USAGE);
+      process.stdout.write((await import('./help.js')).USAGE);
       return 0;
     case 'no-arguments':
       // Nothing asked: a usage error, with the usage where errors go.
-      writeStderr(USAGE);
+      writeStderr((await import('./help.js')).USAGE);
       return 2;
     case 'version':
       process.stdout.write(`${VERSION}\n`);
@@ -27,15 +31,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       writeStderr(`wasm-otel: ${shortenLongWords(command.message)}\nRun "wasm-otel --help" for usage.\n`);
       return 2;
     case 'run':
-      return runCommand(command);
+      return (await import('./run.js')).runCommand(command);
     case 'serve':
-      return serveCommand(command);
+      return (await import('./serve.js')).serveCommand(command);
     case 'instrument':
-      return instrumentCommand(command);
+      return (await import('./instrument.js')).instrumentCommand(command);
     case 'conformance':
-      return conformanceCommand(command);
+      return (await import('./conformance.js')).conformanceCommand(command);
     case 'view':
-      return viewCommand(command);
+      return (await import('./view.js')).viewCommand(command);
   }
 }
 
