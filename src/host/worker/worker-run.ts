@@ -21,7 +21,7 @@ export interface WorkerRunOptions extends RunFileOptions, GuestChannelOptions {
    * `wasm-otel: transpiling app.wasm (first run; cached for next time) ...`. Default: none.
    */
   transpileNotice?: { afterMillis: number; write(line: string): void };
-  /** A guest thread started earlier (see EarlyWorker), given its job instead of a new thread. */
+  /** A guest thread started earlier (see EarlyWorker), given its job instead of a new thread. The CLI's own: not part of the library API. */
   earlyWorker?: EarlyWorker;
 }
 
