@@ -30,12 +30,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'usage-error':
       writeStderr(`wasm-otel: ${shortenLongWords(command.message)}\nRun "wasm-otel --help" for usage.\n`);
       return 2;
-    case 'run': {
-      // The guest's thread starts loading the runtime while this one loads the telemetry.
-      const { EarlyWorker } = await import('../host/worker/early-worker.js');
-      const early = new EarlyWorker();
-      return (await import('./run.js')).runCommand(command, early);
-    }
+    case 'run':
+      return (await import('./run.js')).runCommand(command);
     case 'serve':
       return (await import('./serve.js')).serveCommand(command);
     case 'instrument':

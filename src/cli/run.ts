@@ -1,7 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { constants } from 'node:os';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
-import type { EarlyWorker } from '../host/worker/early-worker.js';
 import { runInWorker } from '../host/worker/worker-run.js';
 import { itemCount } from '../telemetry/delivery-ledger.js';
 import { writeStderrLine } from '../telemetry/diag-line.js';
@@ -40,7 +39,7 @@ function lossOf(undelivered: Record<'spans' | 'logs' | 'metrics', number>): stri
  * `wasm-otel run`: the guest runs on a worker thread (see runInWorker), its telemetry is exported
  * from this one. Returns the exit code: the guest's, 1 for a failed run, 128 + n after signal n.
  */
-export async function runCommand(command: RunCommand, earlyWorker?: EarlyWorker): Promise<number> {
+export async function runCommand(command: RunCommand): Promise<number> {
   // --trace-file / --html: a path that cannot be written is a usage error, before anything runs.
   const traceOutput = openTraceOutput({ traceFile: command.traceFile, html: command.html, threadLabel: basename(command.file) });
   if (traceOutput !== undefined && 'error' in traceOutput) {
@@ -53,7 +52,6 @@ export async function runCommand(command: RunCommand, earlyWorker?: EarlyWorker)
   const parentContext = telemetry.tracerProvider ? contextFromEnv(problems) : undefined;
   const run = runInWorker({
     file: command.file,
-    ...(earlyWorker !== undefined ? { earlyWorker } : {}),
     ...(command.invoke !== undefined ? { invoke: command.invoke } : {}),
     args: command.guestArgs,
     env: command.env,

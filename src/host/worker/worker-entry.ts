@@ -2,14 +2,13 @@
  * The guest's thread of a run on a worker (see worker-run.ts): a host whose telemetry goes to the
  * telemetry thread through the channel (see worker-host.ts), runs the file, and posts the outcome last.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { decodeParent } from '../../telemetry/transfer/context-transfer.js';
 import { runFile } from '../run-file.js';
 import type { DoneMessage, WorkerRunData } from './protocol.js';
 import { workerHost } from './worker-host.js';
 
-// Started early (EarlyWorker), the thread has loaded the host by now and gets its job as a message.
-const data = (workerData as WorkerRunData | null) ?? (await new Promise<WorkerRunData>((resolve) => parentPort!.once('message', resolve)));
+const data = workerData as WorkerRunData;
 const { host, problems, flushMetrics } = workerHost(data);
 const outcome = await runFile(host, { ...data.run, ...(data.parent !== undefined ? { parentContext: decodeParent(data.parent) } : {}) });
 await flushMetrics();

@@ -10,7 +10,6 @@ import { readSharedJournal, sharedJournalOverflow } from '../../telemetry/transf
 import type { RunFileOptions, RunOutcome } from '../run-file.js';
 import { openGuestChannel, workerScript, type GuestChannelOptions } from './guest-channel.js';
 import type { TranspileMessage, WorkerMessage, WorkerRunData } from './protocol.js';
-import type { EarlyWorker } from './early-worker.js';
 
 export interface WorkerRunOptions extends RunFileOptions, GuestChannelOptions {
   /** After an interrupt, how long the guest has to reach a host call before its thread is stopped (default 1000 ms). */
@@ -21,8 +20,6 @@ export interface WorkerRunOptions extends RunFileOptions, GuestChannelOptions {
    * `wasm-otel: transpiling app.wasm (first run; cached for next time) ...`. Default: none.
    */
   transpileNotice?: { afterMillis: number; write(line: string): void };
-  /** A guest thread started earlier (see EarlyWorker), given its job instead of a new thread. The CLI's own: not part of the library API. */
-  earlyWorker?: EarlyWorker;
 }
 
 /** A run in progress on a worker thread. */
@@ -70,9 +67,7 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
     run: { file: options.file, ...(options.invoke !== undefined ? { invoke: options.invoke } : {}), args: options.args ?? [], env: options.env ?? {}, preopens: options.preopens ?? {}, ...(options.traceImports ? { traceImports: true } : {}), ...(options.instrument ? { instrument: options.instrument } : {}), ...(options.importsModule !== undefined ? { importsModule: options.importsModule } : {}) },
     ...(parent !== undefined ? { parent } : {}),
   };
-  const early = options.earlyWorker;
-  const worker = early?.worker ?? new Worker(workerScript('host/worker/worker-entry.js'), { workerData: data, transferList: [data.port] });
-  if (early !== undefined) worker.postMessage(data, [data.port]);
+  const worker = new Worker(workerScript('host/worker/worker-entry.js'), { workerData: data, transferList: [data.port] });
 
   let settle!: (outcome: WorkerRunOutcome) => void;
   const outcome = new Promise<WorkerRunOutcome>((resolve) => (settle = resolve));
@@ -143,10 +138,6 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
       error: { code: 'guest_trap', message: `${name}: the guest's thread exited (code ${code}) before the run ended` },
     });
   });
-
-  // What an early thread did before these listeners were there.
-  if (early?.error !== undefined) worker.emit('error', early.error);
-  else if (early?.exitCode !== undefined) worker.emit('exit', early.exitCode);
 
   return {
     outcome,
