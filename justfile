@@ -22,8 +22,16 @@ check: build
 test: check
     npx vitest run --reporter=default --reporter=./test/support/count-reporter.ts
 
-# Cold start (--version vs node -e 0, a small module's run vs node:wasi); guest span cost vs the OTel JS SDK (wasi:otel, wasi:observe); function-level hooks and our instrumenter (switch off, filter 0 and 20us); metrics and logs; serve; the CLI soak (1M spans, peak RSS).
-bench: build
+# Cold start (--version vs node -e 0, a small module's run vs node:wasi, a cached component's second run); guest span cost vs the OTel JS SDK (wasi:otel, wasi:observe); function-level hooks and our instrumenter (switch off, filter 0 and 20us); metrics and logs; serve; the CLI soak (1M spans, peak RSS). `--json FILE` also writes every ratio with its target to FILE (see bench-check).
+bench *ARGS: build
+    #!/usr/bin/env bash
+    set -euo pipefail
+    args=({{ARGS}})
+    if [ "${#args[@]}" -gt 0 ]; then
+      if [ "${args[0]}" != "--json" ] || [ "${#args[@]}" -ne 2 ]; then echo "wasm-otel: just bench takes no arguments or --json FILE" >&2; exit 2; fi
+      export WASM_OTEL_BENCH_JSON="$(realpath -m "${args[1]}")"
+      rm -f "$WASM_OTEL_BENCH_JSON"
+    fi
     node --expose-gc bench/guest-span.bench.mjs
     node --expose-gc bench/observe-span.bench.mjs
     node --expose-gc bench/metrics-logs.bench.mjs
