@@ -22,7 +22,7 @@ check: build
 test: check
     npx vitest run --reporter=default --reporter=./test/support/count-reporter.ts
 
-# Cold start (--version vs node -e 0, a small module's run vs node:wasi, a cached component's second run); guest span cost vs the OTel JS SDK (wasi:otel, wasi:observe); function-level hooks and our instrumenter (switch off, filter 0 and 20us); metrics and logs; serve; the CLI soak (1M spans, peak RSS). `--json FILE` also writes every ratio with its target to FILE (see bench-check).
+# Cold start (--version vs node -e 0, a small module's run vs node:wasi, a cached component's second run); guest span cost vs the OTel JS SDK (wasi:otel, wasi:observe); function-level hooks and our instrumenter (switch off, filter 0 and 20us); metrics and logs; serve; the CLI soak (1M spans, peak RSS); many instances (10,000 instantiate + call + dispose vs jco alone, heap after). `--json FILE` also writes every ratio with its target to FILE (see bench-check).
 bench *ARGS: build
     #!/usr/bin/env bash
     set -euo pipefail
@@ -39,6 +39,7 @@ bench *ARGS: build
     node --expose-gc bench/instrument.bench.mjs
     node bench/serve-rps.bench.mjs
     node bench/soak.bench.mjs
+    node --expose-gc bench/many-instances.bench.mjs
     node bench/cold-start.bench.mjs
 
 # Fuzz every front-end with `runs` cases each and a new seed (printed; WASM_OTEL_FUZZ_SEED=n repeats one).
