@@ -24,6 +24,10 @@
  *  6. `created-reps`: not for speed but for memory. jco records every resource handed to the
  *     guest in a Set nothing reads: a long-lived instance making wasi:observe spans would keep
  *     ~25 bytes per span forever. The never-read `add` is dropped.
+ *  7. `split-lift`: a trampoline too large for V8 to optimize (`wasi:otel/metrics.export`: ~120
+ *     KB, every metric-data variant inline) runs in the interpreter on every call. Its large
+ *     variant cases are moved, unchanged, into functions of their own, each small enough to be
+ *     optimized.
  *
  * Each rewrite matches an exact pattern of the generated code; when the pattern is absent
  * (another jco version, another mode) it is skipped and reported, and the glue keeps working as
@@ -41,10 +45,11 @@ import { debugFlag } from './glue/debug-flag.js';
 import { liftBudget } from './glue/lift-budget.js';
 import { memoryViews } from './glue/memory-views.js';
 import type { RewriteResult } from './glue/shared.js';
+import { splitLift } from './glue/split-lift.js';
 import { syncImportFastPath } from './glue/sync-import-fast-path.js';
 
 /** Bump when the output of `transformGlue` changes (the transpile cache keys on it). */
-export const GLUE_TRANSFORM_VERSION = 9;
+export const GLUE_TRANSFORM_VERSION = 10;
 
 export interface GlueTransformResult {
   /** The rewritten glue (the input unchanged when nothing applied). */
@@ -55,7 +60,7 @@ export interface GlueTransformResult {
   skipped: string[];
 }
 
-export const REWRITES = ['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps'] as const;
+export const REWRITES = ['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps', 'split-lift'] as const;
 export type RewriteName = (typeof REWRITES)[number];
 
 /**
@@ -74,6 +79,7 @@ export function transformGlue(source: string, options: { rewrites?: readonly Rew
     ['sync-import-fast-path', syncImportFastPath],
     ['lift-budget', liftBudget],
     ['created-reps', createdReps],
+    ['split-lift', splitLift],
   ];
   for (const [name, rewrite] of steps) {
     if (!wanted.has(name)) continue;
