@@ -12,7 +12,7 @@ import { otelShapeOf, type OtelShape, type OtelShapeName } from '../otel/shapes.
 import type { TranspiledComponent } from '../runtime/transpile.js';
 import { interruptible } from '../runtime/guest-interrupt.js';
 import { LIFT_BUDGET, LiftBudget } from '../runtime/lift-budget.js';
-import { createWasiImports, type WasiOptions } from '../runtime/wasi-imports.js';
+import { createWasiImports, wasiInterfaceNames, type WasiOptions } from '../runtime/wasi-imports.js';
 import { WasmOtelError, oneLine } from './errors.js';
 import { componentAttributes } from '../telemetry/host-span-attributes.js';
 import { unversioned } from './export-names.js';
@@ -30,6 +30,31 @@ type Instantiate = (
   imports: Record<string, unknown>,
   instantiateCore?: (module: WebAssembly.Module, imports?: WebAssembly.Imports) => Promise<WebAssembly.Instance>,
 ) => Promise<Record<string, unknown>>;
+
+/**
+ * What a component imports, worked out once at load time: its interfaces (unversioned, each
+ * once) and which of our import families serve any of them, so an instance is given only those
+ * (a wasi:otel guest that imports no WASI gets no preview2-shim instance, and so on).
+ */
+interface ImportWiring {
+  names: readonly string[];
+  wasi: boolean;
+  http: boolean;
+  otel: boolean;
+  observe: boolean;
+}
+
+function importWiring(imports: readonly string[]): ImportWiring {
+  const names = [...new Set(imports.map(unversioned))];
+  const wasi = wasiInterfaceNames();
+  return {
+    names,
+    wasi: names.some((name) => wasi.has(name)),
+    http: names.some((name) => name.startsWith('wasi:http/')),
+    otel: names.some((name) => name.startsWith('wasi:otel/')),
+    observe: names.some((name) => name.startsWith('wasi:observe/') || name.startsWith('wasi:logging/')),
+  };
+}
 
 /** The component's instrumented guest core module (see transpileComponent's `instrument`). */
 interface InstrumentedModule {
@@ -79,7 +104,14 @@ export class LoadedComponent {
     private readonly otel: OtelShape | undefined,
     private readonly observe: ObserveUse | undefined,
     private readonly instrumented: InstrumentedModule | undefined,
-  ) {}
+  ) {
+    this.wiring = importWiring(transpiled.imports);
+    this.attributes = Object.freeze(componentAttributes(name, transpiled.hash, otel?.name, otel?.version));
+  }
+
+  private readonly wiring: ImportWiring;
+  /** What every host span of its instances carries: name, kind, sha256, wasi:otel shape. */
+  private readonly attributes: Attributes;
 
   static async create(name: string, transpiled: TranspiledComponent, host: HostContext): Promise<LoadedComponent> {
     const recognised = otelShapeOf(transpiled.types.imports);
@@ -127,11 +159,6 @@ export class LoadedComponent {
   /** The wasi:otel package version the component imports (`'0.2.0-rc.2'`), if any. */
   get otelVersion(): string | undefined {
     return this.otel?.version;
-  }
-
-  /** What every host span of its instances carries: name, kind, sha256, wasi:otel shape. */
-  private get attributes(): Attributes {
-    return componentAttributes(this.name, this.hash, this.otel?.name, this.otel?.version);
   }
 
   /** sha256 of the component. */
@@ -191,11 +218,12 @@ export class LoadedComponent {
 
   /** Instantiates the component with wasi:otel, wasi:observe, wasi:logging, preview2-shim's WASI and `options.imports`. */
   async instantiate(options: InstantiateOptions = {}): Promise<GuestInstance> {
-    await checkPreopens(options.preopens);
+    if (options.preopens !== undefined) await checkPreopens(options.preopens);
     this.host.telemetry.refresh();
+    const wiring = this.wiring;
     const state = new InstanceSpanState(this.host.pipeline, this.host.limits, this.host.problems, this.host.caches.scopes, this.host.instances);
     const lift = new LiftBudget(this.host.limits.maxRecordBytes);
-    const otel = createOtelImports({
+    const otel: Record<string, object> = wiring.otel ? createOtelImports({
       state,
       limits: this.host.limits,
       problems: this.host.problems,
@@ -204,9 +232,9 @@ export class LoadedComponent {
       logs: this.host.logs,
       caches: this.host.caches,
       lift,
-    });
+    }) : {};
     const interrupt = options.interrupt ?? this.host.interrupt;
-    const observe = createObserveImports({
+    const observe: Record<string, object> = wiring.observe ? createObserveImports({
       state,
       limits: this.host.limits,
       problems: this.host.problems,
@@ -214,10 +242,10 @@ export class LoadedComponent {
       caches: this.host.caches,
       lift,
       interrupt,
-    });
-    const wasi = {
-      ...createWasiImports({ args: [this.name], ...options }),
-      ...createHttpImports({ state, problems: this.host.problems, ...(this.host.propagator ? { propagator: this.host.propagator } : {}) }),
+    }) : {};
+    const wasi: Record<string, unknown> = {
+      ...(wiring.wasi ? createWasiImports({ args: [this.name], ...options }) : {}),
+      ...(wiring.http ? createHttpImports({ state, problems: this.host.problems, ...(this.host.propagator ? { propagator: this.host.propagator } : {}) }) : {}),
     };
     // Interruptible (a worker's run stopped by a signal): the telemetry imports and WASI's functions
     // (the span resource's methods check the flag themselves).
@@ -231,7 +259,7 @@ export class LoadedComponent {
       ...(importTracer ? tracedImports(served, importTracer) : served),
       [LIFT_BUDGET]: lift,
     };
-    const missing = [...new Set(this.transpiled.imports.map(unversioned))].filter((name) => !(name in imports));
+    const missing = wiring.names.filter((name) => !(name in imports));
     if (missing.length > 0) {
       throw new WasmOtelError('missing_import', `${this.name} imports ${missing.join(', ')}, which this host does not provide`);
     }

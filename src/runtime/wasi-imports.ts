@@ -13,6 +13,14 @@ export interface WasiOptions {
   preopens?: Record<string, string>;
 }
 
+let interfaceNames: ReadonlySet<string> | undefined;
+
+/** The interfaces (unversioned) createWasiImports serves: preview2-shim's, as its import object names them. */
+export function wasiInterfaceNames(): ReadonlySet<string> {
+  interfaceNames ??= new Set(Object.keys(createWasiImports({})));
+  return interfaceNames;
+}
+
 /** Thrown by our `wasi:cli/exit` to unwind the guest; carries the exit code. */
 export class GuestExit extends Error {
   constructor(readonly code: number) {
