@@ -2,7 +2,9 @@
 import { existsSync } from 'node:fs';
 
 // dist/ is built by `npm run build` (and on `npm pack`); a clone that was not built gets one line.
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+// dist/bundle/ (scripts/bundle.mjs) holds the same CLI in a few files, which starts faster.
+const bundled = new URL('../dist/bundle/main.js', import.meta.url);
+const entry = existsSync(bundled) ? bundled : new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('wasm-otel: dist/ is missing (a clone that was not built): run "npm run build" first\n');
   process.exit(1);

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ProblemCounter, type LoadedComponent } from '../src/index.js';
 import { shortExportError } from '../src/telemetry/delivery-ledger.js';
 import { readTelemetryEnv } from '../src/telemetry/env-config.js';
-import { otlpDestination } from '../src/telemetry/signal-exporters.js';
+import { otlpDestination } from '../src/telemetry/otlp-exporters.js';
 import { runCli } from './support/cli.js';
 import { deadEndpoint } from './support/dead-endpoint.js';
 import { hostFor, TEST_SERVICE } from './support/library-host.js';

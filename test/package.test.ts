@@ -123,13 +123,17 @@ describe('npm pack', () => {
     expect(packed.filter((path) => path.startsWith('wit/'))).toEqual(served.map((path) => `wit/${path}`).sort());
   });
 
-  it('dist holds exactly what src compiles to (no leftovers), the worker entry and the glue rewrites included', () => {
+  it('dist holds exactly what src compiles to (no leftovers) and the CLI bundle, the worker entry and the glue rewrites included', () => {
     const sources = filesUnder(join(ROOT, 'src')).filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'));
     const expected = sources.flatMap((path) => {
       const base = `dist/${path.slice(0, -'.ts'.length)}`;
       return [`${base}.js`, `${base}.js.map`, `${base}.d.ts`];
     });
-    expect(packed.filter((path) => path.startsWith('dist/'))).toEqual(expected.sort());
+    expect(packed.filter((path) => path.startsWith('dist/') && !path.startsWith('dist/bundle/'))).toEqual(expected.sort());
+    // The CLI's bundle (scripts/bundle.mjs): its entries and their chunks, nothing else.
+    const bundle = packed.filter((path) => path.startsWith('dist/bundle/'));
+    expect(bundle.filter((path) => !/^dist\/bundle\/chunk-[A-Z0-9]+\.js$/.test(path))).toEqual(['dist/bundle/main.js', 'dist/bundle/serving-thread-entry.js', 'dist/bundle/worker-entry.js']);
+    expect(bundle.length).toBeGreaterThan(3);
     // Loaded from disk at run time: the worker thread's entry; the glue transform's files,
     // hashed into the transpile cache key (src/runtime/transpile.ts transformFiles()).
     expect(packed).toContain('dist/host/worker/worker-entry.js');
@@ -148,7 +152,8 @@ describe('npm pack', () => {
   });
 
   it('dependencies are exactly the packages the shipped code imports; @opentelemetry/api is a peer', () => {
-    const shipped = packed.filter((path) => path.endsWith('.js')).map((path) => readFileSync(join(ROOT, path), 'utf8'));
+    // (The CLI's bundle is made of these same modules, with the packages' code inlined.)
+    const shipped = packed.filter((path) => path.endsWith('.js') && !path.startsWith('dist/bundle/')).map((path) => readFileSync(join(ROOT, path), 'utf8'));
     const imported = importedPackages(shipped);
     const runtime = new Set([...Object.keys(packageJson.dependencies), ...Object.keys(packageJson.peerDependencies)]);
     expect([...imported].sort()).toEqual([...runtime].sort());

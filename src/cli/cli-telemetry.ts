@@ -1,22 +1,17 @@
-import { diag, type DiagLogLevel } from '@opentelemetry/api';
-import { ProblemCounter } from '../engine/index.js';
-import { checkConfigEnv, logLevelFromEnv } from '../telemetry/config-variables.js';
-import { OneLineDiagLogger } from '../telemetry/diag-line.js';
-import { routeSdkErrors } from '../telemetry/sdk-errors.js';
-import { telemetryFromEnv, type EnvTelemetry, type TelemetryExtras } from '../telemetry/telemetry-from-env.js';
+import { readTelemetryEnv } from '../telemetry/env-config.js';
+import { usesOtlp } from '../telemetry/signal-exporters.js';
+import { telemetryFromConfig, type EnvTelemetry, type TelemetryExtras } from '../telemetry/telemetry-from-config.js';
+import { cliDiagnostics, type CliDiagnostics } from './cli-diagnostics.js';
 
 /**
- * What every command that runs guests sets up first: one-line diagnostics at OTEL_LOG_LEVEL, the
- * problem counter (the SDK's errors counted in it), the configuration variables checked once
- * (bad values reported and taken out, so that no SDK of this process or of a guest's thread says
- * more), and the providers and exporters the OTEL_* variables ask for, plus `extras` (e.g. the
- * `--trace-file` processor).
+ * What every command that runs guests sets up: its diagnostics (see cliDiagnostics; already set
+ * up when given), and the providers and exporters the OTEL_* variables ask for, plus `extras`
+ * (e.g. the `--trace-file` processor). The OTLP exporters' code (gRPC, protobuf: most of the
+ * CLI's) is loaded only when a signal goes to OTLP.
  */
-export function cliTelemetry(extras: TelemetryExtras = {}): { logLevel: DiagLogLevel; problems: ProblemCounter; telemetry: EnvTelemetry } {
-  const logLevel = logLevelFromEnv();
-  diag.setLogger(new OneLineDiagLogger(), { logLevel, suppressOverrideMessage: true });
-  const problems = new ProblemCounter();
-  routeSdkErrors(problems);
-  checkConfigEnv(problems);
-  return { logLevel, problems, telemetry: telemetryFromEnv(problems, process.stderr, extras) };
+export async function cliTelemetry(extras: TelemetryExtras = {}, diagnostics: CliDiagnostics = cliDiagnostics()): Promise<CliDiagnostics & { telemetry: EnvTelemetry }> {
+  const { logLevel, problems } = diagnostics;
+  const config = readTelemetryEnv(problems);
+  const otlp = usesOtlp(config) ? (await import('../telemetry/otlp-exporters.js')).otlpExporters : undefined;
+  return { logLevel, problems, telemetry: telemetryFromConfig(config, otlp, problems, process.stderr, extras) };
 }

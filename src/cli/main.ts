@@ -30,8 +30,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'usage-error':
       writeStderr(`wasm-otel: ${shortenLongWords(command.message)}\nRun "wasm-otel --help" for usage.\n`);
       return 2;
-    case 'run':
-      return (await import('./run.js')).runCommand(command);
+    case 'run': {
+      // The guest's thread first: it loads the runtime while this one loads the telemetry.
+      const earlyWorker = new (await import('../host/worker/early-worker.js')).EarlyWorker();
+      const diagnostics = (await import('./cli-diagnostics.js')).cliDiagnostics();
+      return (await import('./run.js')).runCommand(command, { diagnostics, earlyWorker });
+    }
     case 'serve':
       return (await import('./serve.js')).serveCommand(command);
     case 'instrument':

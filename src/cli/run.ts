@@ -6,8 +6,10 @@ import { itemCount } from '../telemetry/delivery-ledger.js';
 import { writeStderrLine } from '../telemetry/diag-line.js';
 import { openTraceOutput } from './trace-output.js';
 import { contextFromEnv } from '../telemetry/env-propagation.js';
-import { logRecordLimitsFromEnv } from '../telemetry/telemetry-from-env.js';
+import { logRecordLimitsFromEnv } from '../telemetry/telemetry-from-config.js';
 import type { RunCommand } from './args.js';
+import type { EarlyWorker } from '../host/worker/early-worker.js';
+import type { CliDiagnostics } from './cli-diagnostics.js';
 import { cliTelemetry } from './cli-telemetry.js';
 
 /** Signals that stop a run: the telemetry is flushed, the exit code is 128 + the signal's number. */
@@ -39,19 +41,20 @@ function lossOf(undelivered: Record<'spans' | 'logs' | 'metrics', number>): stri
  * `wasm-otel run`: the guest runs on a worker thread (see runInWorker), its telemetry is exported
  * from this one. Returns the exit code: the guest's, 1 for a failed run, 128 + n after signal n.
  */
-export async function runCommand(command: RunCommand): Promise<number> {
+export async function runCommand(command: RunCommand, started: { diagnostics?: CliDiagnostics; earlyWorker?: EarlyWorker } = {}): Promise<number> {
   // --trace-file / --html: a path that cannot be written is a usage error, before anything runs.
   const traceOutput = openTraceOutput({ traceFile: command.traceFile, html: command.html, threadLabel: basename(command.file) });
   if (traceOutput !== undefined && 'error' in traceOutput) {
     writeStderrLine(`wasm-otel: ${traceOutput.error}`);
     return 2;
   }
-  const { logLevel, problems, telemetry } = cliTelemetry(traceOutput?.extras);
+  const { logLevel, problems, telemetry } = await cliTelemetry(traceOutput?.extras, started.diagnostics);
   const { settings } = telemetry;
   // A trace from outside (TRACEPARENT, TRACESTATE, BAGGAGE through OTEL_PROPAGATORS) is joined.
   const parentContext = telemetry.tracerProvider ? contextFromEnv(problems) : undefined;
   const run = runInWorker({
     file: command.file,
+    ...(started.earlyWorker !== undefined ? { earlyWorker: started.earlyWorker } : {}),
     ...(command.invoke !== undefined ? { invoke: command.invoke } : {}),
     args: command.guestArgs,
     env: command.env,

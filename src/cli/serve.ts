@@ -6,7 +6,7 @@ import { serveFile } from '../host/serve-file.js';
 import { openTraceOutput } from './trace-output.js';
 import { writeStderrLine } from '../telemetry/diag-line.js';
 import { propagatorsFromEnv } from '../telemetry/env-propagation.js';
-import { logRecordLimitsFromEnv } from '../telemetry/telemetry-from-env.js';
+import { logRecordLimitsFromEnv } from '../telemetry/telemetry-from-config.js';
 import type { ServeCommand } from './args.js';
 import { cliTelemetry } from './cli-telemetry.js';
 
@@ -33,7 +33,7 @@ export async function serveCommand(command: ServeCommand): Promise<number> {
     writeStderrLine(`wasm-otel: ${traceOutput.error}`);
     return 2;
   }
-  const { logLevel, problems, telemetry } = cliTelemetry(traceOutput?.extras);
+  const { logLevel, problems, telemetry } = await cliTelemetry(traceOutput?.extras);
   const finish = async (code: number): Promise<number> => {
     await telemetry.shutdown();
     const summary = problems.summary();

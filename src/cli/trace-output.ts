@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProblemCounter } from '../engine/index.js';
 import { fsReason } from '../runtime/fs-reason.js';
 import { ChromeTraceSpanProcessor } from '../telemetry/chrome-trace-exporter.js';
-import type { TelemetryExtras } from '../telemetry/telemetry-from-env.js';
+import type { TelemetryExtras } from '../telemetry/telemetry-from-config.js';
 import { writeHtmlView } from '../view/html-view.js';
 import { writeStderrLine } from '../telemetry/diag-line.js';
 

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diag } from '@opentelemetry/api';
-import { transpileBytes } from '@bytecodealliance/jco-transpile';
-import { componentWit } from '@bytecodealliance/jco-transpile/wasm-tools';
+import type { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { componentTypesOf, type ComponentTypes } from './component-types/index.js';
 import { fsProblem } from './fs-reason.js';
 import { GLUE_TRANSFORM_VERSION, transformGlue } from './glue-transform.js';
@@ -127,6 +126,8 @@ export async function transpileComponent(bytes: Uint8Array, cacheDir: string | f
 
 /** jco's output with the glue rewritten, and the manifest that describes it. */
 async function transpileFiles(bytes: Uint8Array, instrument: InstrumentOptions | undefined): Promise<{ files: Map<string, Uint8Array>; manifest: Manifest }> {
+  // jco (and its own wasm) is loaded only when a component is not in the cache.
+  const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
   const result = await transpileBytes(bytes, TRANSPILE_OPTIONS);
   const files = new Map<string, Uint8Array>();
   let manifestRewrites: string[] = [];
@@ -276,6 +277,7 @@ async function typesOrFallback(bytes: Uint8Array): Promise<ComponentTypes> {
     return await componentTypesOf(bytes);
   } catch (error) {
     diag.warn(`wasm-otel: the types of a component could not be read (${oneLineOf(error)}): its wasi:otel shape goes by version and its exports' arguments are not checked`);
+    const { componentWit } = await import('@bytecodealliance/jco-transpile/wasm-tools');
     const wit = await componentWit(bytes);
     const imports = [...wit.matchAll(/^\s*import ([^\s:;]+:[^\s;]+);$/gm)].map((match) => [match[1]!, {}] as const);
     return { imports: Object.fromEntries(imports), exports: {} };

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { DiagLogLevel, trace, type TracerProvider } from '@opentelemetry/api';
 import { logs, type LoggerProvider } from '@opentelemetry/api-logs';
@@ -99,14 +97,4 @@ export function openGuestChannel(options: GuestChannelOptions, reportTranspile =
     ...(reportTranspile ? { reportTranspile: true } : {}),
   };
   return { problems, tracing: tracing.pipeline.enabled, control, journal, port: port1, intake, data };
-}
-
-/**
- * A worker script by its path under `dist/` (`host/worker/worker-entry.js`): beside the built
- * modules; when this module runs from the TypeScript sources (the test suite), the built one.
- */
-export function workerScript(path: string): URL {
-  const built = new URL(`../../${path}`, import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
-  return new URL(`../../../dist/${path}`, import.meta.url);
 }

@@ -36,6 +36,11 @@ export interface WorkerRunData extends GuestThreadData {
   run: Omit<RunFileOptions, 'parentContext'>;
   /** The context the run joins (the host span's parent and the baggage of the call). */
   parent?: TransferParent;
+  /**
+   * The process environment for a thread started early (EarlyWorker), which got a copy of it
+   * before the configuration check took bad values out: its process.env is made this first.
+   */
+  processEnv?: Record<string, string>;
 }
 
 /** A component not in the cache is being transpiled (`done` false), or is done. */

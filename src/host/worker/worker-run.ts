@@ -8,7 +8,9 @@ import { encodeParent } from '../../telemetry/transfer/context-transfer.js';
 import { requestInterrupt, type Stream } from '../../telemetry/transfer/flow-control.js';
 import { readSharedJournal, sharedJournalOverflow } from '../../telemetry/transfer/shared-span-journal.js';
 import type { RunFileOptions, RunOutcome } from '../run-file.js';
-import { openGuestChannel, workerScript, type GuestChannelOptions } from './guest-channel.js';
+import { openGuestChannel, type GuestChannelOptions } from './guest-channel.js';
+import { workerScript } from './worker-script.js';
+import type { EarlyWorker } from './early-worker.js';
 import type { TranspileMessage, WorkerMessage, WorkerRunData } from './protocol.js';
 
 export interface WorkerRunOptions extends RunFileOptions, GuestChannelOptions {
@@ -20,6 +22,8 @@ export interface WorkerRunOptions extends RunFileOptions, GuestChannelOptions {
    * `wasm-otel: transpiling app.wasm (first run; cached for next time) ...`. Default: none.
    */
   transpileNotice?: { afterMillis: number; write(line: string): void };
+  /** A guest thread started earlier (see EarlyWorker), given its job instead of a new thread. */
+  earlyWorker?: EarlyWorker;
 }
 
 /** A run in progress on a worker thread. */
@@ -67,7 +71,9 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
     run: { file: options.file, ...(options.invoke !== undefined ? { invoke: options.invoke } : {}), args: options.args ?? [], env: options.env ?? {}, preopens: options.preopens ?? {}, ...(options.traceImports ? { traceImports: true } : {}), ...(options.instrument ? { instrument: options.instrument } : {}), ...(options.importsModule !== undefined ? { importsModule: options.importsModule } : {}) },
     ...(parent !== undefined ? { parent } : {}),
   };
-  const worker = new Worker(workerScript('host/worker/worker-entry.js'), { workerData: data, transferList: [data.port] });
+  const early = options.earlyWorker;
+  const worker = early?.worker ?? new Worker(workerScript('host/worker/worker-entry.js'), { workerData: data, transferList: [data.port] });
+  if (early !== undefined) worker.postMessage({ ...data, processEnv: definedEnv(process.env) }, [data.port]);
 
   let settle!: (outcome: WorkerRunOutcome) => void;
   const outcome = new Promise<WorkerRunOutcome>((resolve) => (settle = resolve));
@@ -139,6 +145,10 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
     });
   });
 
+  // What an early thread did before these listeners were there.
+  if (early?.error !== undefined) worker.emit('error', early.error);
+  else if (early?.exitCode !== undefined) worker.emit('exit', early.exitCode);
+
   return {
     outcome,
     undelivered() {
@@ -193,4 +203,10 @@ function drain(port: MessagePort, handle: (message: WorkerMessage) => void): voi
   for (let received = receiveMessageOnPort(port); received !== undefined; received = receiveMessageOnPort(port)) {
     handle(received.message as WorkerMessage);
   }
+}
+
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const defined: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) defined[name] = value;
+  return defined;
 }

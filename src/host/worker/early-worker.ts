@@ -1,0 +1,22 @@
+/**
+ * The guest's thread of a `wasm-otel run`, started before the thread that starts it loads the
+ * telemetry and the runtime: its own loading (most of a small module's run) overlaps that, and it
+ * waits for its job as a message (runInWorker sends it). It gets a copy of the environment at
+ * its start, before the configuration check (cliDiagnostics) takes bad values out; the job brings
+ * the environment as it is then, and the thread takes that before anything reads it.
+ */
+import { Worker } from 'node:worker_threads';
+import { workerScript } from './worker-script.js';
+
+export class EarlyWorker {
+  readonly worker: Worker;
+  /** What happened before runInWorker listened, replayed to its handlers. */
+  error: unknown;
+  exitCode: number | undefined;
+
+  constructor() {
+    this.worker = new Worker(workerScript('host/worker/worker-entry.js'));
+    this.worker.once('error', (error) => (this.error ??= error));
+    this.worker.once('exit', (code) => (this.exitCode ??= code));
+  }
+}
