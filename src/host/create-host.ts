@@ -9,7 +9,8 @@ import { BasicTracerProvider, type Sampler, type SpanProcessor } from '@opentele
 import { InstanceRegistry, ProblemCounter, createHostCaches, type EngineLimits, type OpenSpanJournal } from '../engine/index.js';
 import { defaultCacheDir } from '../runtime/cache-dir.js';
 import { fsReason } from '../runtime/fs-reason.js';
-import { transpileComponent } from '../runtime/transpile.js';
+import { fileIdentity, knownHash, rememberHash } from '../runtime/file-identity-index.js';
+import { cachedTranspile, transpileComponent, type TranspiledComponent } from '../runtime/transpile.js';
 import { wasmKind } from '../runtime/wasm-kind.js';
 import type { InstrumentOptions } from '../runtime/instrument/instrument-options.js';
 import { InstrumentError, instrumentOptionsProblem } from '../runtime/instrument/instrument-module.js';
@@ -152,11 +153,36 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
   // Once the cache has failed, this host goes on without it (one warning, no retries).
   let cacheDir = options.cacheDir ?? defaultCacheDir();
 
+  /** A transpiled component, from the cache or just made, loaded (its glue imported, its core modules compiled). */
+  const loadTranspiled = async (name: string, transpiled: TranspiledComponent, loadOptions: LoadOptions): Promise<LoadedComponent> => {
+    for (const entry of transpiled.instrumented) tellAbout(`${name} (${entry.file})`, entry.summary, instrumentOptionsOf(loadOptions.instrument));
+    if (loadOptions.instrument && transpiled.instrumented.length === 0) diag.warn(`wasm-otel: ${name}: no core module of its own code found to instrument (none defines a memory); run without function spans`);
+    diag.debug(
+      transpiled.fromCache
+        ? `wasm-otel: using cached transpile of ${name} (${transpiled.dir})`
+        : `wasm-otel: transpiled ${name} into ${transpiled.dir} (glue rewrites: ${transpiled.glueRewrites.join(', ') || 'none'})`,
+    );
+    try {
+      return await LoadedComponent.create(name, transpiled, context);
+    } finally {
+      // Without a cache the output lives in a temp dir, no longer needed once imported and compiled.
+      if (transpiled.temporary) await rm(transpiled.dir, { recursive: true, force: true });
+    }
+  };
+
   return {
     problemCounter: problems,
     problems: () => problems.snapshot(),
     dispose: () => context.caches.clear(),
     async load(source, loadOptions = {}) {
+      // A file seen before (same path, inode, size and times) is found in the cache without reading it.
+      const identity = typeof source === 'string' && cacheDir !== false ? await fileIdentity(source) : undefined;
+      if (identity !== undefined && cacheDir !== false) {
+        checkInstrumentOptions(loadOptions.instrument);
+        const hash = await knownHash(cacheDir, identity);
+        const cached = hash === undefined ? undefined : await cachedTranspile(hash, cacheDir, instrumentOptionsOf(loadOptions.instrument));
+        if (cached !== undefined) return loadTranspiled(loadOptions.name ?? basename(source as string), cached, loadOptions);
+      }
       const { bytes, name } = await readSource(source, loadOptions.name);
       const kind = wasmKind(bytes);
       if (kind === 'not-wasm') throw new WasmOtelError('not_wasm', `${name} is not a WebAssembly binary`);
@@ -179,19 +205,8 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
           `the transpile cache ${String(triedCache)} cannot be used (${transpiled.cacheProblem}); components are transpiled without a cache (set WASM_OTEL_CACHE_DIR to a writable directory, or to off)`,
         );
       }
-      for (const entry of transpiled.instrumented) tellAbout(`${name} (${entry.file})`, entry.summary, instrumentOptionsOf(loadOptions.instrument));
-      if (loadOptions.instrument && transpiled.instrumented.length === 0) diag.warn(`wasm-otel: ${name}: no core module of its own code found to instrument (none defines a memory); run without function spans`);
-      diag.debug(
-        transpiled.fromCache
-          ? `wasm-otel: using cached transpile of ${name} (${transpiled.dir})`
-          : `wasm-otel: transpiled ${name} into ${transpiled.dir} (glue rewrites: ${transpiled.glueRewrites.join(', ') || 'none'})`,
-      );
-      try {
-        return await LoadedComponent.create(name, transpiled, context);
-      } finally {
-        // Without a cache the output lives in a temp dir, no longer needed once imported and compiled.
-        if (transpiled.temporary) await rm(transpiled.dir, { recursive: true, force: true });
-      }
+      if (identity !== undefined && cacheDir !== false && !transpiled.temporary) await rememberHash(cacheDir, identity, transpiled.hash);
+      return loadTranspiled(name, transpiled, loadOptions);
     },
     async loadModule(source, loadOptions = {}) {
       const { bytes, name } = await readSource(source, loadOptions.name);

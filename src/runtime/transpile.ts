@@ -88,14 +88,13 @@ export type TranspileStart = (willCache: boolean) => (() => void) | void;
  */
 export async function transpileComponent(bytes: Uint8Array, cacheDir: string | false, onStart?: TranspileStart, instrument?: InstrumentOptions): Promise<TranspiledComponent> {
   const hash = createHash('sha256').update(bytes).digest('hex');
-  // Instrumented output is a cache entry of its own, keyed by the options and the rewriter too.
-  const key = `${hash}-${outputKey()}${instrument ? `-instrumented-${optionsAndRewriterKey(instrument)}` : ''}`;
+  const key = entryKey(hash, instrument);
   let staging: string | undefined;
   let cacheProblem: string | undefined;
   if (cacheDir !== false) {
     const dir = join(cacheDir, key);
-    const cached = await readCached(dir);
-    if (cached) return { hash, dir, entry: join(dir, ENTRY), fromCache: true, temporary: false, ...cached };
+    const cached = await cachedTranspile(hash, cacheDir, instrument);
+    if (cached) return cached;
     // Where the output will go, made before transpiling: whether it can be cached is known up front.
     try {
       await makeDirectory(cacheDir);
@@ -122,6 +121,18 @@ export async function transpileComponent(bytes: Uint8Array, cacheDir: string | f
   }
   const dir = await writeTemporary(files);
   return { hash, dir, entry: join(dir, ENTRY), fromCache: false, temporary: true, ...(cacheProblem !== undefined ? { cacheProblem } : {}), ...manifest };
+}
+
+/** The cache entry of a component (by its sha256) with these options, when there is a complete one. */
+export async function cachedTranspile(hash: string, cacheDir: string, instrument?: InstrumentOptions): Promise<TranspiledComponent | undefined> {
+  const dir = join(cacheDir, entryKey(hash, instrument));
+  const cached = await readCached(dir);
+  return cached ? { hash, dir, entry: join(dir, ENTRY), fromCache: true, temporary: false, ...cached } : undefined;
+}
+
+/** A cache entry's name: the component's hash and what shapes the output (instrumented output is an entry of its own, keyed by the options and the rewriter too). */
+function entryKey(hash: string, instrument: InstrumentOptions | undefined): string {
+  return `${hash}-${outputKey()}${instrument ? `-instrumented-${optionsAndRewriterKey(instrument)}` : ''}`;
 }
 
 /** jco's output with the glue rewritten, and the manifest that describes it. */

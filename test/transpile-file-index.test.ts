@@ -1,0 +1,93 @@
+/*
+ * The transpile cache's index by file (src/runtime/file-identity-index.ts): a component file the
+ * host has transpiled before is found in the cache by its identity (path, inode, size, times)
+ * without reading its bytes; a file that changed, or the same bytes under another name, is read
+ * and hashed again. (node:fs/promises' readFile is wrapped to count what is read.)
+ */
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createHost } from '../src/index.js';
+import { component } from './support/paths.js';
+
+const reads: string[] = [];
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const original = await importOriginal<typeof import('node:fs/promises')>();
+  const readFile = (async (path: Parameters<typeof original.readFile>[0], ...rest: unknown[]) => {
+    reads.push(String(path));
+    return (original.readFile as (...args: unknown[]) => Promise<unknown>)(path, ...rest);
+  }) as typeof original.readFile;
+  return { ...original, readFile, default: { ...original, readFile } };
+});
+
+const scratch = mkdtempSync(join(tmpdir(), 'wasm-otel-file-index-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Loads `file` with a new host on `cacheDir`, runs its `emit-span`, returns whether it came from the cache and the files read. */
+async function loadAndRun(file: string, cacheDir: string): Promise<{ fromCache: boolean; hash: string; readComponent: number; spans: string[] }> {
+  reads.length = 0;
+  const exporter = new InMemorySpanExporter();
+  const host = createHost({ spanProcessors: [new SimpleSpanProcessor(exporter)], cacheDir });
+  const loaded = await host.load(file);
+  const instance = await loaded.instantiate();
+  await instance.call('emit-span');
+  instance.dispose();
+  return { fromCache: loaded.fromCache, hash: loaded.transpiled.hash, readComponent: reads.filter((path) => path === file).length, spans: exporter.getFinishedSpans().map((span) => span.name) };
+}
+
+describe('the transpile cache finds a file it has seen without reading it', () => {
+  const cacheDir = join(scratch, 'cache');
+  const file = join(scratch, 'span-bench.wasm');
+  copyFileSync(component('span-bench.wasm'), file);
+  const bytes = readFileSync(file);
+
+  it('first load: read, hashed, transpiled, and the file recorded in <cache>/files/', async () => {
+    const first = await loadAndRun(file, cacheDir);
+    expect(first).toMatchObject({ fromCache: false, readComponent: 1, spans: ['bench-span', 'span-bench.wasm'] });
+    const index = readdirSync(join(cacheDir, 'files'));
+    expect(index).toHaveLength(1);
+    expect(readFileSync(join(cacheDir, 'files', index[0]!), 'utf8')).toBe(`${first.hash}\n`);
+  });
+
+  it('second load (another host, as a second run): from the cache, the component not read at all', async () => {
+    const second = await loadAndRun(file, cacheDir);
+    expect(second).toMatchObject({ fromCache: true, readComponent: 0, spans: ['bench-span', 'span-bench.wasm'] });
+  });
+
+  it('the same bytes under another name: read and hashed once, then found by name too', async () => {
+    const copy = join(scratch, 'copy.wasm');
+    copyFileSync(file, copy);
+    expect(await loadAndRun(copy, cacheDir)).toMatchObject({ fromCache: true, readComponent: 1 });
+    expect(await loadAndRun(copy, cacheDir)).toMatchObject({ fromCache: true, readComponent: 0 });
+    expect(readdirSync(join(cacheDir, 'files'))).toHaveLength(2);
+  });
+
+  it('a file written again in place (same name, size and bytes) is read again: its times changed', async () => {
+    const before = await loadAndRun(file, cacheDir);
+    // Any write changes the file's change time; the same bytes written back show it best (the
+    // file is read and hashed again, and its hash leads to the same entry).
+    writeFileSync(file, bytes);
+    const after = await loadAndRun(file, cacheDir);
+    expect(after).toMatchObject({ fromCache: true, readComponent: 1, hash: before.hash });
+    expect(await loadAndRun(file, cacheDir)).toMatchObject({ fromCache: true, readComponent: 0 });
+  });
+
+  it('a broken index entry is a miss, not a failure', async () => {
+    for (const name of readdirSync(join(cacheDir, 'files'))) writeFileSync(join(cacheDir, 'files', name), 'not a hash');
+    expect(await loadAndRun(file, cacheDir)).toMatchObject({ fromCache: true, readComponent: 1, spans: ['bench-span', 'span-bench.wasm'] });
+  });
+
+  it('without a cache nothing is recorded and the file is read every time', async () => {
+    const reads1 = await loadAndRunNoCache(file);
+    expect(reads1).toBe(1);
+  });
+});
+
+async function loadAndRunNoCache(file: string): Promise<number> {
+  reads.length = 0;
+  const host = createHost({ spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())], cacheDir: false });
+  await host.load(file);
+  return reads.filter((path) => path === file).length;
+}
