@@ -115,8 +115,8 @@ export function decodeSpanData(data: WitSpanData, cx: DecodeContext): SpanReport
   };
 }
 
-const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
-const OK: SpanStatus = Object.freeze({ code: SpanStatusCode.OK });
+export const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+export const OK: SpanStatus = Object.freeze({ code: SpanStatusCode.OK });
 
 function statusFrom(status: WitStatus, what: Subject, cx: DecodeContext): SpanStatus {
   switch (status?.tag) {

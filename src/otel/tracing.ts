@@ -6,6 +6,7 @@ import type { LiftBudget } from '../runtime/lift-budget.js';
 import { reportLiftCuts, unliftedEntries } from './lift-cuts.js';
 import { spanContextFromGuest, spanContextToGuest, spanIdFrom, traceIdFrom } from './span-context.js';
 import { KINDS, decodeSpanData, type DecodeContext } from './span-data.js';
+import { READ_SPAN_CONTEXT, READ_SPAN_DATA, createSpanReaders } from './span-data-reader.js';
 import { optionalTimeFrom } from './time.js';
 import type { WitSpanContext, WitSpanData } from './wit-types.js';
 
@@ -30,7 +31,7 @@ export function createTracingImports(state: InstanceSpanState, decode: Omit<Deco
     problems.hostError(what, error);
   const cache = new GuestContextCache();
 
-  return {
+  const imports: TracingImports = {
     onStart(context, parent) {
       try {
         reportLiftCuts(lift, () => 'on-start', problems);
@@ -77,6 +78,12 @@ export function createTracingImports(state: InstanceSpanState, decode: Omit<Deco
       }
     },
   };
+  // The glue reads the records straight from guest memory with these, where its lift is the
+  // one they replace (see span-data-reader.ts); anything they do not take comes through the above.
+  const readers = createSpanReaders({ state, limits, problems, lift });
+  Object.defineProperty(imports.onEnd, READ_SPAN_DATA, { value: readers.readSpanData });
+  Object.defineProperty(imports.onStart, READ_SPAN_CONTEXT, { value: readers.readSpanContext });
+  return imports;
 }
 
 /**

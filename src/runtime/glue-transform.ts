@@ -28,6 +28,10 @@
  *     KB, every metric-data variant inline) runs in the interpreter on every call. Its large
  *     variant cases are moved, unchanged, into functions of their own, each small enough to be
  *     optimized.
+ *  8. `span-reader`: the trampolines of wasi:otel/tracing `on-end` / `on-start` first offer the
+ *     record to the host's reader (src/otel/span-data-reader.ts), which reads it straight from
+ *     guest memory into what the engine takes; a record it does not take whole is lifted as
+ *     generated. Only bodies exactly as the reader was written for (by hash) are rewritten.
  *
  * Each rewrite matches an exact pattern of the generated code; when the pattern is absent
  * (another jco version, another mode) it is skipped and reported, and the glue keeps working as
@@ -47,9 +51,10 @@ import { memoryViews } from './glue/memory-views.js';
 import type { RewriteResult } from './glue/shared.js';
 import { splitLift } from './glue/split-lift.js';
 import { syncImportFastPath } from './glue/sync-import-fast-path.js';
+import { spanReader } from './glue/span-reader.js';
 
 /** Bump when the output of `transformGlue` changes (the transpile cache keys on it). */
-export const GLUE_TRANSFORM_VERSION = 10;
+export const GLUE_TRANSFORM_VERSION = 11;
 
 export interface GlueTransformResult {
   /** The rewritten glue (the input unchanged when nothing applied). */
@@ -60,7 +65,7 @@ export interface GlueTransformResult {
   skipped: string[];
 }
 
-export const REWRITES = ['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps', 'split-lift'] as const;
+export const REWRITES = ['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps', 'split-lift', 'span-reader'] as const;
 export type RewriteName = (typeof REWRITES)[number];
 
 /**
@@ -80,6 +85,7 @@ export function transformGlue(source: string, options: { rewrites?: readonly Rew
     ['lift-budget', liftBudget],
     ['created-reps', createdReps],
     ['split-lift', splitLift],
+    ['span-reader', spanReader],
   ];
   for (const [name, rewrite] of steps) {
     if (!wanted.has(name)) continue;

@@ -1,0 +1,82 @@
+/**
+ * Strings read straight from guest memory by the span readers (see span-data-reader.ts): ASCII
+ * only (the readers leave anything else to jco's lifting), checked in bounds by the caller.
+ *
+ * Keys, names and small values repeat from span to span at the same address (a guest's static
+ * strings): a small cache keyed by address and length, checked against the bytes on every hit,
+ * returns the string already made, so it is neither built nor hashed again when it becomes a
+ * property key. A hit returns exactly what decoding would (the bytes are compared one by one).
+ */
+
+const SLOTS = 512;
+/** Longer strings are not kept (the cache holds at most SLOTS x this many characters). */
+const CACHED_MAX = 64;
+
+/** Node's Buffer has latin1Slice (undocumented, but what `buffer.toString('latin1')` calls): ASCII is latin1. */
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
+let nodeBufferFor: ArrayBufferLike | undefined;
+let nodeBuffer: Latin1Buffer | undefined;
+
+/** True when `len` bytes at `ptr` are within `bytes` and all below 0x80. */
+export function isAscii(bytes: Uint8Array, ptr: number, len: number): boolean {
+  if (ptr < 0 || len < 0 || ptr + len > bytes.length) return false;
+  let bits = 0;
+  for (let i = ptr, end = ptr + len; i < end; i++) bits |= bytes[i]!;
+  return bits < 0x80;
+}
+
+/** The ASCII bytes as a (flat) string. */
+export function asciiString(bytes: Uint8Array, ptr: number, len: number): string {
+  if (len === 0) return '';
+  if (nodeBufferFor !== bytes.buffer) {
+    nodeBufferFor = bytes.buffer;
+    nodeBuffer = Buffer.from(bytes.buffer, 0, bytes.buffer.byteLength) as Latin1Buffer;
+  }
+  return nodeBuffer!.latin1Slice(bytes.byteOffset + ptr, bytes.byteOffset + ptr + len);
+}
+
+export class GuestStrings {
+  private readonly ptrs = new Int32Array(SLOTS).fill(-1);
+  private readonly lens = new Int32Array(SLOTS);
+  private readonly strings: string[] = new Array<string>(SLOTS).fill('');
+
+  /** The string of `len` ASCII bytes at `ptr` (the caller checked isAscii). */
+  get(bytes: Uint8Array, ptr: number, len: number): string {
+    if (len > CACHED_MAX) return asciiString(bytes, ptr, len);
+    const slot = (ptr ^ (ptr >>> 9) ^ (len << 4)) & (SLOTS - 1);
+    if (this.ptrs[slot] === ptr && this.lens[slot] === len) {
+      const s = this.strings[slot]!;
+      let i = 0;
+      while (i < len && bytes[ptr + i] === s.charCodeAt(i)) i++;
+      if (i === len) return s;
+    }
+    const s = asciiString(bytes, ptr, len);
+    this.ptrs[slot] = ptr;
+    this.lens[slot] = len;
+    this.strings[slot] = s;
+    return s;
+  }
+}
+
+/**
+ * A W3C id of `len` hex digits (lower case, not all zero) at `ptr`, or undefined when it is not
+ * one (upper case included: jco's lifting and the front-end's checks handle those).
+ */
+export function hexIdAt(bytes: Uint8Array, ptr: number, len: number): string | undefined {
+  if (ptr < 0 || ptr + len > bytes.length) return undefined;
+  let nonZero = 0;
+  for (let i = ptr, end = ptr + len; i < end; i++) {
+    const c = bytes[i]!;
+    if (c >= 48 && c <= 57) nonZero |= c - 48;
+    else if (c >= 97 && c <= 102) nonZero = 1;
+    else return undefined;
+  }
+  return nonZero === 0 ? undefined : asciiString(bytes, ptr, len);
+}
+
+/** True when the `len` bytes at `ptr` spell `text` (ASCII). */
+export function bytesEqual(bytes: Uint8Array, ptr: number, len: number, text: string): boolean {
+  if (text.length !== len) return false;
+  for (let i = 0; i < len; i++) if (bytes[ptr + i] !== text.charCodeAt(i)) return false;
+  return true;
+}

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { MEMORY_VIEWS_END, type RewriteResult } from './shared.js';
+
+// 7. span-reader
+//
+// jco lifts a span's record into JS objects (`on-end(span-data)`: ~25 objects and ~20 strings)
+// that the host then decodes into other objects. For the wasi:otel/tracing layouts the host has
+// readers for (src/otel/span-data-reader.ts: read the record straight from guest memory into what
+// the engine takes), the rewrite lets the trampoline offer the record to the host's reader first:
+//
+//     _checkMayLeave(0); // glue-transform: sync-import-fast-path
+//     if (_jcoReadN !== null && ... && _jcoReadN(_jcoViewBytes, dv, arg0)) return; // glue-transform: span-reader
+//     ...the generated lifting and host call, unchanged...
+//
+// where `_jcoReadN` is the reader the import function carries under its layout's symbol (null
+// when the host gives none: the glue then runs exactly as generated). The reader returns false,
+// having done nothing, for any record it does not take whole, and the generated code runs.
+//
+// A trampoline is rewritten only when its generated body (after the earlier rewrites, with
+// memory and component indices and the package version left out) is exactly one the reader was
+// written and tested for: KNOWN_LIFTS holds the hashes of those bodies. Any other body (another
+// jco version, another WIT shape) is left alone and named in `skipped`. Requires memory-views
+// (the cached view of the memory), lift-budget and sync-import-fast-path (part of the hashed body).
+
+/** Hashes of the known generated lifts, with the symbol of the host's reader for each. */
+const KNOWN_LIFTS: Readonly<Record<string, string>> = {
+  // wasi:otel/tracing on-end(span-data), key-value values as JSON text (draft-2025-12, rc.1, rc.2, main)
+  'fb9adf98841a62df': 'wasm-otel.read/wasi:otel json span-data',
+  // wasi:otel/tracing on-start(span-context), lowered flat (draft-2025-12, rc.1, rc.2, main)
+  '826852b56fb5624d': 'wasm-otel.read/wasi:otel json span-context',
+};
+
+const TRACING_FN = /_trampoline(\d+)\.fnName = '(wasi:otel\/tracing@[^#']*#(?:onEnd|onStart))';/g;
+const FAST_PATH_CHECK = /\n(\s*)_checkMayLeave\(\d+\); \/\/ glue-transform: sync-import-fast-path\n/;
+
+/** The body of a trampoline as hashed: indices and versions that differ between components left out. */
+export function liftFingerprint(body: string): string {
+  const normalized = body
+    .replace(/\bmemory\d+\b/g, 'memory')
+    .replace(/\b(_checkMayLeave|getOrCreateAsyncState)\(\d+\)/g, '$1(N)')
+    .replace(/wasi:otel\/tracing@[^"'\s,\]]*/g, 'wasi:otel/tracing@V');
+  return createHash('sha256').update(normalized).digest('hex').slice(0, 16);
+}
+
+export function spanReader(source: string): RewriteResult {
+  const name = 'span-reader';
+  if (!source.includes(MEMORY_VIEWS_END)) return { name, source, applied: false, skipped: source.includes("'wasi:otel/tracing@") ? [`${name}: needs memory-views`] : [] };
+  const skipped: string[] = [];
+  let count = 0;
+  for (const [, n, fnName] of [...source.matchAll(TRACING_FN)]) {
+    const head = new RegExp(String.raw`\n([ \t]*)const _trampoline${n} = function\(([^)]*)\) \{`).exec(source);
+    const bodyStart = head ? head.index + head[0].length : -1;
+    const end = head ? new RegExp(String.raw`\n[ \t]*\}\n[ \t]*_trampoline${n}\.fnName = `).exec(source.slice(bodyStart)) : null;
+    if (!head || !end) {
+      skipped.push(`${name}: ${fnName}: trampoline not found`);
+      continue;
+    }
+    const body = source.slice(bodyStart, bodyStart + end.index);
+    const fingerprint = liftFingerprint(body);
+    const symbol = KNOWN_LIFTS[fingerprint];
+    const callee = /_trackHostOperation\(\(\) => (\w+)\(/.exec(body)?.[1];
+    const memory = /\b(memory\d+)\b/.exec(body)?.[1];
+    const check = FAST_PATH_CHECK.exec(body);
+    if (symbol === undefined || callee === undefined || memory === undefined || check === null) {
+      skipped.push(`${name}: ${fnName}: not a lift this host has a reader for (${fingerprint})`);
+      continue;
+    }
+    const reader = `_jcoRead${n}`;
+    const args = head[2]!;
+    const at = bodyStart + check.index + check[0].length;
+    const call =
+      `${check[1]}if (${reader} !== null && (_jcoMemoryBuffer(${memory}), _jcoViewMemory === ${memory}) && ${reader}(_jcoViewBytes, ${args.includes(',') ? args : `dv, ${args}`})) return; // glue-transform: span-reader\n`;
+    const definition = `\n${head[1]}const ${reader} = typeof ${callee} === 'function' && typeof ${callee}[Symbol.for('${symbol}')] === 'function' ? ${callee}[Symbol.for('${symbol}')] : null; // glue-transform: span-reader`;
+    source = source.slice(0, head.index) + definition + source.slice(head.index, at) + call + source.slice(at);
+    count++;
+  }
+  return { name, source, applied: count > 0, skipped };
+}
