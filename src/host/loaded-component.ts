@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
 import { diag, type Attributes } from '@opentelemetry/api';
 import { InstanceSpanState } from '../engine/index.js';
 import { createObserveImports } from '../observe/imports.js';
@@ -13,6 +12,7 @@ import type { TranspiledComponent } from '../runtime/transpile.js';
 import { interruptible } from '../runtime/guest-interrupt.js';
 import { LIFT_BUDGET, LiftBudget } from '../runtime/lift-budget.js';
 import { createWasiImports, wasiInterfaceNames, type WasiOptions } from '../runtime/wasi-imports.js';
+import { loadGlue, type LoadedGlue } from '../runtime/glue-script.js';
 import { WasmOtelError, oneLine } from './errors.js';
 import { componentAttributes } from '../telemetry/host-span-attributes.js';
 import { unversioned } from './export-names.js';
@@ -98,7 +98,7 @@ export class LoadedComponent {
   private constructor(
     readonly name: string,
     readonly transpiled: TranspiledComponent,
-    private readonly instantiateFn: Instantiate,
+    private readonly glue: LoadedGlue<Instantiate>,
     private readonly modules: Map<string, WebAssembly.Module>,
     private readonly host: HostContext,
     private readonly otel: OtelShape | undefined,
@@ -125,7 +125,8 @@ export class LoadedComponent {
       diag.warn(`wasm-otel: ${name}: the transpiled glue could not be given the record budget (WASM_OTEL_MAX_RECORD_BYTES): a huge record from this guest is lifted whole before it is cut`);
     }
     try {
-      const glue = (await import(pathToFileURL(transpiled.entry).href)) as { instantiate: Instantiate };
+      // As a script with V8's code cache when it has jco's shape (see glue-script.ts); the cache is kept in the cache entry only.
+      const glue = await loadGlue<Instantiate>(transpiled.entry, !transpiled.temporary);
       const modules = new Map<string, WebAssembly.Module>();
       let instrumented: InstrumentedModule | undefined;
       for (const file of transpiled.coreModules) {
@@ -134,7 +135,7 @@ export class LoadedComponent {
         modules.set(file, module);
         if (transpiled.instrumented.some((entry) => entry.file === file)) instrumented = { module, info: readModuleInfo(bytes) };
       }
-      return new LoadedComponent(name, transpiled, glue.instantiate, modules, host, shape, observe.use, instrumented);
+      return new LoadedComponent(name, transpiled, glue, modules, host, shape, observe.use, instrumented);
     } catch (error) {
       throw new WasmOtelError('transpile_failed', `cannot prepare ${name}: ${oneLine(error)}`, { cause: error });
     }
@@ -248,10 +249,15 @@ export class LoadedComponent {
       ...(wiring.http ? createHttpImports({ state, problems: this.host.problems, ...(this.host.propagator ? { propagator: this.host.propagator } : {}) }) : {}),
     };
     // Interruptible (a worker's run stopped by a signal): the telemetry imports and WASI's functions
-    // (the span resource's methods check the flag themselves).
+    // (the span resource's methods check the flag themselves), of the interfaces the component
+    // imports (the glue reads no other).
     if (interrupt) {
-      for (const telemetry of [otel, observe]) for (const [name, functions] of Object.entries(telemetry)) telemetry[name] = interruptible(functions, interrupt);
-      for (const [name, functions] of Object.entries(wasi)) if (typeof functions === 'object' && functions !== null) wasi[name] = interruptible(functions, interrupt);
+      for (const name of wiring.names) {
+        for (const family of [otel, observe, wasi] as Record<string, unknown>[]) {
+          const functions = family[name];
+          if (typeof functions === 'object' && functions !== null) family[name] = interruptible(functions, interrupt);
+        }
+      }
     }
     const importTracer = options.traceImports ? new ImportTracer(state) : undefined;
     const served = { ...wasi, ...otel, ...observe, ...(options.imports ?? {}) };
@@ -268,7 +274,9 @@ export class LoadedComponent {
     const instantiateCore = this.instrumented && instrumentSwitch ? instrumentedInstantiateCore(this.instrumented, state, this.host, instrumentSwitch, interrupt) : undefined;
     const telemetry = instrumentSwitch ? switchingTelemetry(this.host.telemetry, instrumentSwitch) : this.host.telemetry;
     try {
-      const exports = await this.instantiateFn((file) => this.modules.get(file)!, imports, ...(instantiateCore ? [instantiateCore] : []));
+      const exports = await this.glue.glue.instantiate((file) => this.modules.get(file)!, imports, ...(instantiateCore ? [instantiateCore] : []));
+      // Now that instantiating has compiled the glue's generator, its code is worth caching (once).
+      await this.glue.saveCodeCache();
       const fixStack = this.instrumented ? instrumentedStackFixer(this.instrumented.info) : undefined;
       return new GuestInstance(this.name, exports, this.transpiled.exports, state, telemetry, this.transpiled.types.exports, this.attributes, importTracer, fixStack);
     } catch (error) {
