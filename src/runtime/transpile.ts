@@ -182,7 +182,8 @@ async function transpileFiles(bytes: Uint8Array, instrument: InstrumentOptions |
     exports: result.exports,
     glueRewrites: manifestRewrites,
   };
-  files.set(MANIFEST, Buffer.from(JSON.stringify(manifest, null, 2)));
+  // Compact: a later run reads it first thing (indented, the types of a big component take 5x the bytes).
+  files.set(MANIFEST, Buffer.from(JSON.stringify(manifest)));
   return { files, manifest };
 }
 
