@@ -22,25 +22,17 @@ check: build
 test: check
     npx vitest run --reporter=default --reporter=./test/support/count-reporter.ts
 
-# Cold start (--version vs node -e 0, a small module's run vs node:wasi, a cached component's second run); guest span cost vs the OTel JS SDK (wasi:otel, wasi:observe); function-level hooks and our instrumenter (switch off, filter 0 and 20us); metrics and logs; serve; the CLI soak (1M spans, peak RSS); many instances (10,000 instantiate + call + dispose vs jco alone, heap after). `--json FILE` also writes every ratio with its target to FILE (see bench-check).
+# Cold start (--version vs node -e 0, a small module's run vs node:wasi, a cached component's second run); guest span cost vs the OTel JS SDK (wasi:otel, wasi:observe); function-level hooks and our instrumenter (switch off, filter 0 and 20us); metrics and logs; serve; the CLI soak (1M spans, peak RSS); many instances (10,000 instantiate + call + dispose vs jco alone, heap after). `--json FILE` also writes every ratio with its target to FILE, `--quick` runs fewer rounds (see bench-check), names pick benches.
 bench *ARGS: build
+    node bench/run.mjs {{ARGS}}
+
+# The regression guard (part of `just test`): the benches in quick mode, their ratios against the ceilings in bench/ceilings.json (not timed tests: each ratio is measured against a baseline in the same run).
+bench-check: build
     #!/usr/bin/env bash
     set -euo pipefail
-    args=({{ARGS}})
-    if [ "${#args[@]}" -gt 0 ]; then
-      if [ "${args[0]}" != "--json" ] || [ "${#args[@]}" -ne 2 ]; then echo "wasm-otel: just bench takes no arguments or --json FILE" >&2; exit 2; fi
-      export WASM_OTEL_BENCH_JSON="$(realpath -m "${args[1]}")"
-      rm -f "$WASM_OTEL_BENCH_JSON"
-    fi
-    node --expose-gc bench/guest-span.bench.mjs
-    node --expose-gc bench/observe-span.bench.mjs
-    node --expose-gc bench/metrics-logs.bench.mjs
-    node --expose-gc bench/function-hooks.bench.mjs
-    node --expose-gc bench/instrument.bench.mjs
-    node bench/serve-rps.bench.mjs
-    node bench/soak.bench.mjs
-    node --expose-gc bench/many-instances.bench.mjs
-    node bench/cold-start.bench.mjs
+    results="$(mktemp -d)/bench.json"
+    node bench/run.mjs --quick --json "$results"
+    node scripts/check-bench-ceilings.mjs "$results"
 
 # Fuzz every front-end with `runs` cases each and a new seed (printed; WASM_OTEL_FUZZ_SEED=n repeats one).
 fuzz runs="5000": build
