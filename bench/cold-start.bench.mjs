@@ -21,7 +21,7 @@ const CLI = join(ROOT, 'bin', 'wasm-otel.js');
 // A small WASI command (C, wasi-libc; no imports but WASI): prints its results and exits 0.
 const MODULE = join(ROOT, 'components', 'instr-recursion.wasm');
 const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : process.env.WASM_OTEL_BENCH_QUICK ? 7 : 15;
 
 const scratch = mkdtempSync(join(tmpdir(), 'wasm-otel-cold-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));

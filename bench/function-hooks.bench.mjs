@@ -26,10 +26,12 @@ import { trace } from '@opentelemetry/api';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createHost } from '../dist/index.js';
+import { recordRatio } from './support/report.mjs';
 
 const N = 25;
 const HOOK_PAIRS = 242_784; // 2 F(26) - 2: every call below the exported entry
-const ROUNDS = 40;
+const QUICK = Boolean(process.env.WASM_OTEL_BENCH_QUICK);
+const ROUNDS = QUICK ? 10 : 40;
 const WARMUP_ROUNDS = 5;
 const INSTRUMENT = 'dylibso:observe/instrument';
 
@@ -165,10 +167,10 @@ const noop = times.noop.ms;
 const rows = [
   { name: 'baseline (fib-plain.wasm)', values: base, target: '' },
   { name: 'no-op hooks', values: noop, target: '' },
-  { name: '(a) hooks, tracing disabled', values: times.disabled.ms, vsNoop: true, target: '<= 1.10x no-op hooks' },
-  { name: '(b) filter 0: recording', values: times.filter0.insideMs, target: '<= 60x baseline' },
+  { name: '(a) hooks, tracing disabled', values: times.disabled.ms, vsNoop: true, target: '<= 1.10x no-op hooks', id: 'hooks.disabled-vs-noop', targetX: 1.1 },
+  { name: '(b) filter 0: recording', values: times.filter0.insideMs, target: '<= 60x baseline', id: 'hooks.filter0-recording', targetX: 60 },
   { name: '(b) filter 0: whole call', values: times.filter0.ms, target: '(recording + spans)' },
-  { name: '(c) filter 20us: recording', values: times.filter20.insideMs, target: '<= 50x baseline' },
+  { name: '(c) filter 20us: recording', values: times.filter20.insideMs, target: '<= 50x baseline', id: 'hooks.filter20-recording', targetX: 50 },
   { name: '(c) filter 20us: whole call', values: times.filter20.ms, target: '(recording + spans)' },
 ];
 const ms = (value) => value.toFixed(3).padStart(9);
@@ -179,6 +181,7 @@ console.log(`function spans received per fib(${N}): filter 0: ${median(times.fil
 console.log('');
 console.log(`${'case'.padEnd(28)} ${'median ms'.padStart(9)} ${'min ms'.padStart(9)} ${'x base'.padStart(9)} ${'min/min'.padStart(9)} ${'x no-op'.padStart(9)}   target`);
 for (const row of rows) {
+  if (row.id) recordRatio(row.id, row.vsNoop ? ratio(row.values, noop) : ratio(row.values, base), { target: row.targetX, label: row.name });
   const vsNoop = row.vsNoop ? x(ratio(row.values, noop)) : ''.padStart(9);
   console.log(`${row.name.padEnd(28)} ${ms(median(row.values))} ${ms(min(row.values))} ${x(ratio(row.values, base))} ${x(min(row.values) / min(base))} ${vsNoop}   ${row.target}`);
 }

@@ -19,10 +19,11 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { trace } from '@opentelemetry/api';
 import { createHost, ENABLED_GLOBAL, instrumentModule } from '../dist/index.js';
+import { recordRatio } from './support/report.mjs';
 
 const N = 25;
 const CALLS_PER_FIB = 242_785; // 2 F(26) - 1
-const ROUNDS = Number(process.env.BENCH_INSTRUMENT_ROUNDS ?? 30);
+const ROUNDS = Number(process.env.BENCH_INSTRUMENT_ROUNDS ?? (process.env.WASM_OTEL_BENCH_QUICK ? 8 : 30));
 const WARMUP_ROUNDS = 5;
 const FIB_PLAIN = fileURLToPath(new URL('../components/fib-plain.wasm', import.meta.url));
 
@@ -103,15 +104,16 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const ratio = (key) => median(times[key].map((v, i) => v / times.baseline[i]));
 const rows = [
   ['baseline (fib-plain.wasm)', 'baseline', ''],
-  ['switch off (host cannot trace)', 'switchOff', '<= 1.5x'],
+  ['switch off (host cannot trace)', 'switchOff', '<= 1.5x', 1.5],
   ['switch on, no-op hooks', 'noop', ''],
-  ['filter 0: whole call', 'filter0', '<= 150x'],
-  ['filter 20us: whole call', 'filter20', '<= 50x'],
+  ['filter 0: whole call', 'filter0', '<= 150x', 150],
+  ['filter 20us: whole call', 'filter20', '<= 50x', 50],
 ];
 console.log(`instrumentModule(fib-plain.wasm): ${rewritten.instrumented} functions, ${rewritten.inputBytes} -> ${rewritten.outputBytes} bytes, rewritten in ${rewriteMs.toFixed(0)} ms (binaryen.js loaded on first use)`);
 console.log(`fib(${N}): ${CALLS_PER_FIB} calls, each one wrapped; ${ROUNDS} rounds after ${WARMUP_ROUNDS} warmup; spans per call: filter 0 ${spans0}, filter 20us ${spans20.toFixed(0)}`);
 console.log('');
 console.log(`${'case'.padEnd(32)} ${'median ms'.padStart(10)} ${'x base'.padStart(9)}   target`);
+for (const [name, key, , targetX] of rows) if (targetX !== undefined) recordRatio(`instrument.${key}`, ratio(key), { target: targetX, label: `instrumenter: ${name}` });
 for (const [name, key, target] of rows) console.log(`${name.padEnd(32)} ${median(times[key]).toFixed(3).padStart(10)} ${`${ratio(key).toFixed(2)}x`.padStart(9)}   ${target}`);
 console.log('');
 console.log(`per call (minus baseline): switch off ${(((median(times.switchOff) - median(times.baseline)) * 1e6) / CALLS_PER_FIB).toFixed(1)} ns, no-op hooks ${(((median(times.noop) - median(times.baseline)) * 1e6) / CALLS_PER_FIB).toFixed(1)} ns, filter 0 ${(((median(times.filter0) - median(times.baseline)) * 1e6) / CALLS_PER_FIB).toFixed(1)} ns`);

@@ -19,9 +19,10 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { recordRatio } from './support/report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DURATION = Number(process.env.BENCH_SERVE_SECONDS ?? 5);
+const DURATION = Number(process.env.BENCH_SERVE_SECONDS ?? (process.env.WASM_OTEL_BENCH_QUICK ? 2 : 5));
 const CONNECTIONS = 10;
 const GUEST = 'components/http-hello.wasm';
 const CLI = 'bin/wasm-otel.js';
@@ -105,4 +106,5 @@ for (const name of ['on', 'off', 'trace-imports', 'fresh', 'jco']) {
 }
 sink.close();
 const ratio = (a, b) => (results[a].rps / results[b].rps).toFixed(2);
+recordRatio('serve.on-vs-off', results.on.rps / results.off.rps, { target: 0.8, better: 'higher', label: 'serve req/s, tracing on / off' });
 console.log(`serve ratios: on/off ${ratio('on', 'off')} (median of ${ROUNDS} rounds; target >= 0.8), on/jco ${ratio('on', 'jco')}, trace-imports/on ${ratio('trace-imports', 'on')}, fresh/on ${ratio('fresh', 'on')}`);
