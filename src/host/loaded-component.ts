@@ -249,10 +249,15 @@ export class LoadedComponent {
       ...(wiring.http ? createHttpImports({ state, problems: this.host.problems, ...(this.host.propagator ? { propagator: this.host.propagator } : {}) }) : {}),
     };
     // Interruptible (a worker's run stopped by a signal): the telemetry imports and WASI's functions
-    // (the span resource's methods check the flag themselves).
+    // (the span resource's methods check the flag themselves), of the interfaces the component
+    // imports (the glue reads no other).
     if (interrupt) {
-      for (const telemetry of [otel, observe]) for (const [name, functions] of Object.entries(telemetry)) telemetry[name] = interruptible(functions, interrupt);
-      for (const [name, functions] of Object.entries(wasi)) if (typeof functions === 'object' && functions !== null) wasi[name] = interruptible(functions, interrupt);
+      for (const name of wiring.names) {
+        for (const family of [otel, observe, wasi] as Record<string, unknown>[]) {
+          const functions = family[name];
+          if (typeof functions === 'object' && functions !== null) family[name] = interruptible(functions, interrupt);
+        }
+      }
     }
     const importTracer = options.traceImports ? new ImportTracer(state) : undefined;
     const served = { ...wasi, ...otel, ...observe, ...(options.imports ?? {}) };
