@@ -175,6 +175,8 @@ const cleanText = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c)
 const cleanJson = fc.oneof(
   cleanText.map((t) => JSON.stringify(t)),
   fc.integer().map(String),
+  // decimals of up to 15 digits (read in place) and longer ones (read by JSON.parse)
+  fc.tuple(fc.integer({ min: -(10 ** 12), max: 10 ** 12 }), fc.nat({ max: 8 })).map(([n, k]) => (n / 10 ** k).toFixed(k)),
   fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
   fc.boolean().map(String),
   fc.json({ maxDepth: 2 }),

@@ -128,6 +128,12 @@ export class InstanceSpanState implements SpanHolder {
     return last ? last.context : this.outerSpanContext();
   }
 
+  /** The context of the most recently entered span still open (what an end usually ends), if any. */
+  innermostOpenContext(): SpanContext | undefined {
+    this.settleCalls();
+    return this.open[this.open.length - 1]?.context;
+  }
+
   /** The context of the open span with this id, if there is one. */
   openSpanContext(spanId: string): SpanContext | undefined {
     this.settleCalls();

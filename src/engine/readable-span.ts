@@ -84,8 +84,7 @@ export function toReadableSpan(
   const ownContext = report.spanContext;
   const spanContext: SpanContext =
     sampled && (ownContext.traceFlags & TraceFlags.SAMPLED) === 0 ? { ...ownContext, traceFlags: ownContext.traceFlags | TraceFlags.SAMPLED } : ownContext;
-  const parentSpanContext: SpanContext | undefined =
-    report.parentSpanId === undefined ? undefined : { traceId: spanContext.traceId, spanId: report.parentSpanId, traceFlags: spanContext.traceFlags };
+  const parentSpanContext = report.parentSpanId === undefined ? undefined : parentContext(spanContext.traceId, report.parentSpanId, spanContext.traceFlags);
 
   const instrumentationScope = scopes.scopeOf(report.scope);
 
@@ -106,6 +105,15 @@ export function toReadableSpan(
     report.droppedEventsCount + eventsDropped,
     report.droppedLinksCount + linksDropped,
   );
+}
+
+/** The last parent context made: sibling spans share one (frozen: nothing may change it). */
+let lastParent: SpanContext = Object.freeze({ traceId: '', spanId: '', traceFlags: 0 });
+
+function parentContext(traceId: string, spanId: string, traceFlags: number): SpanContext {
+  const last = lastParent;
+  if (last.spanId === spanId && last.traceId === traceId && last.traceFlags === traceFlags) return last;
+  return (lastParent = Object.freeze({ traceId, spanId, traceFlags }));
 }
 
 /** A span's name within the name length limit (a longer one is cut, and reported). */

@@ -40,22 +40,38 @@ export class GuestStrings {
   private readonly lens = new Int32Array(SLOTS);
   private readonly strings: string[] = new Array<string>(SLOTS).fill('');
 
-  /** The string of `len` ASCII bytes at `ptr` (the caller checked isAscii). */
-  get(bytes: Uint8Array, ptr: number, len: number): string {
-    if (len > CACHED_MAX) return asciiString(bytes, ptr, len);
+  /** The string of the `len` bytes at `ptr`, or undefined when they are not all ASCII or not in bounds. */
+  get(bytes: Uint8Array, ptr: number, len: number): string | undefined {
+    if (ptr < 0 || len < 0 || ptr + len > bytes.length) return undefined;
+    if (len > CACHED_MAX) return isAscii(bytes, ptr, len) ? asciiString(bytes, ptr, len) : undefined;
     const slot = (ptr ^ (ptr >>> 9) ^ (len << 4)) & (SLOTS - 1);
     if (this.ptrs[slot] === ptr && this.lens[slot] === len) {
+      // The cached string is ASCII: bytes equal to it are too.
       const s = this.strings[slot]!;
       let i = 0;
       while (i < len && bytes[ptr + i] === s.charCodeAt(i)) i++;
       if (i === len) return s;
     }
+    if (!isAscii(bytes, ptr, len)) return undefined;
     const s = asciiString(bytes, ptr, len);
     this.ptrs[slot] = ptr;
     this.lens[slot] = len;
     this.strings[slot] = s;
     return s;
   }
+}
+
+/** True when the `len` bytes at `ptr` are a W3C id: hex digits (lower case), not all zero. */
+export function isHexId(bytes: Uint8Array, ptr: number, len: number): boolean {
+  if (ptr < 0 || ptr + len > bytes.length) return false;
+  let nonZero = 0;
+  for (let i = ptr, end = ptr + len; i < end; i++) {
+    const c = bytes[i]!;
+    if (c >= 48 && c <= 57) nonZero |= c - 48;
+    else if (c >= 97 && c <= 102) nonZero = 1;
+    else return false;
+  }
+  return nonZero !== 0;
 }
 
 /**
@@ -71,7 +87,14 @@ export function hexIdAt(bytes: Uint8Array, ptr: number, len: number): string | u
     else if (c >= 97 && c <= 102) nonZero = 1;
     else return undefined;
   }
-  return nonZero === 0 ? undefined : asciiString(bytes, ptr, len);
+  if (nonZero === 0) return undefined;
+  // A span id in one call (a call into C++ costs more for 16 characters); a trace id in one piece.
+  if (len === 16) {
+    const b = bytes;
+    const p = ptr;
+    return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!, b[p + 15]!);
+  }
+  return asciiString(bytes, ptr, len);
 }
 
 /** True when the `len` bytes at `ptr` spell `text` (ASCII). */

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, TraceFlags, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
-import { NO_ATTRIBUTES, eventAttributes, spanAttributes, type AttributeBuilder, type EngineLimits, type EventReport, type InstanceSpanState, type LinkReport, type ProblemCounter, type SpanReport } from '../engine/index.js';
+import { NO_ATTRIBUTES, eventAttributes, spanAttributes, type AttributeBuilder, type EngineLimits, type EventReport, type InstanceSpanState, type LinkReport, type ProblemCounter, type ScopeReport, type SpanReport } from '../engine/index.js';
 import type { LiftBudget } from '../runtime/lift-budget.js';
-import { GuestStrings, asciiString, bytesEqual, hexIdAt, isAscii } from './guest-strings.js';
+import { GuestStrings, asciiString, bytesEqual, hexIdAt, isAscii, isHexId } from './guest-strings.js';
 import { BYTES_PREFIX, jsonAttributeValue } from './json-value.js';
 import { OK, UNSET } from './span-data.js';
 
@@ -51,6 +51,9 @@ interface ReaderContext {
 export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataReader; readSpanContext: SpanContextReader } {
   const strings = new GuestStrings();
   let lastTraceId = '';
+  // Sibling spans share their parent, and one scope sends span after span.
+  let lastParentId = '';
+  let lastScope: ScopeReport = { name: '', version: undefined, schemaUrl: undefined, attributes: NO_ATTRIBUTES };
 
   /** The trace id at ptr (32 bytes), the last one when it repeats. */
   const traceIdAt = (bytes: Uint8Array, ptr: number): string | undefined => {
@@ -100,8 +103,8 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
     if ((flags & ~1) !== 0 || remote > 1 || u32(p + 20) % 4 !== 0 || u32(p + 24) !== 0) return GIVE_UP;
     const traceId = traceIdAt(bytes, u32(p));
     if (traceId === undefined) return GIVE_UP;
-    const spanId = hexIdAt(bytes, u32(p + 8), 16);
-    if (spanId === undefined) return GIVE_UP;
+    const spanIdPtr = u32(p + 8);
+    if (!isHexId(bytes, spanIdPtr, 16)) return GIVE_UP;
     let charged = 48;
 
     let parentSpanId: string | undefined;
@@ -111,15 +114,17 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
       if (u32(p + 28) > size) return GIVE_UP;
     } else {
       if (parentLen !== 16) return GIVE_UP;
-      parentSpanId = hexIdAt(bytes, u32(p + 28), 16);
+      const ptr = u32(p + 28);
+      parentSpanId = ptr >= 0 && ptr + 16 <= size && bytesEqual(bytes, ptr, 16, lastParentId) ? lastParentId : hexIdAt(bytes, ptr, 16);
       if (parentSpanId === undefined) return GIVE_UP;
+      lastParentId = parentSpanId;
       charged += 16;
     }
     const kind = KIND_BY_INDEX[bytes[p + 36]!];
     if (kind === undefined) return GIVE_UP;
-    const namePtr = u32(p + 40);
     const nameLen = u32(p + 44);
-    if (!isAscii(bytes, namePtr, nameLen)) return GIVE_UP;
+    const name = strings.get(bytes, u32(p + 40), nameLen);
+    if (name === undefined) return GIVE_UP;
     charged += nameLen;
     const startTime = timeAt(view, p + 48);
     const endTime = timeAt(view, p + 64);
@@ -143,9 +148,9 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
     const events: EventReport[] = [];
     for (let i = 0; i < eventsLen; i++) {
       const e = eventsBase + i * 32;
-      const eventNamePtr = u32(e);
       const eventNameLen = u32(e + 4);
-      if (!isAscii(bytes, eventNamePtr, eventNameLen)) return GIVE_UP;
+      const eventName = strings.get(bytes, u32(e), eventNameLen);
+      if (eventName === undefined) return GIVE_UP;
       const time = timeAt(view, e + 8);
       if (time === GIVE_UP) return GIVE_UP;
       const base = u32(e + 24);
@@ -159,7 +164,7 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
         charged += len * 16 + used;
       }
       charged += eventNameLen;
-      events.push({ name: strings.get(bytes, eventNamePtr, eventNameLen), time, attributes: eventAttributeList });
+      events.push({ name: eventName, time, attributes: eventAttributeList });
     }
 
     // links: none (those go the generic way)
@@ -186,9 +191,9 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
     }
 
     // instrumentation-scope: name, version, schema URL (within the name limit), no attributes
-    const scopeNamePtr = u32(p + 116);
     const scopeNameLen = u32(p + 120);
-    if (!isAscii(bytes, scopeNamePtr, scopeNameLen) || scopeNameLen > limits.maxNameLength) return GIVE_UP;
+    const scopeName = strings.get(bytes, u32(p + 116), scopeNameLen);
+    if (scopeName === undefined || scopeNameLen > limits.maxNameLength) return GIVE_UP;
     charged += scopeNameLen;
     const version = optionalName(bytes, view, p + 124);
     const schemaUrl = optionalName(bytes, view, p + 136);
@@ -200,8 +205,22 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
     if (cx.lift !== undefined && charged > cx.lift.limit) return GIVE_UP;
 
     attributes.reject(u32(p + 156));
-    // The context on-start recorded, when on-end repeats it (as decodeSpanData's sameAsOpen).
-    const open = cx.state.openSpanContext(spanId);
+    // The context on-start recorded, when on-end repeats it (as decodeSpanData's sameAsOpen):
+    // usually the innermost open span's, whose id then needs no new string.
+    const innermost = cx.state.innermostOpenContext();
+    let spanId: string;
+    let open: SpanContext | undefined;
+    if (innermost !== undefined && bytesEqual(bytes, spanIdPtr, 16, innermost.spanId)) {
+      spanId = innermost.spanId;
+      open = innermost;
+    } else {
+      spanId = hexIdAt(bytes, spanIdPtr, 16)!;
+      open = cx.state.openSpanContext(spanId);
+    }
+    let scope = lastScope;
+    if (scope.name !== scopeName || scope.version !== version || scope.schemaUrl !== schemaUrl) {
+      scope = lastScope = { name: scopeName, version, schemaUrl, attributes: NO_ATTRIBUTES };
+    }
     const spanContext: SpanContext =
       open !== undefined && open.traceId === traceId && open.traceState === undefined && open.isRemote === (remote === 1) && (open.traceFlags & TraceFlags.SAMPLED) === flags
         ? open
@@ -209,7 +228,7 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
     return {
       spanContext,
       parentSpanId,
-      name: strings.get(bytes, namePtr, nameLen),
+      name,
       kind,
       startTime,
       endTime,
@@ -217,7 +236,7 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
       events,
       links: NO_LINKS,
       status,
-      scope: { name: strings.get(bytes, scopeNamePtr, scopeNameLen), version, schemaUrl, attributes: NO_ATTRIBUTES },
+      scope,
       droppedEventsCount: u32(p + 160),
       droppedLinksCount: u32(p + 164),
     };
@@ -230,8 +249,8 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
     if (tag !== 1) return null;
     const ptr = view.getUint32(at + 4, true);
     const len = view.getUint32(at + 8, true);
-    if (!isAscii(bytes, ptr, len) || len > cx.limits.maxNameLength) return null;
-    return strings.get(bytes, ptr, len);
+    if (len > cx.limits.maxNameLength) return null;
+    return strings.get(bytes, ptr, len) ?? null;
   }
 
   /**
@@ -249,9 +268,9 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
       const keyLen = view.getUint32(at + 4, true);
       const valuePtr = view.getUint32(at + 8, true);
       const valueLen = view.getUint32(at + 12, true);
-      if (!isAscii(bytes, keyPtr, keyLen) || !isAscii(bytes, valuePtr, valueLen)) return -1;
-      used += keyLen + valueLen;
       const key = strings.get(bytes, keyPtr, keyLen);
+      if (key === undefined || !isAscii(bytes, valuePtr, valueLen)) return -1;
+      used += keyLen + valueLen;
       if (!builder.accepts(key)) {
         builder.dropOverLimit();
         continue;
@@ -277,31 +296,51 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
           break;
         }
       }
-      if (plain && !startsWithBytesPrefix(bytes, ptr + 1, len - 2)) return strings.get(bytes, ptr + 1, len - 2);
+      if (plain && !startsWithBytesPrefix(bytes, ptr + 1, len - 2)) return strings.get(bytes, ptr + 1, len - 2)!;
     } else if (len === 4 && first === 116 && bytes[ptr + 1] === 114 && bytes[ptr + 2] === 117 && bytes[ptr + 3] === 101) {
       return true;
     } else if (len === 5 && first === 102 && bytes[ptr + 1] === 97 && bytes[ptr + 2] === 108 && bytes[ptr + 3] === 115 && bytes[ptr + 4] === 101) {
       return false;
     } else {
-      // A whole number of at most 15 digits, without a leading zero: exactly what Number() gives.
-      const negative = first === 45;
-      const digits = negative ? ptr + 1 : ptr;
-      const count = end - digits;
-      if (count >= 1 && count <= 15 && (bytes[digits] !== 48 || count === 1)) {
-        let value = 0;
-        let i = digits;
-        for (; i < end; i++) {
-          const c = bytes[i]! - 48;
-          if (c < 0 || c > 9) break;
-          value = value * 10 + c;
-        }
-        if (i === end) return negative ? -value : value;
-      }
+      const number = plainNumberAt(bytes, ptr, end);
+      if (number !== undefined) return number;
     }
     return jsonAttributeValue(asciiString(bytes, ptr, len), cx.limits.maxValueJsonLength, cx.limits.maxValueDepth);
   }
 
   return { readSpanData, readSpanContext };
+}
+
+/** Powers of ten a double holds exactly. */
+const EXACT_POWERS = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * A JSON number of at most 15 significant digits and no exponent (`200`, `-17`, `0.5`), exactly as
+ * Number() reads it: an integer below 2^53 divided by an exact power of ten (IEEE division rounds
+ * correctly, so the result is the double nearest the decimal); undefined for anything else.
+ */
+function plainNumberAt(bytes: Uint8Array, ptr: number, end: number): number | undefined {
+  const negative = bytes[ptr] === 45;
+  let i = negative ? ptr + 1 : ptr;
+  // JSON: no leading zero before more digits, at least one digit before and after a point.
+  if (i >= end || (bytes[i] === 48 && i + 1 < end && bytes[i + 1] !== 46)) return undefined;
+  let value = 0;
+  let digits = 0;
+  let point = -1;
+  for (; i < end; i++) {
+    const c = bytes[i]!;
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && point < 0 && digits > 0) {
+      point = digits;
+    } else {
+      return undefined;
+    }
+  }
+  if (digits === 0 || digits > 15 || point === digits) return undefined;
+  const scaled = point < 0 ? value : value / EXACT_POWERS[digits - point]!;
+  return negative ? -scaled : scaled;
 }
 
 function startsWithBytesPrefix(bytes: Uint8Array, ptr: number, len: number): boolean {

@@ -62,8 +62,8 @@ const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => 
 const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>): fc.Arbitrary<T | U> => fc.oneof({ weight: 14, arbitrary: valid }, { weight: 1, arbitrary: invalid });
 const fieldText = mostly(ascii, fc.oneof(fc.string({ maxLength: 8 }), fc.uint8Array({ maxLength: 6 }), fc.constant('x'.repeat(2000))));
 const jsonText = mostly(
-  fc.constantFrom('"GET"', '200', '-0', '-17', '0', '0.5', '12.25', '-3.125', 'true', 'false', '1e5', '"\\u0041"', '[1,2]', '{"a":1}', '"data:application/octet-stream;base64,AAEC"', '"aaaaaaaaaaaaaaaaaa"', '9007199254740993', '123456789012345', '1234567890123456'),
-  fc.oneof(fc.constantFrom('null', '01', 'nope', '"\u00e9"', '1.', '-', '"a\\"', '1e400'), fieldText),
+  fc.constantFrom('"GET"', '200', '-0', '-17', '0', '0.5', '12.25', '-3.125', 'true', 'false', '1e5', '"\\u0041"', '[1,2]', '{"a":1}', '"data:application/octet-stream;base64,AAEC"', '"aaaaaaaaaaaaaaaaaa"', '9007199254740993', '123456789012345', '1234567890123456', '0.05', '-0.0', '100.001', '0.1', '3.14159265358979', '99999999999999.9'),
+  fc.oneof(fc.constantFrom('null', '01', '00', '-01', '.5', '1.', '1.2.3', '-.5', 'nope', '"\u00e9"', '1.', '-', '"a\\"', '1e400'), fieldText),
 );
 
 export const rawRecord: fc.Arbitrary<RawRecord> = fc.record({
