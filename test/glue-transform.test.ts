@@ -399,8 +399,8 @@ describe('transformGlue on input it does not know', () => {
     const result = transformGlue(source);
     expect(result.source).toBe(source);
     expect(result.applied).toEqual([]);
-    // created-reps has nothing to do without a resource handle table, span-reader without wasi:otel/tracing (not skips).
-    expect(result.skipped.map((s) => s.split(':')[0])).toEqual(REWRITES.filter((name) => name !== 'created-reps' && name !== 'span-reader'));
+    // created-reps has nothing to do without a resource handle table, span-reader without wasi:otel/tracing, log-reader without wasi:otel/logs (not skips).
+    expect(result.skipped.map((s) => s.split(':')[0])).toEqual(REWRITES.filter((name) => name !== 'created-reps' && name !== 'span-reader' && name !== 'log-reader'));
   });
 });
 
@@ -436,8 +436,8 @@ describe('spans guest (wasi:otel tracing imports)', () => {
   it('each rewrite can be applied alone', () => {
     for (const name of REWRITES) {
       const one = transformGlue(raw.glue, { rewrites: [name] });
-      // ascii-strings builds on memory-views' helpers, lift-budget on ascii-strings', span-reader on all three and the fast path; no resources here for created-reps, no large trampoline for split-lift
-      expect(one.applied).toEqual(name === 'ascii-strings' || name === 'lift-budget' || name === 'created-reps' || name === 'split-lift' || name === 'span-reader' ? [] : [name]);
+      // ascii-strings builds on memory-views' helpers, lift-budget on ascii-strings', span-reader on all three and the fast path; no resources here for created-reps, no large trampoline for split-lift, no logs for log-reader
+      expect(one.applied).toEqual(name === 'ascii-strings' || name === 'lift-budget' || name === 'created-reps' || name === 'split-lift' || name === 'span-reader' || name === 'log-reader' ? [] : [name]);
     }
   });
 
@@ -595,7 +595,7 @@ describe('spans guest (wasi:otel tracing imports)', () => {
   it("works the same in 'sync' instantiation mode", async () => {
     const sync = await transpile(await buildComponent(spansWat(), 'spans'), 'sync');
     const rewritten = transformGlue(sync.glue);
-    expect(rewritten.applied).toEqual(REWRITES.filter((name) => name !== 'created-reps' && name !== 'split-lift'));
+    expect(rewritten.applied).toEqual(REWRITES.filter((name) => name !== 'created-reps' && name !== 'split-lift' && name !== 'log-reader'));
     const runOnce = async (source: string) => {
       const t: Transcript = { log: [] };
       const instantiate = await load(source);
@@ -788,7 +788,7 @@ describe('components/scenarios.wasm (componentize-js: WASI and wasi:observe reso
     const { glue, files } = await transpile(await readFile(path));
     const transformed = transformGlue(glue);
     // split-lift: its metrics.export trampoline (~120 KB) is split
-    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps', 'split-lift', 'span-reader']);
+    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps', 'split-lift', 'span-reader', 'log-reader']);
     const fast = [...transformed.source.matchAll(/_checkMayLeave\(0\); \/\/ glue-transform: sync-import-fast-path\n[\s\S]*?_trackHostOperation\(\(\) => (\w+)\(/g)].map((m) => m[1]);
     // Every function of wasi:observe/tracer takes or returns a span handle (an imported resource): fast path too.
     expect(fast).toEqual(expect.arrayContaining(['onStart', 'onEnd', 'outerSpanContext', 'log', 'start']));
@@ -864,7 +864,7 @@ describe('components/wasi-observe-forwarder.wasm (span handles from the guest, g
   it.skipIf(!existsSync(path))('every tracer import on the fast path; raw and rewritten glue agree on handle numbers, unknown and dropped handles, and traps', async () => {
     const { glue, files } = await transpile(await readFile(path));
     const transformed = transformGlue(glue);
-    expect(transformed.applied).toEqual(REWRITES.filter((name) => name !== 'split-lift' && name !== 'span-reader'));
+    expect(transformed.applied).toEqual(REWRITES.filter((name) => name !== 'split-lift' && name !== 'span-reader' && name !== 'log-reader'));
     expect(transformed.skipped).toEqual([]);
     const runOnce = async (source: string) => {
       const t: Transcript = { log: [] };

@@ -21,6 +21,11 @@ export const DEFAULT_INTERN_LIMITS: Readonly<InternCacheLimits> = Object.freeze(
 export class InternCache<T> {
   private readonly entries = new Map<string, T>();
   private bytes = 0;
+  /**
+   * One slot for a caller's fast path in front of `get` (the last raw input and the object it
+   * gave, compared without building a key); emptied with the cache.
+   */
+  memo: unknown = undefined;
 
   constructor(private readonly limits: InternCacheLimits = DEFAULT_INTERN_LIMITS) {}
 
@@ -52,6 +57,7 @@ export class InternCache<T> {
   clear(): void {
     this.entries.clear();
     this.bytes = 0;
+    this.memo = undefined;
   }
 }
 

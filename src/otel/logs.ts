@@ -2,6 +2,7 @@ import { emitLog, type InstanceSpanState, type LogPipeline } from '../engine/ind
 import type { LiftBudget } from '../runtime/lift-budget.js';
 import { reportLiftCuts, unliftedEntries } from './lift-cuts.js';
 import { decodeLogRecord, type LogDecodeContext } from './log-record.js';
+import { READ_LOG_RECORD, createLogRecordReader } from './log-record-reader.js';
 import type { WitLogRecord } from './wit-types.js';
 
 /** `wasi:otel/logs` as jco calls it. */
@@ -14,7 +15,7 @@ export interface LogsImports {
  * the log pipeline, with the instance's current span when the record names none. Never throws.
  */
 export function createLogsImports(state: InstanceSpanState, pipeline: LogPipeline, lift: LiftBudget | undefined, cx: LogDecodeContext): LogsImports {
-  return {
+  const imports: LogsImports = {
     onEmit(record) {
       try {
         const cut = reportLiftCuts(lift, () => 'log record', cx.problems);
@@ -27,4 +28,8 @@ export function createLogsImports(state: InstanceSpanState, pipeline: LogPipelin
       }
     },
   };
+  // The glue reads the record straight from guest memory with this, where its lift is the one
+  // the reader replaces (see log-record-reader.ts); anything it does not take comes through onEmit.
+  Object.defineProperty(imports.onEmit, READ_LOG_RECORD, { value: createLogRecordReader({ state, pipeline, lift, cx }) });
+  return imports;
 }

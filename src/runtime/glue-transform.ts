@@ -32,6 +32,10 @@
  *     record to the host's reader (src/otel/span-data-reader.ts), which reads it straight from
  *     guest memory into what the engine takes; a record it does not take whole is lifted as
  *     generated. Only bodies exactly as the reader was written for (by hash) are rewritten.
+ *  9. `log-reader`: the trampoline of wasi:otel/logs `on-emit` first offers the record to the
+ *     host's reader (src/otel/log-record-reader.ts), which reads it straight from guest memory
+ *     and emits it; a record it does not take whole is lifted as generated. Only the body the
+ *     reader was written for (by hash) is rewritten.
  *
  * Each rewrite matches an exact pattern of the generated code; when the pattern is absent
  * (another jco version, another mode) it is skipped and reported, and the glue keeps working as
@@ -47,6 +51,7 @@ import { asciiStrings } from './glue/ascii-strings.js';
 import { createdReps } from './glue/created-reps.js';
 import { debugFlag } from './glue/debug-flag.js';
 import { liftBudget } from './glue/lift-budget.js';
+import { logReader } from './glue/log-reader.js';
 import { memoryViews } from './glue/memory-views.js';
 import type { RewriteResult } from './glue/shared.js';
 import { splitLift } from './glue/split-lift.js';
@@ -54,7 +59,7 @@ import { syncImportFastPath } from './glue/sync-import-fast-path.js';
 import { spanReader } from './glue/span-reader.js';
 
 /** Bump when the output of `transformGlue` changes (the transpile cache keys on it). */
-export const GLUE_TRANSFORM_VERSION = 11;
+export const GLUE_TRANSFORM_VERSION = 12;
 
 export interface GlueTransformResult {
   /** The rewritten glue (the input unchanged when nothing applied). */
@@ -65,7 +70,7 @@ export interface GlueTransformResult {
   skipped: string[];
 }
 
-export const REWRITES = ['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps', 'split-lift', 'span-reader'] as const;
+export const REWRITES = ['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps', 'split-lift', 'span-reader', 'log-reader'] as const;
 export type RewriteName = (typeof REWRITES)[number];
 
 /**
@@ -86,6 +91,7 @@ export function transformGlue(source: string, options: { rewrites?: readonly Rew
     ['created-reps', createdReps],
     ['split-lift', splitLift],
     ['span-reader', spanReader],
+    ['log-reader', logReader],
   ];
   for (const [name, rewrite] of steps) {
     if (!wanted.has(name)) continue;
