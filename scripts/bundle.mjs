@@ -10,7 +10,8 @@
 //   bundle's, so the files it finds beside it (the generated signatures, the sources the transpile
 //   cache hashes, the fetch worker) are found as before.
 // - Packages that load files beside their own code (jco's wasm, preview2-shim's I/O worker,
-//   binaryen, the demangler's wasm) are imported from node_modules as they are.
+//   binaryen's) are imported from node_modules as they are. (The demangler's wasm is found by our
+//   own code, from node_modules: its bindings are bundled.)
 import { build } from 'esbuild';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -26,7 +27,7 @@ const OUT = join(DIST, 'bundle');
 const ENTRIES = ['cli/main.js', 'host/worker/worker-entry.js', 'http/threads/serving-thread-entry.js'];
 
 /** Loaded from node_modules at run time, not bundled (they read files beside themselves, or are big and rarely used). */
-const EXTERNAL = ['@bytecodealliance/jco-transpile', '@bytecodealliance/preview2-shim', 'binaryen', 'gecko-profiler-demangle', 'puppeteer-core'];
+const EXTERNAL = ['@bytecodealliance/jco-transpile', '@bytecodealliance/preview2-shim', 'binaryen', 'puppeteer-core'];
 
 for (const entry of ENTRIES) {
   if (!existsSync(join(DIST, entry))) throw new Error(`bundle: dist/${entry} is missing: run tsc -p tsconfig.build.json first`);
