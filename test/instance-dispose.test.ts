@@ -98,6 +98,48 @@ describe('disposing instances', () => {
     expect(warnings.filter((w) => w.includes('span_id_conflict'))).toHaveLength(1);
   });
 
+  it('instances that wrote to stdout leave nothing on the stdout object every instance shares once disposed', async () => {
+    // jco's glue marks the shared preview2-shim stdout with a symbol of its own instantiation
+    // after each write; dispose() takes the marks off. In a child process, its stdout ignored.
+    const script = `
+      import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
+      import { createHost } from ${JSON.stringify(`${ROOT}dist/index.js`)};
+      const stdout = new WASIShim().getImportObject()['wasi:cli/stdout'].getStdout();
+      const marks = () => Object.getOwnPropertySymbols(stdout).length;
+      const printer = await createHost().load(${JSON.stringify(component('printer.wasm'))});
+      const counts = [marks()];
+      const kept = [];
+      for (let i = 0; i < 3; i++) {
+        const instance = await printer.instantiate();
+        await instance.call('print-100k');
+        kept.push(instance);
+      }
+      counts.push(marks());
+      for (let i = 0; i < 50; i++) {
+        const instance = await printer.instantiate();
+        await instance.call('print-100k');
+        instance.dispose();
+      }
+      counts.push(marks());
+      // The live ones write again (their marks were taken off with the others: they read undefined either way).
+      for (const instance of kept) await instance.call('print-100k');
+      counts.push(marks());
+      for (const instance of kept) instance.dispose();
+      counts.push(marks());
+      console.error(JSON.stringify({ counts }));
+    `;
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(err) : reject(new Error(`probe exited ${code}: ${err}`))));
+    });
+    // One mark per live instance that wrote; a dispose takes off every mark (each is undefined
+    // between calls), so none are left however many instances came and went.
+    expect(JSON.parse(output.trim().split('\n').pop()!)).toEqual({ counts: [0, 3, 0, 3, 0] });
+  }, 60_000);
+
   it('instances nobody disposed leave the registry once collected (swept every 256 registrations)', async () => {
     // In a plain node process with --expose-gc (dist/): a WeakRef's target is kept until Node ends
     // the job that made it, which a test runner's own scheduling can delay past any GC here.

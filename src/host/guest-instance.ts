@@ -33,6 +33,8 @@ export class GuestInstance {
     private readonly importTracer?: ImportTracer,
     /** For an instrumented component: corrects the frame names of its core module in a trap's stack. */
     private readonly fixStack?: (error: unknown) => void,
+    /** Lets go of what the instance left on objects it shared with others (see forgetSharedStreamMarks). */
+    private readonly release?: () => void,
   ) {}
 
   /** The raw exports object jco produced (calls through it get no host span). */
@@ -140,6 +142,7 @@ export class GuestInstance {
     this.disposed = true;
     this.state.closeOpenSpans('dispose', 'span still open when the guest instance was disposed');
     this.state.release();
+    this.release?.();
   }
 
   private async inHostSpan(exportName: string, options: CallOptions, body: () => unknown): Promise<unknown> {

@@ -11,7 +11,7 @@ import { otelShapeOf, type OtelShape, type OtelShapeName } from '../otel/shapes.
 import type { TranspiledComponent } from '../runtime/transpile.js';
 import { interruptible } from '../runtime/guest-interrupt.js';
 import { LIFT_BUDGET, LiftBudget } from '../runtime/lift-budget.js';
-import { createWasiImports, wasiInterfaceNames, type WasiOptions } from '../runtime/wasi-imports.js';
+import { createWasiImports, forgetSharedStreamMarks, wasiInterfaceNames, type WasiOptions } from '../runtime/wasi-imports.js';
 import { loadGlue, type LoadedGlue } from '../runtime/glue-script.js';
 import { WasmOtelError, oneLine } from './errors.js';
 import { componentAttributes } from '../telemetry/host-span-attributes.js';
@@ -244,8 +244,9 @@ export class LoadedComponent {
       lift,
       interrupt,
     }) : {};
+    const shim = wiring.wasi ? createWasiImports({ args: [this.name], ...options }) : undefined;
     const wasi: Record<string, unknown> = {
-      ...(wiring.wasi ? createWasiImports({ args: [this.name], ...options }) : {}),
+      ...shim,
       ...(wiring.http ? createHttpImports({ state, problems: this.host.problems, ...(this.host.propagator ? { propagator: this.host.propagator } : {}) }) : {}),
     };
     // Interruptible (a worker's run stopped by a signal): the telemetry imports and WASI's functions
@@ -278,7 +279,8 @@ export class LoadedComponent {
       // Now that instantiating has compiled the glue's generator, its code is worth caching (once).
       await this.glue.saveCodeCache();
       const fixStack = this.instrumented ? instrumentedStackFixer(this.instrumented.info) : undefined;
-      return new GuestInstance(this.name, exports, this.transpiled.exports, state, telemetry, this.transpiled.types.exports, this.attributes, importTracer, fixStack);
+      const release = shim ? () => forgetSharedStreamMarks(shim) : undefined;
+      return new GuestInstance(this.name, exports, this.transpiled.exports, state, telemetry, this.transpiled.types.exports, this.attributes, importTracer, fixStack, release);
     } catch (error) {
       throw new WasmOtelError('guest_trap', `${this.name} failed to instantiate: ${oneLine(error)}`, { cause: error });
     }

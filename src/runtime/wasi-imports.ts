@@ -21,6 +21,37 @@ export function wasiInterfaceNames(): ReadonlySet<string> {
   return interfaceNames;
 }
 
+/** The getters of the stdio objects preview2-shim shares between all its import objects (stdin is made on first use: left out). */
+const SHARED_STREAMS: readonly [string, string][] = [
+  ['wasi:cli/stdout', 'getStdout'],
+  ['wasi:cli/stderr', 'getStderr'],
+  ['wasi:cli/terminal-stdout', 'getTerminalStdout'],
+  ['wasi:cli/terminal-stderr', 'getTerminalStderr'],
+  ['wasi:cli/terminal-stdin', 'getTerminalStdin'],
+];
+
+/**
+ * Called when an instance is disposed. preview2-shim serves stdout, stderr and the terminals as
+ * objects of the process, the same for every instance. jco's glue (instantiation mode) makes a
+ * symbol of its own `Symbol('handle')` per instantiation, and after each call on a host resource
+ * the guest borrowed it sets `resource[symbol] = undefined`: every instance that ever wrote to
+ * stdout left one property on that shared object, for the life of the process (~100 bytes per
+ * instance). Those properties hold undefined once the call is over, which is what the glue reads
+ * for a missing one, so deleting them changes nothing for any instance, live or gone.
+ */
+export function forgetSharedStreamMarks(imports: Record<string, unknown>): void {
+  for (const [name, getter] of SHARED_STREAMS) {
+    const get = (imports[name] as Record<string, unknown> | undefined)?.[getter];
+    if (typeof get !== 'function') continue;
+    const stream = (get as () => unknown)();
+    if (typeof stream !== 'object' || stream === null) continue;
+    const marked = stream as Record<symbol, unknown>;
+    for (const key of Object.getOwnPropertySymbols(marked)) {
+      if (key.description === 'handle' && marked[key] === undefined) delete marked[key];
+    }
+  }
+}
+
 /** Thrown by our `wasi:cli/exit` to unwind the guest; carries the exit code. */
 export class GuestExit extends Error {
   constructor(readonly code: number) {
