@@ -87,7 +87,10 @@ export function decodeResourceMetrics(data: WitResourceMetrics, cx: DecodeContex
   return { metrics: { resource, scopeMetrics }, errors, points };
 }
 
-const VARIANT = /^(f64|u64|s64)-(gauge|sum|histogram|exponential-histogram)$/;
+/** Each metric-data case name, as [number type, kind]. */
+const VARIANTS: ReadonlyMap<string, readonly [NumberType, Kind]> = new Map(
+  (['f64', 'u64', 's64'] as const).flatMap((type) => (['gauge', 'sum', 'histogram', 'exponential-histogram'] as const).map((kind) => [`${type}-${kind}`, [type, kind] as const] as const)),
+);
 
 function dataOf(metric: WitMetric): { dataPoints?: unknown[] } | undefined {
   return metric?.data?.val as { dataPoints?: unknown[] } | undefined;
@@ -95,10 +98,9 @@ function dataOf(metric: WitMetric): { dataPoints?: unknown[] } | undefined {
 
 function decodeMetric(metric: WitMetric, what: Subject, cx: DecodeContext, fail: (message: string) => void): MetricData {
   if (typeof metric?.name !== 'string' || metric.name === '') throw new Malformed('a metric needs a name');
-  const match = VARIANT.exec(String(metric.data?.tag));
+  const match = VARIANTS.get(String(metric.data?.tag));
   if (!match) throw new Malformed(`unknown metric data ${quoted(metric.data?.tag)}`);
-  const numberType = match[1] as NumberType;
-  const kind = match[2] as Kind;
+  const [numberType, kind] = match;
   const descriptor = {
     name: metric.name,
     description: String(metric.description ?? ''),
@@ -212,15 +214,21 @@ function numberPoint(point: WitNumberPoint, type: NumberType, start: HrTime, tim
 
 function histogramPoint(point: WitHistogram['dataPoints'][number], type: NumberType, start: HrTime, time: HrTime, where: Subject, cx: DecodeContext): GuestHistogramPoint {
   const count = unsigned(point?.count, 'count');
-  const boundaries = Array.from(asNumbers(point.bounds, 'bounds'));
-  const counts = Array.from(asBigInts(point.bucketCounts, 'bucket counts'), (item) => unsigned(item, 'bucket count'));
+  // (Plain loops: Array.from on a typed array goes through the iterator protocol.)
+  const bounds = asNumbers(point.bounds, 'bounds');
+  const boundaries = new Array<number>(bounds.length);
+  for (let i = 0; i < bounds.length; i++) boundaries[i] = bounds[i]!;
+  const bucketCounts = asBigInts(point.bucketCounts, 'bucket counts');
+  const counts = new Array<number>(bucketCounts.length);
+  let total = 0;
+  for (let i = 0; i < bucketCounts.length; i++) total += counts[i] = unsigned(bucketCounts[i], 'bucket count');
   for (let i = 0; i < boundaries.length; i++) {
     if (!Number.isFinite(boundaries[i]) || (i > 0 && boundaries[i]! <= boundaries[i - 1]!)) throw new Malformed('bounds must be finite and strictly increasing');
   }
   if (!(counts.length === boundaries.length + 1 || (counts.length === 0 && boundaries.length === 0))) {
     throw new Malformed(`${counts.length} bucket counts for ${boundaries.length} bounds (need bounds + 1)`);
   }
-  if (counts.length > 0 && counts.reduce((a, b) => a + b, 0) !== count) throw new Malformed(`bucket counts add up to ${counts.reduce((a, b) => a + b, 0)}, not the count ${count}`);
+  if (counts.length > 0 && total !== count) throw new Malformed(`bucket counts add up to ${total}, not the count ${count}`);
   return {
     startTime: start,
     endTime: time,
