@@ -18,8 +18,8 @@ check: build
     node scripts/check-generated.mjs
     node components/build.mjs --check
 
-# Everything CI runs: checks, build, then the whole test suite (ends with "N passed, N failed").
-test: check
+# Everything CI runs: checks, build, the benches' regression guard (bench-check), then the whole test suite (ends with "N passed, N failed").
+test: check bench-check
     npx vitest run --reporter=default --reporter=./test/support/count-reporter.ts
 
 # Cold start (--version vs node -e 0, a small module's run vs node:wasi, a cached component's second run); guest span cost vs the OTel JS SDK (wasi:otel, wasi:observe); function-level hooks and our instrumenter (switch off, filter 0 and 20us); metrics and logs; serve; the CLI soak (1M spans, peak RSS); many instances (10,000 instantiate + call + dispose vs jco alone, heap after). `--json FILE` also writes every ratio with its target to FILE, `--quick` runs fewer rounds (see bench-check), names pick benches.
