@@ -2,6 +2,7 @@ import { TraceFlags, type HrTime, type SpanContext } from '@opentelemetry/api';
 import type { AnyValue, SeverityNumber } from '@opentelemetry/api-logs';
 import { AttributeBuilder, NO_ATTRIBUTES, emitLog, type InstanceSpanState, type LogPipeline, type LogReport, type ScopeReport } from '../engine/index.js';
 import type { LiftBudget } from '../runtime/lift-budget.js';
+import { asciiString } from './guest-strings.js';
 import { jsonAttributeValue } from './json-value.js';
 import type { LogDecodeContext } from './log-record.js';
 import { quoted } from './messages.js';
@@ -48,16 +49,12 @@ export interface LogReaderContext {
   cx: LogDecodeContext;
 }
 
-type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
-
 export function createLogRecordReader({ state, pipeline, lift, cx }: LogReaderContext): LogRecordReader {
   // Strings repeat at the same address from record to record (a guest's static keys and names):
   // the string made last time is handed back when the bytes are still the same.
   const ptrs = new Int32Array(SLOTS).fill(-1);
   const lens = new Int32Array(SLOTS);
   const texts: string[] = new Array<string>(SLOTS).fill('');
-  let latin1For: ArrayBufferLike | undefined;
-  let latin1: Latin1Buffer | undefined;
   const pairs: string[] = [];
   // The ids of the last record that had valid ones (the same string objects when they repeat).
   let lastTraceId: string | undefined;
@@ -93,11 +90,7 @@ export function createLogRecordReader({ state, pipeline, lift, cx }: LogReaderCo
     let bits = 0;
     for (let i = ptr, end = ptr + len; i < end; i++) bits |= bytes[i]!;
     if (bits >= 0x80) throw GIVE_UP;
-    if (latin1For !== bytes.buffer) {
-      latin1For = bytes.buffer;
-      latin1 = Buffer.from(bytes.buffer, 0, bytes.buffer.byteLength) as Latin1Buffer;
-    }
-    const text = latin1!.latin1Slice(bytes.byteOffset + ptr, bytes.byteOffset + ptr + len);
+    const text = asciiString(bytes, ptr, len);
     if (len <= CACHED_MAX) {
       ptrs[slot] = ptr;
       lens[slot] = len;

@@ -2,7 +2,7 @@ import { emitLog, type InstanceSpanState, type LogPipeline } from '../engine/ind
 import type { LiftBudget } from '../runtime/lift-budget.js';
 import { reportLiftCuts, unliftedEntries } from './lift-cuts.js';
 import { decodeLogRecord, type LogDecodeContext } from './log-record.js';
-import { READ_LOG_RECORD, createLogRecordReader } from './log-record-reader.js';
+import { READ_LOG_RECORD, createLogRecordReader, type LogRecordReader } from './log-record-reader.js';
 import type { WitLogRecord } from './wit-types.js';
 
 /** `wasi:otel/logs` as jco calls it. */
@@ -30,6 +30,9 @@ export function createLogsImports(state: InstanceSpanState, pipeline: LogPipelin
   };
   // The glue reads the record straight from guest memory with this, where its lift is the one
   // the reader replaces (see log-record-reader.ts); anything it does not take comes through onEmit.
-  Object.defineProperty(imports.onEmit, READ_LOG_RECORD, { value: createLogRecordReader({ state, pipeline, lift, cx }) });
+  // Made on the first record: an instance that sends no logs pays nothing for it.
+  let reader: LogRecordReader | undefined;
+  const read: LogRecordReader = (bytes, view, ptr) => (reader ??= createLogRecordReader({ state, pipeline, lift, cx }))(bytes, view, ptr);
+  Object.defineProperty(imports.onEmit, READ_LOG_RECORD, { value: read });
   return imports;
 }
