@@ -12,7 +12,6 @@ import type { ProblemCounter } from '../engine/index.js';
 import { fsReason } from '../runtime/fs-reason.js';
 import { ChromeTraceSpanProcessor } from '../telemetry/chrome-trace-exporter.js';
 import type { TelemetryExtras } from '../telemetry/telemetry-from-config.js';
-import { writeHtmlView } from '../view/html-view.js';
 import { writeStderrLine } from '../telemetry/diag-line.js';
 
 export interface TraceOutputRequest {
@@ -83,6 +82,8 @@ export function openTraceOutput(request: TraceOutputRequest): TraceOutput | { er
         if (html !== undefined) {
           try {
             // A temporary file's name says nothing: the page is titled after the guest.
+            // The page's writer (and its JSON stream reader) loads only for --html.
+            const { writeHtmlView } = await import('../view/html-view.js');
             await writeHtmlView(traceFile, html, temporary ? { title: request.threadLabel } : {});
           } catch (error) {
             problems.report('traces_export_failed', `--html ${html}: the page was not written (${error instanceof Error ? error.message : String(error)})`);
