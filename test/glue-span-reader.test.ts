@@ -19,6 +19,7 @@ import { DEFAULT_LIMITS, InstanceSpanState, ProblemCounter, ScopeCache, createHo
 import { createOtelImports } from '../src/otel/imports.js';
 import { READ_SPAN_CONTEXT, READ_SPAN_DATA } from '../src/otel/span-data-reader.js';
 import { REWRITES, transformGlue } from '../src/runtime/glue-transform.js';
+import { GuestInterrupted, interruptible } from '../src/runtime/guest-interrupt.js';
 import { LIFT_BUDGET, LiftBudget } from '../src/runtime/lift-budget.js';
 import { spanContext, spanData } from './support/fuzz-arbitraries.js';
 import { limitsArbitrary, rawRecord, writeRecord } from './support/raw-span-record.js';
@@ -319,4 +320,17 @@ describe('span-reader on span-bench.wasm (raw records written into guest memory)
     );
     expect(taken).toBeGreaterThan(RUNS / 4);
   }, 300_000);
+});
+
+describe('interruptible imports (a run a signal can stop)', () => {
+  it('keep the readers, which stop on a signal as the imports do', () => {
+    const onEnd = Object.defineProperty(() => 'lifted', READ_SPAN_DATA, { value: () => true });
+    const flag = new Int32Array(1);
+    const wrapped = interruptible({ onEnd }, flag).onEnd as unknown as (() => unknown) & Record<symbol, () => unknown>;
+    expect(wrapped()).toBe('lifted');
+    expect(wrapped[READ_SPAN_DATA]!()).toBe(true);
+    flag[0] = 15;
+    expect(() => wrapped()).toThrow(GuestInterrupted);
+    expect(() => wrapped[READ_SPAN_DATA]!()).toThrow(GuestInterrupted);
+  });
 });

@@ -34,12 +34,22 @@ export function interruptible<T extends object>(functions: T, flag: Int32Array):
       out[name] = value;
       continue;
     }
-    const fn = value as (...args: unknown[]) => unknown;
-    out[name] = function (this: unknown, ...args: unknown[]): unknown {
-      const signal = flag[0]!;
-      if (signal !== 0) throw new GuestInterrupted(signal, signalName(signal));
-      return fn.apply(this, args);
-    };
+    const wrapped = checked(value as (...args: unknown[]) => unknown, flag);
+    // The readers the glue may call instead of the function (symbol-keyed: see
+    // src/otel/span-data-reader.ts) check the flag too.
+    for (const key of Object.getOwnPropertySymbols(value)) {
+      const reader = (value as unknown as Record<symbol, unknown>)[key];
+      if (typeof reader === 'function') Object.defineProperty(wrapped, key, { value: checked(reader as (...args: unknown[]) => unknown, flag) });
+    }
+    out[name] = wrapped;
   }
   return out as T;
+}
+
+function checked(fn: (...args: unknown[]) => unknown, flag: Int32Array): (...args: unknown[]) => unknown {
+  return function (this: unknown, ...args: unknown[]): unknown {
+    const signal = flag[0]!;
+    if (signal !== 0) throw new GuestInterrupted(signal, signalName(signal));
+    return fn.apply(this, args);
+  };
 }
