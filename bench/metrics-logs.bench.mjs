@@ -31,8 +31,10 @@ import { recordRatio, verdict } from './support/report.mjs';
 
 const BATCHES_PER_ROUND = 1_000;
 const RECORDS_PER_ROUND = 5_000;
-const ROUNDS = 40;
-const WARMUP_ROUNDS = 5;
+// Quick mode (WASM_OTEL_BENCH_QUICK, the regression guard): fewer rounds, the same sizes.
+const QUICK = Boolean(process.env.WASM_OTEL_BENCH_QUICK);
+const ROUNDS = QUICK ? 15 : 40;
+const WARMUP_ROUNDS = QUICK ? 3 : 5;
 
 // The data, once for each side.
 const SERVICE = 'checkout';
