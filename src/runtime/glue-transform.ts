@@ -59,7 +59,7 @@ import { syncImportFastPath } from './glue/sync-import-fast-path.js';
 import { spanReader } from './glue/span-reader.js';
 
 /** Bump when the output of `transformGlue` changes (the transpile cache keys on it). */
-export const GLUE_TRANSFORM_VERSION = 12;
+export const GLUE_TRANSFORM_VERSION = 13;
 
 export interface GlueTransformResult {
   /** The rewritten glue (the input unchanged when nothing applied). */

@@ -31,6 +31,7 @@ const KNOWN_LIFTS: Readonly<Record<string, string>> = {
 };
 
 const TRACING_FN = /_trampoline(\d+)\.fnName = '(wasi:otel\/tracing@[^#']*#(?:onEnd|onStart))';/g;
+const BUDGET_BEGIN = /\n[ \t]*(if \(_jcoBudget !== null\) _jcoBudget\.begin\(\); \/\/ glue-transform: lift-budget)(?=\n[ \t]*_checkMayLeave)/;
 const FAST_PATH_CHECK = /\n(\s*)_checkMayLeave\(\d+\); \/\/ glue-transform: sync-import-fast-path\n/;
 
 /** The body of a trampoline as hashed: indices and versions that differ between components left out. */
@@ -67,11 +68,15 @@ export function spanReader(source: string): RewriteResult {
     }
     const reader = `_jcoRead${n}`;
     const args = head[2]!;
-    const at = bodyStart + check.index + check[0].length;
+    // The lift budget starts only for a record the reader leaves to the generated lifting.
+    const begin = BUDGET_BEGIN.exec(body);
+    const at = check.index + check[0].length;
     const call =
       `${check[1]}if (${reader} !== null && (_jcoMemoryBuffer(${memory}), _jcoViewMemory === ${memory}) && ${reader}(_jcoViewBytes, ${args.includes(',') ? args : `dv, ${args}`})) return; // glue-transform: span-reader\n`;
+    let rewritten = body.slice(0, at) + call + (begin ? `${check[1]}${begin[1]}\n` : '') + body.slice(at);
+    if (begin) rewritten = rewritten.slice(0, begin.index) + rewritten.slice(begin.index + begin[0].length);
     const definition = `\n${head[1]}const ${reader} = typeof ${callee} === 'function' && typeof ${callee}[Symbol.for('${symbol}')] === 'function' ? ${callee}[Symbol.for('${symbol}')] : null; // glue-transform: span-reader`;
-    source = source.slice(0, head.index) + definition + source.slice(head.index, at) + call + source.slice(at);
+    source = source.slice(0, head.index) + definition + source.slice(head.index, bodyStart) + rewritten + source.slice(bodyStart + body.length);
     count++;
   }
   return { name, source, applied: count > 0, skipped };
