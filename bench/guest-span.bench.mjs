@@ -16,8 +16,10 @@ import { pairedRounds } from './support/paired-rounds.mjs';
 import { recordRatio, verdict } from './support/report.mjs';
 
 const SPANS_PER_ROUND = 20_000;
-const ROUNDS = 25;
-const WARMUP_ROUNDS = 5;
+// Quick mode (WASM_OTEL_BENCH_QUICK, the regression guard): fewer rounds, the same spans.
+const QUICK = Boolean(process.env.WASM_OTEL_BENCH_QUICK);
+const ROUNDS = QUICK ? 11 : 25;
+const WARMUP_ROUNDS = QUICK ? 3 : 5;
 /** Issue 15: a guest span costs at most what the same span costs natively. */
 const TARGET = 1.0;
 
