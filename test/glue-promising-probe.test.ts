@@ -64,8 +64,9 @@ describe('promising-probe', () => {
     });
   }
 
-  it('glue without probes: not applied, said why', () => {
-    expect(promisingProbe('const x = 1;')).toMatchObject({ applied: false, skipped: ['promising-probe: no WebAssembly.promising probe in the glue'] });
+  it('glue without probes: nothing to do (not applied, not a skip); a probe of another shape: said', () => {
+    expect(promisingProbe('const x = 1;')).toMatchObject({ applied: false, skipped: [] });
+    expect(promisingProbe('x = WebAssembly.promising(f);')).toMatchObject({ applied: false, skipped: ['promising-probe: 1 WebAssembly.promising call(s) of another shape left as generated'] });
   });
 
   it("jco's output for a componentize-js guest (forwarder-rc.2.wasm): every probe rewritten", async () => {

@@ -399,8 +399,8 @@ describe('transformGlue on input it does not know', () => {
     const result = transformGlue(source);
     expect(result.source).toBe(source);
     expect(result.applied).toEqual([]);
-    // created-reps has nothing to do without a resource handle table, span-reader without wasi:otel/tracing, log-reader without wasi:otel/logs (not skips).
-    expect(result.skipped.map((s) => s.split(':')[0])).toEqual(REWRITES.filter((name) => name !== 'created-reps' && name !== 'span-reader' && name !== 'log-reader'));
+    // created-reps has nothing to do without a resource handle table, span-reader without wasi:otel/tracing, log-reader without wasi:otel/logs, promising-probe without JSPI probes (not skips).
+    expect(result.skipped.map((s) => s.split(':')[0])).toEqual(REWRITES.filter((name) => name !== 'created-reps' && name !== 'span-reader' && name !== 'log-reader' && name !== 'promising-probe'));
   });
 });
 
@@ -414,7 +414,7 @@ describe('spans guest (wasi:otel tracing imports)', () => {
   });
 
   it('applies every rewrite, to every import', () => {
-    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'span-reader']);
+    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'span-reader', 'promising-probe']);
     expect(transformed.skipped).toEqual([]);
     expect(transformed.source.match(FAST_PATH_MARK)).toHaveLength(3);
     expect(transformed.source.match(/_jcoBudget\.begin\(\); \/\/ glue-transform: lift-budget/g)).toHaveLength(3);
@@ -674,7 +674,7 @@ describe('variety guest (scalars, results, options, lists, a resource)', () => {
   });
 
   it('puts the imports that handle imported resources on the fast path too, and drops the never-read created-reps Set', () => {
-    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'created-reps']);
+    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'created-reps', 'promising-probe']);
     expect(transformed.skipped).toEqual(['lift-budget: no telemetry imports']);
     expect(transformed.source.match(FAST_PATH_MARK)).toHaveLength(10);
     expect(transformed.source).not.toMatch(/_createdReps\.add/);
@@ -788,7 +788,7 @@ describe('components/scenarios.wasm (componentize-js: WASI and wasi:observe reso
     const { glue, files } = await transpile(await readFile(path));
     const transformed = transformGlue(glue);
     // split-lift: its metrics.export trampoline (~120 KB) is split
-    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps', 'split-lift', 'span-reader', 'log-reader']);
+    expect(transformed.applied).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps', 'split-lift', 'span-reader', 'log-reader', 'promising-probe']);
     const fast = [...transformed.source.matchAll(/_checkMayLeave\(0\); \/\/ glue-transform: sync-import-fast-path\n[\s\S]*?_trackHostOperation\(\(\) => (\w+)\(/g)].map((m) => m[1]);
     // Every function of wasi:observe/tracer takes or returns a span handle (an imported resource): fast path too.
     expect(fast).toEqual(expect.arrayContaining(['onStart', 'onEnd', 'outerSpanContext', 'log', 'start']));

@@ -63,7 +63,7 @@ describe('serve: one trace per request (library, OTLP/HTTP)', () => {
   it('the component can be served; one that exports no handler cannot', async () => {
     expect(app.servesHttp).toBe(true);
     // Its glue takes every rewrite (the record budget too: no warning when it is served).
-    expect(app.transpiled.glueRewrites).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps']);
+    expect(app.transpiled.glueRewrites).toEqual(['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps', 'split-lift', 'span-reader', 'log-reader', 'promising-probe']);
     const scenarios = await host.load(component('scenarios.wasm'));
     expect(scenarios.servesHttp).toBe(false);
     expect(() => scenarios.requestHandler()).toThrow(WasmOtelError);

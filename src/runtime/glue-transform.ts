@@ -36,6 +36,10 @@
  *     host's reader (src/otel/log-record-reader.ts), which reads it straight from guest memory
  *     and emits it; a record it does not take whole is lifted as generated. Only the body the
  *     reader was written for (by hash) is rewritten.
+ * 10. `promising-probe`: not for a call's speed but for instantiation's. jco probes for JSPI
+ *     (`WebAssembly.promising`, missing in Node 20) once per realloc and post-return function, in
+ *     a try/catch; the TypeError's message makes V8 parse the instantiating generator again, ~25
+ *     times per componentize-js instance (~80-130 ms each time). The probes ask first.
  *
  * Each rewrite matches an exact pattern of the generated code; when the pattern is absent
  * (another jco version, another mode) it is skipped and reported, and the glue keeps working as
@@ -53,13 +57,14 @@ import { debugFlag } from './glue/debug-flag.js';
 import { liftBudget } from './glue/lift-budget.js';
 import { logReader } from './glue/log-reader.js';
 import { memoryViews } from './glue/memory-views.js';
+import { promisingProbe } from './glue/promising-probe.js';
 import type { RewriteResult } from './glue/shared.js';
 import { splitLift } from './glue/split-lift.js';
 import { syncImportFastPath } from './glue/sync-import-fast-path.js';
 import { spanReader } from './glue/span-reader.js';
 
 /** Bump when the output of `transformGlue` changes (the transpile cache keys on it). */
-export const GLUE_TRANSFORM_VERSION = 13;
+export const GLUE_TRANSFORM_VERSION = 14;
 
 export interface GlueTransformResult {
   /** The rewritten glue (the input unchanged when nothing applied). */
@@ -70,7 +75,7 @@ export interface GlueTransformResult {
   skipped: string[];
 }
 
-export const REWRITES = ['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps', 'split-lift', 'span-reader', 'log-reader'] as const;
+export const REWRITES = ['debug-flag', 'memory-views', 'ascii-strings', 'sync-import-fast-path', 'lift-budget', 'created-reps', 'split-lift', 'span-reader', 'log-reader', 'promising-probe'] as const;
 export type RewriteName = (typeof REWRITES)[number];
 
 /**
@@ -92,6 +97,7 @@ export function transformGlue(source: string, options: { rewrites?: readonly Rew
     ['split-lift', splitLift],
     ['span-reader', spanReader],
     ['log-reader', logReader],
+    ['promising-probe', promisingProbe],
   ];
   for (const [name, rewrite] of steps) {
     if (!wanted.has(name)) continue;
