@@ -3,7 +3,7 @@
  * way bench/support/report.mjs writes them: within, past a ceiling, below a floor, missing.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,23 @@ describe('check-bench-ceilings', () => {
     const result = check([['a.cost', 1, { target: 1 }]]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('  b.throughput                 MISSING: no bench reported it\n');
+  });
+
+  it('--partial (only some benches ran): a missing ratio is not run, not a failure; --json-out lists what is past', () => {
+    const results = join(scratch, 'partial.json');
+    writeFileSync(results, JSON.stringify({ ratios: { 'a.cost': { ratio: 1.6, target: 1, better: 'lower' } } }));
+    const out = join(scratch, 'past.json');
+    const run = spawnSync(process.execPath, [join(ROOT, 'scripts/check-bench-ceilings.mjs'), '--partial', '--json-out', out, results, ceilings], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('bench ceilings: 1 past the ceiling or missing (1 not run)');
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual({ past: ['a.cost'] });
+  });
+
+  it('a file that is not bench results: one wasm-otel line, exit 2', () => {
+    const results = join(scratch, 'other.json');
+    writeFileSync(results, '{"x": 1}');
+    const run = spawnSync(process.execPath, [join(ROOT, 'scripts/check-bench-ceilings.mjs'), results, ceilings], { encoding: 'utf8' });
+    expect([run.status, run.stderr]).toEqual([2, `wasm-otel: ${results} is not a bench results file (no "ratios" of numbers: written by just bench --json)\n`]);
   });
 
   it('an unreadable results file: one wasm-otel line, exit 2', () => {

@@ -3,7 +3,7 @@
  * cache is written into the transpile cache entry after the first instance, taken by later
  * loads, replaced when V8 rejects it; glue of another shape is imported as an ES module.
  */
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -65,6 +65,21 @@ describe('the code cache in the transpile cache entry', () => {
     writeFileSync(cache, Buffer.from('not a code cache at all'));
     expect(loadIn(entry, true)).toBe('script');
     expect(statSync(cache).size).toBeGreaterThan(1000);
+    expect(loadIn(entry)).toBe('code-cache');
+  });
+
+  it('a cache made for another glue of the same length (V8 would take it) is not used', async () => {
+    const { entry } = await run();
+    const source = readFileSync(entry, 'utf8');
+    // The same glue with its last character changed (a newline for a blank): same length, other text.
+    const edited = `${source.slice(0, -1)}${source.endsWith('\n') ? ' ' : '\n'}`;
+    expect([edited.length, edited === source]).toEqual([source.length, false]);
+    writeFileSync(entry, edited);
+    try {
+      expect(loadIn(entry)).toBe('script');
+    } finally {
+      writeFileSync(entry, source);
+    }
     expect(loadIn(entry)).toBe('code-cache');
   });
 

@@ -4,7 +4,8 @@
  * without reading its bytes; a file that changed, or the same bytes under another name, is read
  * and hashed again. (node:fs/promises' readFile is wrapped to count what is read.)
  */
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -37,10 +38,17 @@ async function loadAndRun(file: string, cacheDir: string): Promise<{ fromCache: 
   return { fromCache: loaded.fromCache, hash: loaded.transpiled.hash, readComponent: reads.filter((path) => path === file).length, spans: exporter.getFinishedSpans().map((span) => span.name) };
 }
 
+/** A file last modified a minute ago (the index records only files not written in the last 2 s). */
+const settle = (path: string): void => {
+  const past = new Date(Date.now() - 60_000);
+  utimesSync(path, past, past);
+};
+
 describe('the transpile cache finds a file it has seen without reading it', () => {
   const cacheDir = join(scratch, 'cache');
   const file = join(scratch, 'span-bench.wasm');
   copyFileSync(component('span-bench.wasm'), file);
+  settle(file);
   const bytes = readFileSync(file);
 
   it('first load: read, hashed, transpiled, and the file recorded in <cache>/files/', async () => {
@@ -59,6 +67,7 @@ describe('the transpile cache finds a file it has seen without reading it', () =
   it('the same bytes under another name: read and hashed once, then found by name too', async () => {
     const copy = join(scratch, 'copy.wasm');
     copyFileSync(file, copy);
+    settle(copy);
     expect(await loadAndRun(copy, cacheDir)).toMatchObject({ fromCache: true, readComponent: 1 });
     expect(await loadAndRun(copy, cacheDir)).toMatchObject({ fromCache: true, readComponent: 0 });
     expect(readdirSync(join(cacheDir, 'files'))).toHaveLength(2);
@@ -69,6 +78,7 @@ describe('the transpile cache finds a file it has seen without reading it', () =
     // Any write changes the file's change time; the same bytes written back show it best (the
     // file is read and hashed again, and its hash leads to the same entry).
     writeFileSync(file, bytes);
+    settle(file);
     const after = await loadAndRun(file, cacheDir);
     expect(after).toMatchObject({ fromCache: true, readComponent: 1, hash: before.hash });
     expect(await loadAndRun(file, cacheDir)).toMatchObject({ fromCache: true, readComponent: 0 });
@@ -77,6 +87,20 @@ describe('the transpile cache finds a file it has seen without reading it', () =
   it('a broken index entry is a miss, not a failure', async () => {
     for (const name of readdirSync(join(cacheDir, 'files'))) writeFileSync(join(cacheDir, 'files', name), 'not a hash');
     expect(await loadAndRun(file, cacheDir)).toMatchObject({ fromCache: true, readComponent: 1, spans: ['bench-span', 'span-bench.wasm'] });
+  });
+
+  it('a file written in the last 2 s is read and hashed, not recorded: it could change again within the same clock tick', async () => {
+    const fresh = join(scratch, 'fresh.wasm');
+    copyFileSync(file, fresh);
+    expect(await loadAndRun(fresh, cacheDir)).toMatchObject({ fromCache: true, readComponent: 1 });
+    expect(await loadAndRun(fresh, cacheDir)).toMatchObject({ fromCache: true, readComponent: 1 });
+  });
+
+  it('a FIFO where an index entry would be is a miss, not a hang', async () => {
+    const before = readdirSync(join(cacheDir, 'files'));
+    for (const name of before) rmSync(join(cacheDir, 'files', name));
+    for (const name of before) execFileSync('mkfifo', [join(cacheDir, 'files', name)]);
+    expect(await loadAndRun(file, cacheDir)).toMatchObject({ fromCache: true, readComponent: 1 });
   });
 
   it('without a cache nothing is recorded and the file is read every time', async () => {

@@ -33,8 +33,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'run': {
       // The guest's thread first: it loads the runtime while this one loads the telemetry.
       const earlyWorker = new (await import('../host/worker/early-worker.js')).EarlyWorker();
-      const diagnostics = (await import('./cli-diagnostics.js')).cliDiagnostics();
-      return (await import('./run.js')).runCommand(command, { diagnostics, earlyWorker });
+      try {
+        const diagnostics = (await import('./cli-diagnostics.js')).cliDiagnostics();
+        return await (await import('./run.js')).runCommand(command, { diagnostics, earlyWorker });
+      } finally {
+        await earlyWorker.dispose();
+      }
     }
     case 'serve':
       return (await import('./serve.js')).serveCommand(command);

@@ -205,7 +205,7 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
           `the transpile cache ${String(triedCache)} cannot be used (${transpiled.cacheProblem}); components are transpiled without a cache (set WASM_OTEL_CACHE_DIR to a writable directory, or to off)`,
         );
       }
-      if (identity !== undefined && cacheDir !== false && !transpiled.temporary) await rememberHash(cacheDir, identity, transpiled.hash);
+      if (identity !== undefined && cacheDir !== false && !transpiled.temporary) await rememberHash(cacheDir, source as string, identity, transpiled.hash);
       return loadTranspiled(name, transpiled, loadOptions);
     },
     async loadModule(source, loadOptions = {}) {

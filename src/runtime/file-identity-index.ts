@@ -7,6 +7,7 @@
  * `<cacheDir>/files/`; the index only saves time: whatever goes wrong with it is a miss.
  */
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { makeDirectory } from './make-directory.js';
@@ -14,12 +15,23 @@ import { makeDirectory } from './make-directory.js';
 const INDEX_DIR = 'files';
 const HASH = /^[0-9a-f]{64}$/;
 
+/**
+ * A file written this recently may be written again within the same tick of the filesystem's
+ * clock, same size, without its identity changing (git's "racily clean" case): it is not recorded.
+ */
+const SETTLED_MILLIS = 2000;
+
 /** The identity of the file at `path` as it is now, or undefined when it cannot be read. */
 export async function fileIdentity(path: string): Promise<string | undefined> {
+  return (await identityAndAge(path))?.identity;
+}
+
+async function identityAndAge(path: string): Promise<{ identity: string; ageMillis: number } | undefined> {
   try {
     const stats = await stat(path, { bigint: true });
     if (!stats.isFile()) return undefined;
-    return JSON.stringify([resolve(path), String(stats.dev), String(stats.ino), String(stats.size), String(stats.mtimeNs), String(stats.ctimeNs)]);
+    const identity = JSON.stringify([resolve(path), String(stats.dev), String(stats.ino), String(stats.size), String(stats.mtimeNs), String(stats.ctimeNs)]);
+    return { identity, ageMillis: Date.now() - Number(stats.mtimeNs / 1_000_000n) };
   } catch {
     return undefined;
   }
@@ -28,8 +40,9 @@ export async function fileIdentity(path: string): Promise<string | undefined> {
 /** The sha256 recorded for a file identity, if any. */
 export async function knownHash(cacheDir: string, identity: string): Promise<string | undefined> {
   try {
-    // Only a regular file is read (a FIFO put there would block).
-    const handle = await open(indexPath(cacheDir, identity), 'r');
+    // Only a regular file is read: opened without blocking (a FIFO put there would block the
+    // open itself), then checked.
+    const handle = await open(indexPath(cacheDir, identity), constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       if (!(await handle.stat()).isFile()) return undefined;
       const text = (await handle.readFile('utf8')).trim();
@@ -42,8 +55,18 @@ export async function knownHash(cacheDir: string, identity: string): Promise<str
   }
 }
 
-/** Records that the file with this identity holds the component with sha256 `hash` (best effort). */
-export async function rememberHash(cacheDir: string, identity: string, hash: string): Promise<void> {
+/**
+ * Records that the file at `path` holds the component with sha256 `hash` (best effort), given its
+ * identity from before it was read: only when the file still has that identity now (it did not
+ * change while it was read) and was last changed long enough ago (SETTLED_MILLIS).
+ */
+export async function rememberHash(cacheDir: string, path: string, identity: string, hash: string): Promise<void> {
+  const now = await identityAndAge(path);
+  if (now === undefined || now.identity !== identity || now.ageMillis < SETTLED_MILLIS) return;
+  await writeIndex(cacheDir, identity, hash);
+}
+
+async function writeIndex(cacheDir: string, identity: string, hash: string): Promise<void> {
   const path = indexPath(cacheDir, identity);
   const staging = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {

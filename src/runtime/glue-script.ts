@@ -7,11 +7,14 @@
  * `import.meta.url` given as the entry's URL. Its code cache is written beside it in the cache
  * entry once an instance was made (so that the functions instantiation compiled are in it), and
  * read on later loads; V8 rejects a cache of another Node version or other flags (it is then
- * written again). Glue of another shape is imported as the ES module it is.
+ * written again). V8 checks little else (the source's length, not its text; not its own bytes), so
+ * the file starts with the sha256 of the script it was made from and of the cache data: a cache
+ * that does not match both is not used. Glue of another shape is imported as the ES module it is.
  */
+import { createHash } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { Script } from 'node:vm';
+import { constants as vmConstants, Script } from 'node:vm';
 
 /** What the glue exports that the host calls. */
 export interface Glue<Instantiate> {
@@ -49,10 +52,13 @@ export async function loadGlue<Instantiate>(entry: string, codeCache: boolean): 
   const wrapped = asScript(source);
   if (wrapped === undefined) return { glue: (await import(url)) as Glue<Instantiate>, loadedAs: 'module', saveCodeCache: async () => {} };
   const cachePath = `${entry}${CODE_CACHE_SUFFIX}`;
-  const cachedData = codeCache ? await readFile(cachePath).catch(() => undefined) : undefined;
+  const scriptHash = sha256(wrapped);
+  const cachedData = codeCache ? cacheFor(await readFile(cachePath).catch(() => undefined), scriptHash) : undefined;
   let script: Script;
   try {
-    script = new Script(wrapped, { filename: url, ...(cachedData !== undefined ? { cachedData } : {}) });
+    // The glue's own dynamic import() (jco's fallback for loading core modules, which the host
+    // never takes) resolves as it would in the module.
+    script = new Script(wrapped, { filename: url, importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER, ...(cachedData !== undefined ? { cachedData } : {}) });
   } catch {
     // Not valid as a script after all (e.g. a top-level await): the module it is.
     return { glue: (await import(url)) as Glue<Instantiate>, loadedAs: 'module', saveCodeCache: async () => {} };
@@ -69,7 +75,8 @@ export async function loadGlue<Instantiate>(entry: string, codeCache: boolean): 
       saved = true;
       const staging = `${cachePath}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
       try {
-        await writeFile(staging, script.createCachedData());
+        const data = script.createCachedData();
+        await writeFile(staging, Buffer.concat([Buffer.from(`${CACHE_MAGIC}${scriptHash}${sha256(data)}`, 'latin1'), data]));
         await rename(staging, cachePath);
       } catch {
         // Only time is lost: the next load compiles again.
@@ -77,6 +84,23 @@ export async function loadGlue<Instantiate>(entry: string, codeCache: boolean): 
       }
     },
   };
+}
+
+const CACHE_MAGIC = 'wasm-otel glue code cache 1\n';
+const HASH_LENGTH = 64;
+
+/** The cache data in a code cache file, when the file is one for this script and its data is whole. */
+function cacheFor(file: Buffer | undefined, scriptHash: string): Buffer | undefined {
+  if (file === undefined) return undefined;
+  const header = CACHE_MAGIC.length + 2 * HASH_LENGTH;
+  if (file.length <= header || file.toString('latin1', 0, CACHE_MAGIC.length) !== CACHE_MAGIC) return undefined;
+  if (file.toString('latin1', CACHE_MAGIC.length, CACHE_MAGIC.length + HASH_LENGTH) !== scriptHash) return undefined;
+  const data = file.subarray(header);
+  return file.toString('latin1', CACHE_MAGIC.length + HASH_LENGTH, header) === sha256(data) ? data : undefined;
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 /**

@@ -14,9 +14,19 @@ export class EarlyWorker {
   error: unknown;
   exitCode: number | undefined;
 
+  /** True once runInWorker gave it its job. */
+  taken = false;
+
   constructor() {
     this.worker = new Worker(workerScript('host/worker/worker-entry.js'));
+    // Until it has a job it does not keep the process alive (runInWorker refs it).
+    this.worker.unref();
     this.worker.once('error', (error) => (this.error ??= error));
     this.worker.once('exit', (code) => (this.exitCode ??= code));
+  }
+
+  /** Stops the thread if it never got a job (the command ended before the run: a usage error). */
+  async dispose(): Promise<void> {
+    if (!this.taken) await this.worker.terminate();
   }
 }

@@ -73,7 +73,11 @@ export function runInWorker(options: WorkerRunOptions): WorkerRun {
   };
   const early = options.earlyWorker;
   const worker = early?.worker ?? new Worker(workerScript('host/worker/worker-entry.js'), { workerData: data, transferList: [data.port] });
-  if (early !== undefined) worker.postMessage({ ...data, processEnv: definedEnv(process.env) }, [data.port]);
+  if (early !== undefined) {
+    early.taken = true;
+    worker.ref();
+    worker.postMessage({ ...data, processEnv: definedEnv(process.env) }, [data.port]);
+  }
 
   let settle!: (outcome: WorkerRunOutcome) => void;
   const outcome = new Promise<WorkerRunOutcome>((resolve) => (settle = resolve));

@@ -33,7 +33,8 @@ export function promisingProbe(source: string): RewriteResult {
     count++;
     return `${open}${target} = typeof WebAssembly.promising === 'function' ? WebAssembly.promising(${argument}) : ${argument}; // glue-transform: promising-probe${catchOpen}${target} = ${argument};`;
   });
-  const left = (rewritten.match(/= WebAssembly\.promising\(/g) ?? []).length - count;
+  // (The rewritten probes no longer read `= WebAssembly.promising(`: what is left was not rewritten.)
+  const left = (rewritten.match(/= WebAssembly\.promising\(/g) ?? []).length;
   const skipped = left > 0 ? [`${name}: ${left} WebAssembly.promising call(s) of another shape left as generated`] : [];
   // No probe at all (a component without realloc or post-return functions) is nothing to do, not a skip.
   if (count === 0) return { name, source, applied: false, skipped };
