@@ -54,6 +54,8 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
   // Sibling spans share their parent, and one scope sends span after span.
   let lastParentId = '';
   let lastScope: ScopeReport = { name: '', version: undefined, schemaUrl: undefined, attributes: NO_ATTRIBUTES };
+  /** Bytes of the lift budget the record being read has left. */
+  let left = 0;
 
   /** The trace id at ptr (32 bytes), the last one when it repeats. */
   const traceIdAt = (bytes: Uint8Array, ptr: number): string | undefined => {
@@ -105,7 +107,10 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
     if (traceId === undefined) return GIVE_UP;
     const spanIdPtr = u32(p + 8);
     if (!isHexId(bytes, spanIdPtr, 16)) return GIVE_UP;
-    let charged = 48;
+    // The lift budget is charged as jco's lifting charges it, before anything is built: a record
+    // over it (what the lifting would cut) is left to the lifting, having cost next to nothing.
+    left = cx.lift === undefined ? Infinity : cx.lift.limit - 48;
+    if (left < 0) return GIVE_UP;
 
     let parentSpanId: string | undefined;
     const parentLen = u32(p + 32);
@@ -113,19 +118,18 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
     if (parentLen === 0) {
       if (u32(p + 28) > size) return GIVE_UP;
     } else {
-      if (parentLen !== 16) return GIVE_UP;
+      if (parentLen !== 16 || (left -= 16) < 0) return GIVE_UP;
       const ptr = u32(p + 28);
       parentSpanId = ptr >= 0 && ptr + 16 <= size && bytesEqual(bytes, ptr, 16, lastParentId) ? lastParentId : hexIdAt(bytes, ptr, 16);
       if (parentSpanId === undefined) return GIVE_UP;
       lastParentId = parentSpanId;
-      charged += 16;
     }
     const kind = KIND_BY_INDEX[bytes[p + 36]!];
     if (kind === undefined) return GIVE_UP;
     const nameLen = u32(p + 44);
+    if ((left -= nameLen) < 0) return GIVE_UP;
     const name = strings.get(bytes, u32(p + 40), nameLen);
     if (name === undefined) return GIVE_UP;
-    charged += nameLen;
     const startTime = timeAt(view, p + 48);
     const endTime = timeAt(view, p + 64);
     if (startTime === GIVE_UP || endTime === GIVE_UP) return GIVE_UP;
@@ -135,20 +139,17 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
     const attributes = spanAttributes(limits);
     const attributesBase = u32(p + 80);
     const attributesLen = u32(p + 84);
-    if (attributesBase % 4 !== 0) return GIVE_UP;
-    const attributeBytes = keyValues(bytes, view, attributesBase, attributesLen, attributes);
-    if (attributeBytes < 0) return GIVE_UP;
-    charged += attributesLen * 16 + attributeBytes;
+    if (attributesBase % 4 !== 0 || (left -= attributesLen * 16) < 0 || !keyValues(bytes, view, attributesBase, attributesLen, attributes)) return GIVE_UP;
 
     // events (within the count limit only)
     const eventsBase = u32(p + 88);
     const eventsLen = u32(p + 92);
-    if (eventsBase % 8 !== 0 || eventsLen > limits.eventCountLimit || eventsBase + eventsLen * 32 > size) return GIVE_UP;
-    charged += eventsLen * 32;
+    if (eventsBase % 8 !== 0 || eventsLen > limits.eventCountLimit || eventsBase + eventsLen * 32 > size || (left -= eventsLen * 32) < 0) return GIVE_UP;
     const events: EventReport[] = [];
     for (let i = 0; i < eventsLen; i++) {
       const e = eventsBase + i * 32;
       const eventNameLen = u32(e + 4);
+      if ((left -= eventNameLen) < 0) return GIVE_UP;
       const eventName = strings.get(bytes, u32(e), eventNameLen);
       if (eventName === undefined) return GIVE_UP;
       const time = timeAt(view, e + 8);
@@ -159,11 +160,8 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
       let eventAttributeList: AttributeBuilder = NO_ATTRIBUTES;
       if (len > 0) {
         eventAttributeList = eventAttributes(limits);
-        const used = keyValues(bytes, view, base, len, eventAttributeList);
-        if (used < 0) return GIVE_UP;
-        charged += len * 16 + used;
+        if ((left -= len * 16) < 0 || !keyValues(bytes, view, base, len, eventAttributeList)) return GIVE_UP;
       }
-      charged += eventNameLen;
       events.push({ name: eventName, time, attributes: eventAttributeList });
     }
 
@@ -181,8 +179,7 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
       case 2: {
         const ptr = u32(p + 108);
         const len = u32(p + 112);
-        if (!isAscii(bytes, ptr, len)) return GIVE_UP;
-        charged += len;
+        if ((left -= len) < 0 || !isAscii(bytes, ptr, len)) return GIVE_UP;
         status = { code: SpanStatusCode.ERROR, message: asciiString(bytes, ptr, len) };
         break;
       }
@@ -192,17 +189,13 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
 
     // instrumentation-scope: name, version, schema URL (within the name limit), no attributes
     const scopeNameLen = u32(p + 120);
+    if (scopeNameLen > limits.maxNameLength || (left -= scopeNameLen) < 0) return GIVE_UP;
     const scopeName = strings.get(bytes, u32(p + 116), scopeNameLen);
-    if (scopeName === undefined || scopeNameLen > limits.maxNameLength) return GIVE_UP;
-    charged += scopeNameLen;
+    if (scopeName === undefined) return GIVE_UP;
     const version = optionalName(bytes, view, p + 124);
     const schemaUrl = optionalName(bytes, view, p + 136);
     if (version === null || schemaUrl === null) return GIVE_UP;
-    if (version !== undefined) charged += version.length;
-    if (schemaUrl !== undefined) charged += schemaUrl.length;
     if (u32(p + 148) % 4 !== 0 || u32(p + 152) !== 0) return GIVE_UP;
-
-    if (cx.lift !== undefined && charged > cx.lift.limit) return GIVE_UP;
 
     attributes.reject(u32(p + 156));
     // The context on-start recorded, when on-end repeats it (as decodeSpanData's sameAsOpen):
@@ -249,38 +242,37 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
     if (tag !== 1) return null;
     const ptr = view.getUint32(at + 4, true);
     const len = view.getUint32(at + 8, true);
-    if (len > cx.limits.maxNameLength) return null;
+    if (len > cx.limits.maxNameLength || (left -= len) < 0) return null;
     return strings.get(bytes, ptr, len) ?? null;
   }
 
   /**
-   * A list<key-value> of `len` entries at `base` into `builder` (as decodeAttributes): the bytes
-   * of its strings, or -1 to give up (a string that is not ASCII or not in bounds, a value that
-   * does not decode).
+   * A list<key-value> of `len` entries at `base` into `builder` (as decodeAttributes), its strings
+   * charged to the budget; false to give up (a string that is not ASCII or not in bounds, a value
+   * that does not decode, the budget spent).
    */
-  function keyValues(bytes: Uint8Array, view: DataView, base: number, len: number, builder: AttributeBuilder): number {
-    if (base + len * 16 > bytes.length) return -1;
+  function keyValues(bytes: Uint8Array, view: DataView, base: number, len: number, builder: AttributeBuilder): boolean {
+    if (base + len * 16 > bytes.length) return false;
     const maxJson = cx.limits.maxValueJsonLength;
-    let used = 0;
     for (let i = 0; i < len; i++) {
       const at = base + i * 16;
       const keyPtr = view.getUint32(at, true);
       const keyLen = view.getUint32(at + 4, true);
       const valuePtr = view.getUint32(at + 8, true);
       const valueLen = view.getUint32(at + 12, true);
+      if ((left -= keyLen + valueLen) < 0) return false;
       const key = strings.get(bytes, keyPtr, keyLen);
-      if (key === undefined || !isAscii(bytes, valuePtr, valueLen)) return -1;
-      used += keyLen + valueLen;
+      if (key === undefined || !isAscii(bytes, valuePtr, valueLen)) return false;
       if (!builder.accepts(key)) {
         builder.dropOverLimit();
         continue;
       }
-      if (valueLen > maxJson) return -1;
+      if (valueLen > maxJson) return false;
       const value = jsonValueAt(bytes, valuePtr, valueLen);
-      if (value === undefined) return -1;
+      if (value === undefined) return false;
       builder.add(key, value);
     }
-    return used;
+    return true;
   }
 
   /** The JSON text at ptr as jsonAttributeValue decodes it (plain strings, booleans and small integers read in place). */
