@@ -12,6 +12,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createHost } from '../src/index.js';
 import { component } from './support/paths.js';
+import { collectWarnings } from './support/warnings.js';
 
 const reads: string[] = [];
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -115,3 +116,33 @@ async function loadAndRunNoCache(file: string): Promise<number> {
   await host.load(file);
   return reads.filter((path) => path === file).length;
 }
+
+describe('a damaged cache entry is transpiled again, with one warning', () => {
+  const warnings = collectWarnings();
+  for (const [what, damage] of [
+    ['glue that does not parse', (dir: string) => writeFileSync(join(dir, 'component.js'), 'garbage(')],
+    ['a truncated core module', (dir: string) => writeFileSync(join(dir, 'component.core.wasm'), readFileSync(join(dir, 'component.core.wasm')).subarray(0, 20))],
+  ] as const) {
+    it(`${what}: found by file identity and by hash alike`, async () => {
+      const cacheDir = join(scratch, `damaged-${what.length}`);
+      const file = join(scratch, `damaged-${what.length}.wasm`);
+      copyFileSync(component('span-bench.wasm'), file);
+      settle(file);
+      const first = await loadAndRun(file, cacheDir);
+      const entry = join(cacheDir, readdirSync(cacheDir).find((name) => name !== 'files')!);
+      damage(entry);
+      // Found by the file's identity: the entry is damaged, so it is made again.
+      expect(await loadAndRun(file, cacheDir)).toMatchObject({ fromCache: false, hash: first.hash, spans: ['bench-span', `damaged-${what.length}.wasm`] });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(new RegExp(`^wasm-otel: the cached transpile of damaged-${what.length}\\.wasm in ${entry.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(cannot prepare damaged-${what.length}\\.wasm: [^\\n]+\\); it is transpiled again$`));
+      // And it is whole again.
+      expect(await loadAndRun(file, cacheDir)).toMatchObject({ fromCache: true, readComponent: 0 });
+      damage(entry);
+      // Found by hash (another name for the same bytes): the same.
+      const copy = join(scratch, `damaged-copy-${what.length}.wasm`);
+      copyFileSync(file, copy);
+      expect(await loadAndRun(copy, cacheDir)).toMatchObject({ fromCache: false, spans: ['bench-span', `damaged-copy-${what.length}.wasm`] });
+      expect(warnings).toHaveLength(2);
+    });
+  }
+});

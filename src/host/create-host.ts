@@ -170,6 +170,21 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
     }
   };
 
+  /**
+   * A component from the cache, loaded; undefined when its entry is damaged (its glue or core
+   * modules cannot be loaded: edited, truncated), which is then removed, said once at warn.
+   */
+  const loadCached = async (name: string, transpiled: TranspiledComponent, loadOptions: LoadOptions): Promise<LoadedComponent | undefined> => {
+    try {
+      return await loadTranspiled(name, transpiled, loadOptions);
+    } catch (error) {
+      if (!(error instanceof WasmOtelError) || error.code !== 'transpile_failed') throw error;
+      diag.warn(`wasm-otel: the cached transpile of ${name} in ${transpiled.dir} is damaged (${error.message}); it is transpiled again`);
+      await rm(transpiled.dir, { recursive: true, force: true }).catch(() => undefined);
+      return undefined;
+    }
+  };
+
   return {
     problemCounter: problems,
     problems: () => problems.snapshot(),
@@ -181,7 +196,10 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
         checkInstrumentOptions(loadOptions.instrument);
         const hash = await knownHash(cacheDir, identity);
         const cached = hash === undefined ? undefined : await cachedTranspile(hash, cacheDir, instrumentOptionsOf(loadOptions.instrument));
-        if (cached !== undefined) return loadTranspiled(loadOptions.name ?? basename(source as string), cached, loadOptions);
+        if (cached !== undefined) {
+          const loaded = await loadCached(loadOptions.name ?? basename(source as string), cached, loadOptions);
+          if (loaded !== undefined) return loaded;
+        }
       }
       const { bytes, name } = await readSource(source, loadOptions.name);
       const kind = wasmKind(bytes);
@@ -206,6 +224,12 @@ export function createHost(options: HostOptions = {}): WasmOtelHost {
         );
       }
       if (identity !== undefined && cacheDir !== false && !transpiled.temporary) await rememberHash(cacheDir, source as string, identity, transpiled.hash);
+      if (transpiled.fromCache) {
+        const loaded = await loadCached(name, transpiled, loadOptions);
+        if (loaded !== undefined) return loaded;
+        // The broken entry is gone: transpiled again (into the cache).
+        transpiled = await transpileComponent(bytes, cacheDir, options.onTranspile && ((willCache) => options.onTranspile!(name, willCache)), instrumentOptionsOf(loadOptions.instrument));
+      }
       return loadTranspiled(name, transpiled, loadOptions);
     },
     async loadModule(source, loadOptions = {}) {
