@@ -10,8 +10,9 @@
 //   bundle's, so the files it finds beside it (the generated signatures, the sources the transpile
 //   cache hashes, the fetch worker) are found as before.
 // - Packages that load files beside their own code (jco's wasm, preview2-shim's I/O worker,
-//   binaryen's) are imported from node_modules as they are. (The demangler's wasm is found by our
-//   own code, from node_modules: its bindings are bundled.)
+//   binaryen's) are imported from node_modules as they are; so is preview2-shim, of which the
+//   process must have one copy. (The demangler's wasm is found by our own code, from
+//   node_modules: its bindings are bundled.)
 import { build } from 'esbuild';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -27,16 +28,10 @@ const OUT = join(DIST, 'bundle');
 const ENTRIES = ['cli/main.js', 'host/worker/worker-entry.js', 'http/threads/serving-thread-entry.js'];
 
 /** Loaded from node_modules at run time, not bundled (they read files beside themselves, or are big and rarely used). */
-const EXTERNAL = ['@bytecodealliance/jco-transpile', 'binaryen', 'puppeteer-core'];
+// preview2-shim also because one copy of it must serve the process: the node_modules one, which
+// jco and an --imports module import too (a stream of one copy is not a stream to the other).
+const EXTERNAL = ['@bytecodealliance/jco-transpile', '@bytecodealliance/preview2-shim', 'binaryen', 'puppeteer-core'];
 
-/**
- * Bundled packages that find files beside their own code through `import.meta.url`, with a
- * subpath they export: in the bundle, their `import.meta.url` is their file's place in the
- * package as installed (found from that subpath at run time, so any node_modules layout works).
- * preview2-shim starts its I/O worker thread from `dist/io/worker-thread.bundle.js` that way.
- */
-const PACKAGES_WITH_FILES = { '@bytecodealliance/preview2-shim': { subpath: 'instantiation', file: 'dist/common/instantiation.js' } };
-const PACKAGE_ROOT_MODULE = 'wasm-otel-package-root';
 
 for (const entry of ENTRIES) {
   if (!existsSync(join(DIST, entry))) throw new Error(`bundle: dist/${entry} is missing: run tsc -p tsconfig.build.json first`);
@@ -69,41 +64,6 @@ const commonJsAsNodeLoadsIt = {
   },
 };
 
-/** `import.meta.url` of a file in PACKAGES_WITH_FILES: its place under the package's root as resolved at run time. */
-const packageFileUrls = {
-  name: 'package-file-urls',
-  setup(builder) {
-    builder.onResolve({ filter: new RegExp(`^${PACKAGE_ROOT_MODULE}$`) }, (args) => ({ path: args.path, namespace: PACKAGE_ROOT_MODULE }));
-    builder.onLoad({ filter: /.*/, namespace: PACKAGE_ROOT_MODULE }, () => ({
-      resolveDir: ROOT,
-      contents: `import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-const roots = new Map();
-const PACKAGES = ${JSON.stringify(PACKAGES_WITH_FILES)};
-export function packageFileUrl(name, path) {
-  let root = roots.get(name);
-  if (root === undefined) {
-    const { subpath, file } = PACKAGES[name];
-    const resolved = pathToFileURL(createRequire(import.meta.url).resolve(name + '/' + subpath)).href;
-    root = resolved.slice(0, resolved.length - file.length);
-    roots.set(name, root);
-  }
-  return new URL(path, root).href;
-}
-`,
-    }));
-    builder.onLoad({ filter: /[\\/]node_modules[\\/].*\.js$/ }, async (args) => {
-      const name = Object.keys(PACKAGES_WITH_FILES).find((candidate) => args.path.includes(`${sep}node_modules${sep}${candidate.split('/').join(sep)}${sep}`));
-      if (name === undefined) return undefined;
-      const source = await readFile(args.path, 'utf8');
-      if (!source.includes('import.meta.url')) return { contents: source, loader: 'js' };
-      const inPackage = args.path.slice(args.path.lastIndexOf(`${sep}node_modules${sep}${name.split('/').join(sep)}${sep}`) + `${sep}node_modules${sep}${name}${sep}`.length).split(sep).join('/');
-      const contents = `import { packageFileUrl as __wasmOtelPackageFileUrl } from '${PACKAGE_ROOT_MODULE}';\n${source.replaceAll('import.meta.url', `__wasmOtelPackageFileUrl(${JSON.stringify(name)}, ${JSON.stringify(inPackage)})`)}`;
-      return { contents, loader: 'js' };
-    });
-  },
-};
-
 const result = await build({
   entryPoints: ENTRIES.map((entry) => join(DIST, entry)),
   outdir: STAGING,
@@ -124,7 +84,7 @@ const result = await build({
   define: { BUNDLED_CLI: 'true' },
   // Names as in the sources: the SDK and we recognise some classes by their constructor's name.
   keepNames: true,
-  plugins: [ownUrl, commonJsAsNodeLoadsIt, packageFileUrls],
+  plugins: [ownUrl, commonJsAsNodeLoadsIt],
   logLevel: 'warning',
   legalComments: 'none',
   metafile: true,
