@@ -9,7 +9,7 @@
  */
 
 const SLOTS = 512;
-/** Longer strings are not kept (the cache holds at most SLOTS x this many characters). */
+/** Longer strings are not kept (a cache holds at most its slots x this many characters). */
 const CACHED_MAX = 64;
 
 /** Node's Buffer has latin1Slice (undocumented, but what `buffer.toString('latin1')` calls): ASCII is latin1. */
@@ -36,15 +36,24 @@ export function asciiString(bytes: Uint8Array, ptr: number, len: number): string
 }
 
 export class GuestStrings {
-  private readonly ptrs = new Int32Array(SLOTS).fill(-1);
-  private readonly lens = new Int32Array(SLOTS);
-  private readonly strings: string[] = new Array<string>(SLOTS).fill('');
+  private readonly mask: number;
+  private readonly ptrs: Int32Array;
+  private readonly lens: Int32Array;
+  private readonly strings: string[];
+
+  /** `slots`: a power of two. */
+  constructor(slots = SLOTS) {
+    this.mask = slots - 1;
+    this.ptrs = new Int32Array(slots).fill(-1);
+    this.lens = new Int32Array(slots);
+    this.strings = new Array<string>(slots).fill('');
+  }
 
   /** The string of the `len` bytes at `ptr`, or undefined when they are not all ASCII or not in bounds. */
   get(bytes: Uint8Array, ptr: number, len: number): string | undefined {
     if (ptr < 0 || len < 0 || ptr + len > bytes.length) return undefined;
     if (len > CACHED_MAX) return isAscii(bytes, ptr, len) ? asciiString(bytes, ptr, len) : undefined;
-    const slot = (ptr ^ (ptr >>> 9) ^ (len << 4)) & (SLOTS - 1);
+    const slot = (ptr ^ (ptr >>> 9) ^ (len << 4)) & this.mask;
     if (this.ptrs[slot] === ptr && this.lens[slot] === len) {
       // The cached string is ASCII: bytes equal to it are too.
       const s = this.strings[slot]!;

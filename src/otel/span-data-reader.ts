@@ -37,6 +37,9 @@ const MAX_NANOS_IN_LAST_SECOND = 709_551_615;
 const NO_LINKS: LinkReport[] = [];
 const BYTES_PREFIX_CODES = Array.from(BYTES_PREFIX, (c) => c.charCodeAt(0));
 
+/** Stands for the string cache until an instance reads its first span. */
+const NO_STRINGS = new GuestStrings(1);
+
 /** Why a read gave up: the glue then lifts the record as generated. */
 const GIVE_UP = undefined;
 
@@ -49,7 +52,8 @@ interface ReaderContext {
 
 /** The readers of one guest instance (they share its string cache). */
 export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataReader; readSpanContext: SpanContextReader } {
-  const strings = new GuestStrings();
+  // Made on the first span read (an instance that sends none pays nothing for it).
+  let strings: GuestStrings = NO_STRINGS;
   let lastTraceId = '';
   // Sibling spans share their parent, and one scope sends span after span.
   let lastParentId = '';
@@ -93,6 +97,7 @@ export function createSpanReaders(cx: ReaderContext): { readSpanData: SpanDataRe
 
   /** The span as decodeSpanData would give it, or GIVE_UP. Touches nothing outside. */
   function decode(bytes: Uint8Array, view: DataView, p: number): SpanReport | undefined {
+    if (strings === NO_STRINGS) strings = new GuestStrings();
     const limits = cx.limits;
     const size = bytes.length;
     if (p % 8 !== 0 || p + 168 > size) return GIVE_UP;
