@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { componentEmbed, componentNew, parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { REWRITES, transformGlue } from '../src/runtime/glue-transform.js';
-import { createWasiImports } from '../src/runtime/wasi-imports.js';
+import { createWasiImports, loadWasiShim } from '../src/runtime/wasi-imports.js';
 import { LIFT_BUDGET, LiftBudget } from '../src/runtime/lift-budget.js';
 import { component } from './support/paths.js';
 
@@ -800,6 +800,7 @@ describe('components/scenarios.wasm (componentize-js: WASI and wasi:observe reso
     const runOnce = async (source: string) => {
       const t: Transcript = { log: [] };
       let tick = 0n;
+      await loadWasiShim();
       const wasi = createWasiImports({});
       // Host-owned observe spans: each method call and each handle drop is logged.
       let spans = 0;

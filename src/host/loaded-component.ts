@@ -3,15 +3,16 @@ import { diag, type Attributes } from '@opentelemetry/api';
 import { InstanceSpanState } from '../engine/index.js';
 import { createObserveImports } from '../observe/imports.js';
 import { observeUseOf, type ObserveUse } from '../observe/world.js';
-import { createHttpImports } from '../http/imports.js';
-import { DEFAULT_HTTP_LIMITS, INCOMING_HANDLER, createRequestHandler, type ComponentRequestHandler, type HttpLimits } from '../http/request-handler.js';
-import { startServer, type ComponentServer, type ListenAddress } from '../http/server.js';
+import type { createHttpImports as CreateHttpImports } from '../http/imports.js';
+import { INCOMING_HANDLER } from '../http/incoming-handler.js';
+import type { ComponentRequestHandler, HttpLimits } from '../http/request-handler.js';
+import type { ComponentServer, ListenAddress } from '../http/server.js';
 import { createOtelImports } from '../otel/imports.js';
 import { otelShapeOf, type OtelShape, type OtelShapeName } from '../otel/shapes.js';
 import type { TranspiledComponent } from '../runtime/transpile.js';
 import { interruptible } from '../runtime/guest-interrupt.js';
 import { LIFT_BUDGET, LiftBudget } from '../runtime/lift-budget.js';
-import { createWasiImports, forgetSharedStreamMarks, wasiInterfaceNames, type WasiOptions } from '../runtime/wasi-imports.js';
+import { createWasiImports, forgetSharedStreamMarks, loadWasiShim, wasiInterfaceNames, type WasiOptions } from '../runtime/wasi-imports.js';
 import { loadGlue, type LoadedGlue } from '../runtime/glue-script.js';
 import { WasmOtelError, oneLine } from './errors.js';
 import { componentAttributes } from '../telemetry/host-span-attributes.js';
@@ -43,6 +44,11 @@ interface ImportWiring {
   otel: boolean;
   observe: boolean;
 }
+
+/** The wasi:http host's import factory, loaded with the first component that imports wasi:http. */
+let createHttpImports: typeof CreateHttpImports | undefined;
+/** The HTTP serving code (request handler, server), loaded with the first component that exports wasi:http/incoming-handler. */
+let httpServing: (typeof import('../http/request-handler.js') & typeof import('../http/server.js')) | undefined;
 
 function importWiring(imports: readonly string[]): ImportWiring {
   const names = [...new Set(imports.map(unversioned))];
@@ -124,6 +130,12 @@ export class LoadedComponent {
       // The glue did not take the rewrite (a jco whose output differs): lifting is unbounded.
       diag.warn(`wasm-otel: ${name}: the transpiled glue could not be given the record budget (WASM_OTEL_MAX_RECORD_BYTES): a huge record from this guest is lifted whole before it is cut`);
     }
+    // preview2-shim (which names the WASI interfaces it serves) and the wasi:http host: loaded for components only, the host only for one that imports wasi:http.
+    await loadWasiShim();
+    if (transpiled.imports.some((name) => name.startsWith('wasi:http/'))) createHttpImports ??= (await import('../http/imports.js')).createHttpImports;
+    if (transpiled.exports.some(([key, kind]) => kind === 'instance' && unversioned(key) === INCOMING_HANDLER)) {
+      httpServing ??= { ...(await import('../http/request-handler.js')), ...(await import('../http/server.js')) };
+    }
     try {
       // As a script with V8's code cache when it has jco's shape (see glue-script.ts); the cache is kept in the cache entry only.
       const glue = await loadGlue<Instantiate>(transpiled.entry, !transpiled.temporary);
@@ -185,7 +197,7 @@ export class LoadedComponent {
    */
   requestHandler(options: ServeOptions = {}): ComponentRequestHandler {
     if (!this.servesHttp) throw new WasmOtelError('unknown_export', `${this.name} does not export wasi:http/incoming-handler, so it cannot be served`);
-    return createRequestHandler({
+    return httpServing!.createRequestHandler({
       name: this.name,
       instantiate: (interrupt) => this.instantiate({ ...wasiOptionsOf(options), interrupt }),
       problems: this.host.problems,
@@ -208,9 +220,9 @@ export class LoadedComponent {
       await handler.close();
       throw error;
     }
-    const requestTimeoutMillis = options.limits?.requestTimeoutMillis ?? DEFAULT_HTTP_LIMITS.requestTimeoutMillis;
+    const requestTimeoutMillis = options.limits?.requestTimeoutMillis ?? httpServing!.DEFAULT_HTTP_LIMITS.requestTimeoutMillis;
     try {
-      return await startServer(handler, { ...(options.listen !== undefined ? { listen: options.listen } : {}), requestTimeoutMillis, problems: this.host.problems });
+      return await httpServing!.startServer(handler, { ...(options.listen !== undefined ? { listen: options.listen } : {}), requestTimeoutMillis, problems: this.host.problems });
     } catch (error) {
       await handler.close();
       throw error;
@@ -247,7 +259,7 @@ export class LoadedComponent {
     const shim = wiring.wasi ? createWasiImports({ args: [this.name], ...options }) : undefined;
     const wasi: Record<string, unknown> = {
       ...shim,
-      ...(wiring.http ? createHttpImports({ state, problems: this.host.problems, ...(this.host.propagator ? { propagator: this.host.propagator } : {}) }) : {}),
+      ...(wiring.http ? createHttpImports!({ state, problems: this.host.problems, ...(this.host.propagator ? { propagator: this.host.propagator } : {}) }) : {}),
     };
     // Interruptible (a worker's run stopped by a signal): the telemetry imports and WASI's functions
     // (the span resource's methods check the flag themselves), of the interfaces the component

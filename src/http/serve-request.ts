@@ -9,8 +9,9 @@ import type { RequestHead } from './request-head.js';
 import { ResponseExchange, type HostAnswer, type ResponseTarget } from './response-exchange.js';
 import { requestAttributes, serverSpanName, settleServerSpan } from './server-span.js';
 
-/** The interface an HTTP component exports. */
-export const INCOMING_HANDLER = 'wasi:http/incoming-handler';
+import { INCOMING_HANDLER } from './incoming-handler.js';
+
+export { INCOMING_HANDLER };
 
 /** The interrupt value a timed-out request leaves in the instance's flag (SIGALRM's number). */
 export const TIMEOUT_SIGNAL = 14;

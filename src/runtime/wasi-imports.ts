@@ -1,4 +1,15 @@
-import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
+import type { WASIShim as WASIShimClass } from '@bytecodealliance/preview2-shim/instantiation';
+
+/**
+ * preview2-shim, loaded on first need (loadWasiShim): a core module's run (node:wasi) and a
+ * component without WASI never load its ~40 modules.
+ */
+let WASIShim: typeof WASIShimClass | undefined;
+
+/** Loads preview2-shim; createWasiImports and wasiInterfaceNames need it loaded. */
+export async function loadWasiShim(): Promise<void> {
+  WASIShim ??= (await import('@bytecodealliance/preview2-shim/instantiation')).WASIShim;
+}
 
 /** What a guest sees of the outside world through WASI. */
 export interface WasiOptions {
@@ -66,6 +77,7 @@ export class GuestExit extends Error {
  * telemetry; ours unwinds the call with GuestExit instead.
  */
 export function createWasiImports(options: WasiOptions): Record<string, unknown> {
+  if (WASIShim === undefined) throw new Error('internal: preview2-shim is not loaded (loadWasiShim first)');
   const shim = new WASIShim({
     sandbox: {
       args: options.args ?? ['guest'],
