@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MEMORY_VIEWS_END, type RewriteResult } from './shared.js';
+import { findTrampoline, MEMORY_VIEWS_END, readerSite, type RewriteResult } from './shared.js';
 
 // 9. log-reader
 //
@@ -30,7 +30,6 @@ const KNOWN_LIFTS: Readonly<Record<string, string>> = {
 };
 
 const LOGS_FN = /_trampoline(\d+)\.fnName = '(wasi:otel\/logs@[^#']*#onEmit)';/g;
-const FAST_PATH_CHECK = /\n(\s*)_checkMayLeave\(\d+\); \/\/ glue-transform: sync-import-fast-path\n/;
 
 /** The body of a trampoline as hashed: indices and versions that differ between components left out. */
 export function logLiftFingerprint(body: string): string {
@@ -50,23 +49,20 @@ export function logReader(source: string): RewriteResult {
   const skipped: string[] = [];
   let count = 0;
   for (const [, n, fnName] of trampolines) {
-    const head = new RegExp(String.raw`\n([ \t]*)const _trampoline${n} = function\((arg0)\) \{`).exec(source);
-    const bodyStart = head ? head.index + head[0].length : -1;
-    const end = head ? new RegExp(String.raw`\n[ \t]*\}\n[ \t]*_trampoline${n}\.fnName = `).exec(source.slice(bodyStart)) : null;
-    if (!head || !end) {
+    const trampoline = findTrampoline(source, n!, 'arg0');
+    if (!trampoline) {
       skipped.push(`${name}: ${fnName}: trampoline not found`);
       continue;
     }
-    const body = source.slice(bodyStart, bodyStart + end.index);
+    const { head, bodyStart, body } = trampoline;
     const fingerprint = logLiftFingerprint(body);
     const symbol = KNOWN_LIFTS[fingerprint];
-    const callee = /_trackHostOperation\(\(\) => (\w+)\(/.exec(body)?.[1];
-    const memory = /\b(memory\d+)\b/.exec(body)?.[1];
-    const check = FAST_PATH_CHECK.exec(body);
-    if (symbol === undefined || callee === undefined || memory === undefined || check === null) {
+    const site = readerSite(body);
+    if (symbol === undefined || site === undefined) {
       skipped.push(`${name}: ${fnName}: not a lift this host has a reader for (${fingerprint})`);
       continue;
     }
+    const { callee, memory, check } = site;
     const reader = `_jcoRead${n}`;
     const at = bodyStart + check.index + check[0].length;
     const call = `${check[1]}if (${reader} !== null && (_jcoMemoryBuffer(${memory}), _jcoViewMemory === ${memory}) && ${reader}(_jcoViewBytes, dv, arg0)) return; // glue-transform: log-reader\n`;

@@ -49,3 +49,35 @@ export function skipString(source: string, i: number): number {
 export function stripStrings(code: string): string {
   return code.replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''");
 }
+
+/** A generated trampoline `const _trampolineN = function(params) {` ... up to its `_trampolineN.fnName =` line. */
+export interface Trampoline {
+  /** The head's match: [1] its indentation, [2] its parameters. */
+  head: RegExpExecArray;
+  /** Where its body starts in the source. */
+  bodyStart: number;
+  body: string;
+}
+
+export function findTrampoline(source: string, n: string, params = '[^)]*'): Trampoline | undefined {
+  const head = new RegExp(String.raw`\n([ \t]*)const _trampoline${n} = function\((${params})\) \{`).exec(source);
+  if (!head) return undefined;
+  const bodyStart = head.index + head[0].length;
+  const end = new RegExp(String.raw`\n[ \t]*\}\n[ \t]*_trampoline${n}\.fnName = `).exec(source.slice(bodyStart));
+  return end ? { head, bodyStart, body: source.slice(bodyStart, bodyStart + end.index) } : undefined;
+}
+
+/** The may-leave check the sync-import fast path puts first in a trampoline ([1]: its indentation). */
+const FAST_PATH_CHECK = /\n(\s*)_checkMayLeave\(\d+\); \/\/ glue-transform: sync-import-fast-path\n/;
+
+/**
+ * What a reader rewrite (span-reader, log-reader) needs of a trampoline on the fast path: the host
+ * function it calls (which carries the reader under a symbol), the memory it reads, and the
+ * fast-path check the reader's call goes after.
+ */
+export function readerSite(body: string): { callee: string; memory: string; check: RegExpExecArray } | undefined {
+  const callee = /_trackHostOperation\(\(\) => (\w+)\(/.exec(body)?.[1];
+  const memory = /\b(memory\d+)\b/.exec(body)?.[1];
+  const check = FAST_PATH_CHECK.exec(body);
+  return callee === undefined || memory === undefined || check === null ? undefined : { callee, memory, check };
+}

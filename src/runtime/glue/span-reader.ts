@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MEMORY_VIEWS_END, type RewriteResult } from './shared.js';
+import { findTrampoline, MEMORY_VIEWS_END, readerSite, type RewriteResult } from './shared.js';
 
 // 7. span-reader
 //
@@ -32,7 +32,6 @@ const KNOWN_LIFTS: Readonly<Record<string, string>> = {
 
 const TRACING_FN = /_trampoline(\d+)\.fnName = '(wasi:otel\/tracing@[^#']*#(?:onEnd|onStart))';/g;
 const BUDGET_BEGIN = /\n[ \t]*(if \(_jcoBudget !== null\) _jcoBudget\.begin\(\); \/\/ glue-transform: lift-budget)(?=\n[ \t]*_checkMayLeave)/;
-const FAST_PATH_CHECK = /\n(\s*)_checkMayLeave\(\d+\); \/\/ glue-transform: sync-import-fast-path\n/;
 
 /** The body of a trampoline as hashed: indices and versions that differ between components left out. */
 export function liftFingerprint(body: string): string {
@@ -49,23 +48,20 @@ export function spanReader(source: string): RewriteResult {
   const skipped: string[] = [];
   let count = 0;
   for (const [, n, fnName] of [...source.matchAll(TRACING_FN)]) {
-    const head = new RegExp(String.raw`\n([ \t]*)const _trampoline${n} = function\(([^)]*)\) \{`).exec(source);
-    const bodyStart = head ? head.index + head[0].length : -1;
-    const end = head ? new RegExp(String.raw`\n[ \t]*\}\n[ \t]*_trampoline${n}\.fnName = `).exec(source.slice(bodyStart)) : null;
-    if (!head || !end) {
+    const trampoline = findTrampoline(source, n!);
+    if (!trampoline) {
       skipped.push(`${name}: ${fnName}: trampoline not found`);
       continue;
     }
-    const body = source.slice(bodyStart, bodyStart + end.index);
+    const { head, bodyStart, body } = trampoline;
     const fingerprint = liftFingerprint(body);
     const symbol = KNOWN_LIFTS[fingerprint];
-    const callee = /_trackHostOperation\(\(\) => (\w+)\(/.exec(body)?.[1];
-    const memory = /\b(memory\d+)\b/.exec(body)?.[1];
-    const check = FAST_PATH_CHECK.exec(body);
-    if (symbol === undefined || callee === undefined || memory === undefined || check === null) {
+    const site = readerSite(body);
+    if (symbol === undefined || site === undefined) {
       skipped.push(`${name}: ${fnName}: not a lift this host has a reader for (${fingerprint})`);
       continue;
     }
+    const { callee, memory, check } = site;
     const reader = `_jcoRead${n}`;
     const args = head[2]!;
     // The lift budget starts only for a record the reader leaves to the generated lifting.
