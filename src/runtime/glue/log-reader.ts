@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { findTrampoline, MEMORY_VIEWS_END, readerSite, type RewriteResult } from './shared.js';
+import { MEMORY_VIEWS_END, readerTrampoline, type RewriteResult } from './shared.js';
 
 // 9. log-reader
 //
@@ -49,24 +49,11 @@ export function logReader(source: string): RewriteResult {
   const skipped: string[] = [];
   let count = 0;
   for (const [, n, fnName] of trampolines) {
-    const trampoline = findTrampoline(source, n!, 'arg0');
-    if (!trampoline) {
-      skipped.push(`${name}: ${fnName}: trampoline not found`);
-      continue;
-    }
-    const { head, bodyStart, body } = trampoline;
-    const fingerprint = logLiftFingerprint(body);
-    const symbol = KNOWN_LIFTS[fingerprint];
-    const site = readerSite(body);
-    if (symbol === undefined || site === undefined) {
-      skipped.push(`${name}: ${fnName}: not a lift this host has a reader for (${fingerprint})`);
-      continue;
-    }
-    const { callee, memory, check } = site;
-    const reader = `_jcoRead${n}`;
+    const found = readerTrampoline(source, { rewrite: name, n: n!, fnName: fnName!, params: 'arg0' }, logLiftFingerprint, KNOWN_LIFTS, skipped);
+    if (!found) continue;
+    const { head, bodyStart, memory, check, reader, definition } = found;
     const at = bodyStart + check.index + check[0].length;
     const call = `${check[1]}if (${reader} !== null && (_jcoMemoryBuffer(${memory}), _jcoViewMemory === ${memory}) && ${reader}(_jcoViewBytes, dv, arg0)) return; // glue-transform: log-reader\n`;
-    const definition = `\n${head[1]}const ${reader} = typeof ${callee} === 'function' && typeof ${callee}[Symbol.for('${symbol}')] === 'function' ? ${callee}[Symbol.for('${symbol}')] : null; // glue-transform: log-reader`;
     source = source.slice(0, head.index) + definition + source.slice(head.index, at) + call + source.slice(at);
     count++;
   }

@@ -71,13 +71,43 @@ export function findTrampoline(source: string, n: string, params = '[^)]*'): Tra
 const FAST_PATH_CHECK = /\n(\s*)_checkMayLeave\(\d+\); \/\/ glue-transform: sync-import-fast-path\n/;
 
 /**
- * What a reader rewrite (span-reader, log-reader) needs of a trampoline on the fast path: the host
- * function it calls (which carries the reader under a symbol), the memory it reads, and the
- * fast-path check the reader's call goes after.
+ * A trampoline a reader rewrite (span-reader, log-reader) can give a reader: found, its lift one
+ * the host has a reader for (`knownLifts`: fingerprint -> the symbol the host function carries the
+ * reader under), on the fast path. `callee`: the host function it calls; `memory`: the memory it
+ * reads; `check`: the fast-path check the reader's call goes after; `reader`: the name of the
+ * glue's constant for the reader; `definition`: that constant, to go before the trampoline.
  */
-export function readerSite(body: string): { callee: string; memory: string; check: RegExpExecArray } | undefined {
-  const callee = /_trackHostOperation\(\(\) => (\w+)\(/.exec(body)?.[1];
-  const memory = /\b(memory\d+)\b/.exec(body)?.[1];
-  const check = FAST_PATH_CHECK.exec(body);
-  return callee === undefined || memory === undefined || check === null ? undefined : { callee, memory, check };
+export interface ReaderTrampoline extends Trampoline {
+  memory: string;
+  check: RegExpExecArray;
+  reader: string;
+  definition: string;
+}
+
+/** The trampoline `n` (import `fnName`) as a ReaderTrampoline for rewrite `rewrite`; else undefined, with the reason pushed to `skipped`. */
+export function readerTrampoline(
+  source: string,
+  target: { rewrite: string; n: string; fnName: string; params?: string },
+  fingerprintOf: (body: string) => string,
+  knownLifts: Readonly<Record<string, string>>,
+  skipped: string[],
+): ReaderTrampoline | undefined {
+  const { rewrite, n, fnName } = target;
+  const trampoline = findTrampoline(source, n, target.params);
+  if (!trampoline) {
+    skipped.push(`${rewrite}: ${fnName}: trampoline not found`);
+    return undefined;
+  }
+  const fingerprint = fingerprintOf(trampoline.body);
+  const symbol = knownLifts[fingerprint];
+  const callee = /_trackHostOperation\(\(\) => (\w+)\(/.exec(trampoline.body)?.[1];
+  const memory = /\b(memory\d+)\b/.exec(trampoline.body)?.[1];
+  const check = FAST_PATH_CHECK.exec(trampoline.body);
+  if (symbol === undefined || callee === undefined || memory === undefined || check === null) {
+    skipped.push(`${rewrite}: ${fnName}: not a lift this host has a reader for (${fingerprint})`);
+    return undefined;
+  }
+  const reader = `_jcoRead${n}`;
+  const definition = `\n${trampoline.head[1]}const ${reader} = typeof ${callee} === 'function' && typeof ${callee}[Symbol.for('${symbol}')] === 'function' ? ${callee}[Symbol.for('${symbol}')] : null; // glue-transform: ${rewrite}`;
+  return { ...trampoline, memory, check, reader, definition };
 }

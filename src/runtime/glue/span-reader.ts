@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { findTrampoline, MEMORY_VIEWS_END, readerSite, type RewriteResult } from './shared.js';
+import { MEMORY_VIEWS_END, readerTrampoline, type RewriteResult } from './shared.js';
 
 // 7. span-reader
 //
@@ -48,21 +48,9 @@ export function spanReader(source: string): RewriteResult {
   const skipped: string[] = [];
   let count = 0;
   for (const [, n, fnName] of [...source.matchAll(TRACING_FN)]) {
-    const trampoline = findTrampoline(source, n!);
-    if (!trampoline) {
-      skipped.push(`${name}: ${fnName}: trampoline not found`);
-      continue;
-    }
-    const { head, bodyStart, body } = trampoline;
-    const fingerprint = liftFingerprint(body);
-    const symbol = KNOWN_LIFTS[fingerprint];
-    const site = readerSite(body);
-    if (symbol === undefined || site === undefined) {
-      skipped.push(`${name}: ${fnName}: not a lift this host has a reader for (${fingerprint})`);
-      continue;
-    }
-    const { callee, memory, check } = site;
-    const reader = `_jcoRead${n}`;
+    const found = readerTrampoline(source, { rewrite: name, n: n!, fnName: fnName! }, liftFingerprint, KNOWN_LIFTS, skipped);
+    if (!found) continue;
+    const { head, bodyStart, body, memory, check, reader, definition } = found;
     const args = head[2]!;
     // The lift budget starts only for a record the reader leaves to the generated lifting.
     const begin = BUDGET_BEGIN.exec(body);
@@ -71,7 +59,6 @@ export function spanReader(source: string): RewriteResult {
       `${check[1]}if (${reader} !== null && (_jcoMemoryBuffer(${memory}), _jcoViewMemory === ${memory}) && ${reader}(_jcoViewBytes, ${args.includes(',') ? args : `dv, ${args}`})) return; // glue-transform: span-reader\n`;
     let rewritten = body.slice(0, at) + call + (begin ? `${check[1]}${begin[1]}\n` : '') + body.slice(at);
     if (begin) rewritten = rewritten.slice(0, begin.index) + rewritten.slice(begin.index + begin[0].length);
-    const definition = `\n${head[1]}const ${reader} = typeof ${callee} === 'function' && typeof ${callee}[Symbol.for('${symbol}')] === 'function' ? ${callee}[Symbol.for('${symbol}')] : null; // glue-transform: span-reader`;
     source = source.slice(0, head.index) + definition + source.slice(head.index, bodyStart) + rewritten + source.slice(bodyStart + body.length);
     count++;
   }
